@@ -1,0 +1,95 @@
+//! The command line: one file per subcommand, each a thin layer that turns clap's
+//! arguments into plain options, calls the library and writes the result.
+//!
+//! Exit codes, for every subcommand: 0 success; 1 ran, but nothing was found or
+//! resolved; 2 an error (bad arguments, unreadable or malformed input). A broken pipe
+//! on stdout ends the run quietly with 0.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod syms;
+
+/// Exit status of a subcommand run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Everything asked for was done (exit 0).
+    Ok,
+    /// Nothing was found or resolved (exit 1).
+    NotFound,
+    /// Some inputs failed; their errors were printed (exit 2).
+    Error,
+}
+
+impl Status {
+    /// The process exit code for this status.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Ok => 0,
+            Status::NotFound => 1,
+            Status::Error => 2,
+        }
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "ksym",
+    version,
+    about = "Symbol tools for Linux kernels linked with LTO",
+    after_help = "Exit status: 0 success, 1 nothing found or resolved, 2 error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Syms(syms::Args),
+}
+
+/// Parse the command line, run the subcommand, and turn the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::Syms(args) => syms::run(args.into_options(), &mut out),
+    };
+    let result = result.and_then(|status| {
+        out.flush()?;
+        Ok(status)
+    });
+    match result {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ksym: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Print a non-fatal error of a batch run (`ksym: ...` on stderr).
+pub fn warn(message: impl std::fmt::Display) {
+    eprintln!("ksym: {message}");
+}
+
+/// Shorthand used by subcommands for their output stream.
+pub type Out<'a> = &'a mut dyn Write;

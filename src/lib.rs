@@ -1,0 +1,7 @@
+//! ksym: symbol tools for Linux kernels linked with LTO.
+//!
+//! Layers, top to bottom: [`cli`] (one file per subcommand) → task modules → engines →
+//! the `symtab` crate. Nothing imports upward.
+
+pub mod cli;
+pub mod output;

@@ -1,0 +1,5 @@
+//! The `ksym` command.
+
+fn main() -> std::process::ExitCode {
+    ksym::cli::main()
+}

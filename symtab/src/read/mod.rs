@@ -1,0 +1,69 @@
+//! Readers: from a file's bytes to a [`SymbolTable`].
+//!
+//! [`read_path`] and [`read_bytes`] pick the reader from the data itself: ELF magic,
+//! `!<arch>`/`!<thin>` archives, LLVM bitcode, else `System.map`/`nm`/`/proc/kallsyms` text.
+
+mod archive;
+mod elf;
+mod text;
+
+use std::path::Path;
+
+use crate::{Error, ErrorKind, Result, SymbolTable};
+
+pub use archive::read_archive;
+pub use elf::{elf_arch, read_elf};
+pub use text::{read_text, MAX_LINE};
+
+/// What a file's first bytes say it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detected {
+    /// ELF (`\x7fELF`).
+    Elf,
+    /// An `ar` archive (GNU `!<arch>` or thin `!<thin>`).
+    Archive,
+    /// LLVM bitcode (raw `BC\xc0\xde` or the `0x0b17c0de` wrapper).
+    Bitcode,
+    /// Anything else: read as symbol-map text.
+    Text,
+}
+
+/// Classify `data` by its magic bytes.
+pub fn detect(data: &[u8]) -> Detected {
+    if data.starts_with(b"\x7fELF") {
+        Detected::Elf
+    } else if data.starts_with(b"!<arch>\n") || data.starts_with(b"!<thin>\n") {
+        Detected::Archive
+    } else if data.starts_with(b"BC\xc0\xde") || data.starts_with(&[0xde, 0xc0, 0x17, 0x0b]) {
+        Detected::Bitcode
+    } else {
+        Detected::Text
+    }
+}
+
+/// Read the symbols of the file at `path`, whatever its format.
+///
+/// Errors name the file. Thin archive members are read relative to the archive's folder.
+pub fn read_path(path: &Path) -> Result<SymbolTable> {
+    let data = std::fs::read(path).map_err(|e| {
+        Error::with_source(ErrorKind::Io, format!("{}: cannot read", path.display()), e)
+    })?;
+    read_bytes(&data, path.parent()).map_err(|e| e.prefixed(path.display()))
+}
+
+/// Read the symbols of `data`, whatever its format. `dir` is where thin archive members
+/// are looked for.
+pub fn read_bytes(data: &[u8], dir: Option<&Path>) -> Result<SymbolTable> {
+    if data.is_empty() {
+        return Err(Error::new(ErrorKind::UnknownFormat, "empty file"));
+    }
+    match detect(data) {
+        Detected::Elf => read_elf(data),
+        Detected::Archive => read_archive(data, dir),
+        Detected::Bitcode => Err(Error::new(
+            ErrorKind::Unsupported,
+            "LLVM bitcode symbol tables are not read yet",
+        )),
+        Detected::Text => read_text(data),
+    }
+}
