@@ -52,18 +52,16 @@ fn sec_flags(name: &[u8], sh_type: u32, sh_flags: u64) -> SecFlags {
     let code = sh_flags & u64::from(elf::SHF_EXECINSTR) != 0;
     let data = !code && load;
     let readonly = sh_flags & u64::from(elf::SHF_WRITE) == 0;
-    let debugging = !alloc
-        && [
-            &b".debug"[..],
-            b".gnu.debuglto_.debug_",
-            b".gnu.linkonce.wi.",
-            b".zdebug",
-            b".line",
-            b".stab",
-        ]
-        .iter()
-        .any(|p| name.starts_with(p))
-        || (!alloc && name == b".gdb_index");
+    const DEBUG_PREFIXES: &[&[u8]] = &[
+        b".debug",
+        b".gnu.debuglto_.debug_",
+        b".gnu.linkonce.wi.",
+        b".zdebug",
+        b".line",
+        b".stab",
+    ];
+    let debugging =
+        !alloc && (DEBUG_PREFIXES.iter().any(|p| name.starts_with(p)) || name == b".gdb_index");
     SecFlags {
         code,
         data,
