@@ -116,6 +116,12 @@ fn read_generic<Elf: FileHeader<Endian = Endianness>>(
         .endian()
         .map_err(|e| Error::malformed(format!("invalid ELF header: {e}")))?;
     let machine = header.e_machine(endian);
+    if let Arch::Other(m) = elf_arch(machine) {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("unsupported ELF machine type {m} (e_machine)"),
+        ));
+    }
     let format = match header.e_type(endian) {
         elf::ET_EXEC => TableFormat::ElfExecutable,
         elf::ET_REL => TableFormat::ElfRelocatable,

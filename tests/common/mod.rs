@@ -1,0 +1,103 @@
+//! Helpers shared by the integration tests: the binary, temp dirs, the shared data.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `ksym` binary under test.
+pub fn ksym() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ksym"))
+}
+
+/// Run `ksym ARGS` and return its output.
+pub fn run(args: &[&str]) -> Output {
+    ksym()
+        .args(args)
+        .output()
+        .expect("cannot run the ksym binary")
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A fresh directory under the system temp dir, named after `tag`.
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("ksym-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("cannot create a temp dir");
+        TempDir(p)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The project's root directory.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared`, the real kernels, maps and crash corpus. Panics with a clear message when
+/// it is absent: tests that need it must fail, not skip.
+pub fn shared() -> PathBuf {
+    let p = root().join("../shared");
+    assert!(
+        p.join("kernels").is_dir(),
+        "{} is missing: this test needs the shared kernels, maps and corpus (see README)",
+        p.display()
+    );
+    p
+}
+
+/// Decompress `shared/REL` (an `.xz` file) into `dir` once, returning the decompressed path.
+pub fn unxz(rel: &str, dir: &Path) -> PathBuf {
+    let src = shared().join(rel);
+    let name = Path::new(rel)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".xz"))
+        .expect("unxz wants an .xz path");
+    let parent = Path::new(rel)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('/', "_"));
+    let out = dir.join(format!("{}_{name}", parent.unwrap_or_default()));
+    if !out.exists() {
+        let tmp = out.with_extension("part");
+        let f = std::fs::File::create(&tmp).expect("cannot create decompressed file");
+        let st = Command::new("xz")
+            .arg("-dc")
+            .arg(&src)
+            .stdout(f)
+            .status()
+            .expect("cannot run xz (install xz-utils)");
+        assert!(st.success(), "xz -dc {} failed", src.display());
+        std::fs::rename(&tmp, &out).expect("cannot rename decompressed file");
+    }
+    out
+}
+
+/// Assert `tool` is on PATH, with a message saying which package provides it.
+pub fn require_tool(tool: &str, package: &str) {
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "{tool} is not installed: install the Debian package {package} (scripts/test.sh does)"
+    );
+}
