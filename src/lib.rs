@@ -4,4 +4,5 @@
 //! the `symtab` crate. Nothing imports upward.
 
 pub mod cli;
+pub mod oops;
 pub mod output;
