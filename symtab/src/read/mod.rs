@@ -4,6 +4,7 @@
 //! `!<arch>`/`!<thin>` archives, LLVM bitcode, else `System.map`/`nm`/`/proc/kallsyms` text.
 
 mod archive;
+mod bitcode;
 mod elf;
 mod text;
 
@@ -12,6 +13,7 @@ use std::path::Path;
 use crate::{Error, ErrorKind, Result, SymbolTable};
 
 pub use archive::read_archive;
+pub use bitcode::{read_bitcode, read_irsymtab, IrSymbol, IrSymtab};
 pub use elf::{elf_arch, read_elf};
 pub use text::{read_text, MAX_LINE};
 
@@ -60,10 +62,7 @@ pub fn read_bytes(data: &[u8], dir: Option<&Path>) -> Result<SymbolTable> {
     match detect(data) {
         Detected::Elf => read_elf(data),
         Detected::Archive => read_archive(data, dir),
-        Detected::Bitcode => Err(Error::new(
-            ErrorKind::Unsupported,
-            "LLVM bitcode symbol tables are not read yet",
-        )),
+        Detected::Bitcode => read_bitcode(data),
         Detected::Text => read_text(data),
     }
 }

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Rebuild the link-stage fixtures (run from anywhere; needs clang-16, llvm-16, gcc).
+set -eu
+cd "$(dirname "$0")"
+C="clang-16 -O2 -fcommon -fno-asynchronous-unwind-tables"
+for lto in thin full; do
+	flag=-flto; [ $lto = thin ] && flag=-flto=thin
+	$C $flag -c src/sym.c -o sym.$lto.o
+done
+for f in main drv odd bad; do
+	$C -flto=thin -D__KBUILD_MODNAME=kmod_$f -c src/$f.c -o $f.thin.o
+	gcc -O2 -D__KBUILD_MODNAME=kmod_$f -c src/$f.c -o $f.gcc.o
+done
+$C -flto=thin -c src/start.c -o start.thin.o
+rm -f init.thin.a init.a
+llvm-ar-16 rcT init.thin.a main.thin.o drv.thin.o odd.thin.o
+llvm-ar-16 rc init.a main.gcc.o drv.gcc.o odd.gcc.o
