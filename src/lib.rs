@@ -4,5 +4,6 @@
 //! the `symtab` crate. Nothing imports upward.
 
 pub mod cli;
+pub mod livepatch;
 pub mod oops;
 pub mod output;

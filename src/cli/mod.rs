@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod syms;
+pub mod sympos;
 
 /// Exit status of a subcommand run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +50,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Syms(syms::Args),
+    Sympos(sympos::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn the outcome into an exit code.
@@ -64,6 +66,7 @@ pub fn main() -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
         Command::Syms(args) => syms::run(args.into_options(), &mut out),
+        Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
     };
     let result = result.and_then(|status| {
         out.flush()?;

@@ -14,6 +14,7 @@
 mod error;
 pub mod name;
 pub mod read;
+pub mod sympos;
 mod symbol;
 
 pub use error::{Error, ErrorKind, Result};

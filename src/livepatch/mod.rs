@@ -1,0 +1,11 @@
+//! Livepatch preparation for LTO kernels: sympos of old symbols, matching symbols across
+//! two builds, and finding every function that contains an inlined copy of a function.
+//!
+//! - [`image`]: one kernel object (vmlinux, `.ko`, `System.map`, `/proc/kallsyms`) with its
+//!   DWARF, `.ko` sections laid out at synthetic addresses.
+//! - [`sympos`]: the kernel's `klp_find_object_symbol()` rule applied to a table.
+//! - [`units`]: the DWARF unit covering an address (a source file for global symbols).
+
+pub mod image;
+pub mod sympos;
+pub mod units;
