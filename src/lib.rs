@@ -4,6 +4,5 @@
 //! the `symtab` crate. Nothing imports upward.
 
 pub mod cli;
-pub mod livepatch;
-pub mod oops;
+pub mod dwarf;
 pub mod output;

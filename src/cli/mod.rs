@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod faddr2line;
 pub mod syms;
-pub mod sympos;
 
 /// Exit status of a subcommand run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +50,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Syms(syms::Args),
-    Sympos(sympos::Args),
+    Faddr2line(faddr2line::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn the outcome into an exit code.
@@ -66,7 +66,7 @@ pub fn main() -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
         Command::Syms(args) => syms::run(args.into_options(), &mut out),
-        Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
+        Command::Faddr2line(args) => faddr2line::run(args.into_options(), &mut out),
     };
     let result = result.and_then(|status| {
         out.flush()?;

@@ -11,10 +11,10 @@
 //! messages are lowercase and name the file and the structure that was wrong.
 #![deny(missing_docs)]
 
+pub mod addrmap;
 mod error;
 pub mod name;
 pub mod read;
-pub mod sympos;
 mod symbol;
 
 pub use error::{Error, ErrorKind, Result};

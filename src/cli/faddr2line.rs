@@ -1,0 +1,584 @@
+//! `ksym faddr2line`: `func+offset[/size]` → source lines with the inline chain.
+//!
+//! Output is byte-compatible with Linux 6.1's `scripts/faddr2line` (run with binutils
+//! addr2line): the same header `func+off/size:`, the same `name at file:line` and
+//! `(inlined by) ...` lines, the same blank-line separators, size check, source prefix
+//! stripping (found from `start_kernel`, so modules print absolute paths, as the script
+//! does), "skipping ..." notes and `no match for` message, and the same `--list` layout.
+//! Beyond the script: a name without its LTO suffix (`foo`) matches `foo.llvm.N`,
+//! `foo.lto_priv.N` and full-LTO `foo.N` when no exact name matches (the header then
+//! shows the symbol used); code symbols that are not `STT_FUNC` are accepted; a raw
+//! address `0xffffffff81234567` is accepted for linked objects; an object without DWARF
+//! gives symbol-only answers with a note; `--json` writes JSON Lines.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::Serialize;
+use symtab::{SymKind, Symbol};
+
+use super::{warn, Out, Status};
+use crate::dwarf::{Frame, ObjectKind, Symbolizer};
+use crate::output::{hex, write_record};
+
+/// Translate `func+offset` (as stack traces print them) to source lines.
+///
+/// Each match prints `func+off/size:` then `function at file:line` for the innermost
+/// frame and `(inlined by) caller at file:line` for each caller it was inlined into.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Show 5 source lines around each location (sources are read relative to the
+    /// current directory, after the source prefix is stripped).
+    #[arg(long)]
+    list: bool,
+    /// Write JSON Lines ({"type": "location", "data": {...}}) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The object: vmlinux, a module (.ko) or an object file, with debug info.
+    #[arg(value_name = "OBJ")]
+    obj: PathBuf,
+    /// `func+offset[/size]` (offset and size in hex with 0x or decimal), or a raw
+    /// address `0x...` (linked objects only).
+    #[arg(required = true, value_name = "FUNC+OFF[/SIZE]")]
+    inputs: Vec<String>,
+}
+
+/// Plain options of `ksym faddr2line`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Show source lines.
+    pub list: bool,
+    /// JSON Lines output.
+    pub json: bool,
+    /// The object.
+    pub obj: PathBuf,
+    /// The `func+off[/size]` inputs.
+    pub inputs: Vec<String>,
+}
+
+impl Args {
+    /// Convert parsed arguments into plain options.
+    pub fn into_options(self) -> Options {
+        Options {
+            list: self.list,
+            json: self.json,
+            obj: self.obj,
+            inputs: self.inputs,
+        }
+    }
+}
+
+/// A parsed `func+off[/size]`, keeping the texts the script echoes.
+struct Query<'a> {
+    name: &'a str,
+    offset_text: &'a str,
+    offset: u64,
+    size_text: Option<&'a str>,
+    size: Option<u64>,
+}
+
+/// A number as bash arithmetic reads it: `0x` hex, leading `0` octal, else decimal.
+fn bash_number(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        u64::from_str_radix(h, 16).ok()
+    } else if s.len() > 1 && s.starts_with('0') {
+        u64::from_str_radix(&s[1..], 8).ok()
+    } else {
+        s.parse().ok()
+    }
+}
+
+/// Split like the script: name before the last `+`, offset after the first `+` up to the
+/// last `/`, size after the first `/`.
+fn parse_query(input: &str) -> Option<Query<'_>> {
+    let plus = input.rfind('+')?;
+    let name = &input[..plus];
+    let first_plus = input.find('+')?;
+    let rest = &input[first_plus + 1..];
+    let offset_text = rest.rfind('/').map_or(rest, |i| &rest[..i]);
+    let size_text = input.find('/').map(|i| &input[i + 1..]);
+    if name.is_empty() || offset_text.is_empty() {
+        return None;
+    }
+    let offset = bash_number(offset_text)?;
+    let size = match size_text {
+        Some(t) => Some(bash_number(t)?),
+        None => None,
+    };
+    Some(Query {
+        name,
+        offset_text,
+        offset,
+        size_text,
+        size,
+    })
+}
+
+/// True when `sym` is `name` plus an LTO suffix: `.llvm.N`, `.lto_priv.N` or `.N`.
+fn lto_variant(sym: &str, name: &str) -> bool {
+    let Some(rest) = sym.strip_prefix(name).and_then(|r| r.strip_prefix('.')) else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    rest.strip_prefix("llvm.").is_some_and(digits)
+        || rest.strip_prefix("lto_priv.").is_some_and(digits)
+        || digits(rest)
+}
+
+fn is_code(s: &Symbol) -> bool {
+    s.kind == SymKind::Func || (s.is_text() && s.kind == SymKind::NoType)
+}
+
+/// The kallsyms-style size, as the script computes it: distance to the first symbol of
+/// the same section at or past the symbol's ELF end, else to the section end.
+fn script_size(sym: &Index, idx: usize, symz: &Symbolizer) -> Option<u64> {
+    let s = &symz.symbols()[idx];
+    let sec = s.section_index?;
+    let elf = s.size.unwrap_or(0).max(1);
+    let list = sym.by_section.get(&sec)?;
+    let start = list.partition_point(|&a| a < s.addr.saturating_add(elf));
+    let next = list.get(start).copied();
+    let end = next.or_else(|| {
+        let info = symz.sections().iter().find(|x| x.index == sec)?;
+        let base = if symz.kind() == ObjectKind::Relocatable {
+            0
+        } else {
+            info.addr
+        };
+        Some(base + info.size)
+    })?;
+    end.checked_sub(s.addr).filter(|&n| n > 0)
+}
+
+/// Sorted symbol values per section, mapping symbols left out.
+struct Index {
+    by_section: std::collections::HashMap<usize, Vec<u64>>,
+}
+
+impl Index {
+    fn new(symz: &Symbolizer) -> Index {
+        let mut by_section: std::collections::HashMap<usize, Vec<u64>> = Default::default();
+        for s in symz.symbols() {
+            if let (Some(sec), false) = (s.section_index, s.is_mapping_symbol()) {
+                by_section.entry(sec).or_default().push(s.addr);
+            }
+        }
+        for v in by_section.values_mut() {
+            v.sort_unstable();
+        }
+        Index { by_section }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFrame<'a> {
+    function: Option<&'a str>,
+    symbol: Option<&'a str>,
+    file: Option<String>,
+    path: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    discriminator: Option<u32>,
+    inlined: bool,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    input: &'a str,
+    symbol: &'a str,
+    offset: String,
+    size: String,
+    address: String,
+    section: Option<&'a str>,
+    section_offset: Option<String>,
+    lto_suffix_match: bool,
+    debug_info: bool,
+    error: Option<String>,
+    frames: Vec<JsonFrame<'a>>,
+}
+
+struct Run<'a> {
+    opts: &'a Options,
+    symz: &'a Symbolizer,
+    index: Index,
+    prefix: Option<String>,
+    first: bool,
+    status: Status,
+}
+
+/// Strip the source prefix as the script's `sed "s; $prefix\(\./\)*; ;"` does (first
+/// occurrence of ` PREFIX` on the line).
+fn strip_prefix(line: &str, prefix: Option<&str>) -> String {
+    let Some(p) = prefix else {
+        return line.to_string();
+    };
+    let pat = format!(" {p}");
+    match line.find(&pat) {
+        Some(i) => {
+            let mut rest = &line[i + pat.len()..];
+            while let Some(r) = rest.strip_prefix("./") {
+                rest = r;
+            }
+            format!("{} {rest}", &line[..i])
+        }
+        None => line.to_string(),
+    }
+}
+
+/// The lines binutils `addr2line --functions --pretty-print --inlines` prints.
+fn addr2line_lines(frames: &[Frame]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, f) in frames.iter().enumerate() {
+        let name = f
+            .function
+            .as_deref()
+            .or(f.symbol.as_deref())
+            .unwrap_or("??");
+        let file = f.file.as_deref().unwrap_or("??");
+        let line = match (f.line, f.discriminator) {
+            (Some(l), Some(d)) if i == 0 => format!("{l} (discriminator {d})"),
+            (Some(l), _) => l.to_string(),
+            (None, _) => "?".to_string(),
+        };
+        let lead = if i == 0 { "" } else { " (inlined by) " };
+        out.push(format!("{lead}{name} at {file}:{line}"));
+    }
+    if out.is_empty() {
+        out.push("?? ??:0".to_string());
+    }
+    out
+}
+
+impl Run<'_> {
+    fn separator(&mut self, out: Out) -> Result<()> {
+        if !self.first && !self.opts.json {
+            writeln!(out)?;
+        }
+        self.first = false;
+        Ok(())
+    }
+
+    /// Print one resolved location (`addr` is a lookup address, `sym_addr` as stored).
+    fn emit(
+        &mut self,
+        out: Out,
+        input: &str,
+        header: (&str, &str, u64),
+        addr: u64,
+        lto: bool,
+    ) -> Result<()> {
+        let (name, offset_text, size) = header;
+        self.separator(out)?;
+        let (frames, error) = match self.symz.lookup(addr) {
+            Ok(f) => (f, None),
+            Err(e) => {
+                warn(&e);
+                self.status = Status::Error;
+                let sym = self
+                    .symz
+                    .lookup_symbol(addr)
+                    .map(|(s, o)| (s.name.clone(), o));
+                let f = Frame {
+                    symbol: sym.as_ref().map(|s| s.0.clone()),
+                    symbol_offset: sym.map(|s| s.1),
+                    ..Frame::default()
+                };
+                (vec![f], Some(e.to_string()))
+            }
+        };
+        let prefix = self.prefix.as_deref();
+        if self.opts.json {
+            let sec = self.symz.section_offset(addr);
+            let rec = JsonLocation {
+                input,
+                symbol: name,
+                offset: offset_text.to_string(),
+                size: hex(size),
+                address: hex(addr),
+                section: sec.map(|(s, _)| s.name.as_str()),
+                section_offset: sec.map(|(_, o)| hex(o)),
+                lto_suffix_match: lto,
+                debug_info: self.symz.has_debug_info(),
+                error,
+                frames: frames
+                    .iter()
+                    .map(|f| JsonFrame {
+                        function: f.function.as_deref(),
+                        symbol: f.symbol.as_deref(),
+                        file: f.file.as_deref().map(|p| match prefix {
+                            Some(pre) => p.strip_prefix(pre).unwrap_or(p).to_string(),
+                            None => p.to_string(),
+                        }),
+                        path: f.file.as_deref(),
+                        line: f.line,
+                        column: f.column,
+                        discriminator: f.discriminator,
+                        inlined: f.inlined,
+                    })
+                    .collect(),
+            };
+            write_record(out, "location", rec)?;
+            return Ok(());
+        }
+        writeln!(out, "{name}+{offset_text}/{}:", hex(size))?;
+        for raw in addr2line_lines(&frames) {
+            let line = strip_prefix(&raw, prefix);
+            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !self.opts.list {
+                writeln!(out, "{line}")?;
+                continue;
+            }
+            writeln!(out)?;
+            writeln!(out, "{line}")?;
+            self.list_source(out, &line)?;
+        }
+        Ok(())
+    }
+
+    /// `--list`: lines n-5..n+5 of the file named on `line`, the script's awk layout.
+    fn list_source(&self, out: Out, line: &str) -> Result<()> {
+        let Some(at) = line.rfind(" at ") else {
+            return Ok(());
+        };
+        let loc = &line[at + 4..];
+        let Some(colon) = loc.rfind(':') else {
+            return Ok(());
+        };
+        let file = &loc[..colon];
+        let n: u64 = match loc[colon + 1..]
+            .split(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+        {
+            Some(n) => n,
+            None => return Ok(()),
+        };
+        let text = match std::fs::read(file) {
+            Ok(t) => t,
+            Err(e) => {
+                warn(format!("{file}: cannot read source: {e}"));
+                return Ok(());
+            }
+        };
+        let text = String::from_utf8_lossy(&text);
+        for (i, l) in text.lines().enumerate() {
+            let nr = i as u64 + 1;
+            if nr + 5 < n {
+                continue;
+            }
+            if nr > n + 5 {
+                break;
+            }
+            if nr == n {
+                writeln!(out, ">{nr}<\t{l}")?;
+            } else {
+                writeln!(out, " {nr} \t{l}")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolve one `func+off[/size]`; returns whether anything matched.
+    fn query(&mut self, out: Out, input: &str, q: &Query<'_>) -> Result<bool> {
+        let exact: Vec<usize> = (0..self.symz.symbols().len())
+            .filter(|&i| {
+                let s = &self.symz.symbols()[i];
+                s.name == q.name && is_code(s)
+            })
+            .collect();
+        let mut skipped = Vec::new();
+        if self.try_candidates(out, input, q, &exact, false, &mut skipped)? {
+            return Ok(true);
+        }
+        let lto: Vec<usize> = (0..self.symz.symbols().len())
+            .filter(|&i| {
+                let s = &self.symz.symbols()[i];
+                is_code(s) && lto_variant(&s.name, q.name)
+            })
+            .collect();
+        if self.try_candidates(out, input, q, &lto, true, &mut skipped)? {
+            return Ok(true);
+        }
+        if !self.opts.json {
+            for s in skipped {
+                writeln!(out, "{s}")?;
+            }
+        }
+        Ok(false)
+    }
+
+    fn try_candidates(
+        &mut self,
+        out: Out,
+        input: &str,
+        q: &Query<'_>,
+        cands: &[usize],
+        lto: bool,
+        skipped: &mut Vec<String>,
+    ) -> Result<bool> {
+        let mut any = false;
+        for &i in cands {
+            let s = &self.symz.symbols()[i];
+            let Some(size) = script_size(&self.index, i, self.symz) else {
+                continue;
+            };
+            let addr = s.addr.wrapping_add(q.offset);
+            if let (Some(user), Some(text)) = (q.size, q.size_text) {
+                if user != size {
+                    skipped.push(format!(
+                        "skipping {} address at {} due to size mismatch ({text} != {})",
+                        q.name,
+                        hex(addr),
+                        hex(size)
+                    ));
+                    continue;
+                }
+            }
+            if q.offset > size {
+                skipped.push(format!(
+                    "skipping {} address at {} due to size mismatch ({} > {})",
+                    q.name,
+                    hex(addr),
+                    q.offset_text,
+                    hex(size)
+                ));
+                continue;
+            }
+            let Some(base) = self.symz.symbol_address(s) else {
+                continue;
+            };
+            let name = if lto { s.name.as_str() } else { q.name };
+            let name = name.to_string();
+            self.emit(
+                out,
+                input,
+                (&name, q.offset_text, size),
+                base + q.offset,
+                lto,
+            )?;
+            any = true;
+        }
+        Ok(any)
+    }
+
+    /// A raw address: the code symbol at or below it, if the address is within its size.
+    fn raw(&mut self, out: Out, input: &str, addr: u64) -> Result<bool> {
+        if self.symz.kind() == ObjectKind::Relocatable {
+            warn(format!(
+                "{input}: raw addresses need a linked object; use func+offset for modules"
+            ));
+            self.status = Status::Error;
+            return Ok(true);
+        }
+        let map = self.symz.addrmap();
+        let entries = map.entries();
+        let end = entries.partition_point(|e| e.addr <= addr);
+        let found = entries[..end]
+            .iter()
+            .rev()
+            .find(|e| is_code(&self.symz.symbols()[e.index]));
+        let Some(e) = found else {
+            return Ok(false);
+        };
+        let Some(size) = script_size(&self.index, e.index, self.symz) else {
+            return Ok(false);
+        };
+        let off = addr - e.addr;
+        if off >= size {
+            return Ok(false);
+        }
+        let name = self.symz.symbols()[e.index].name.clone();
+        let off_text = hex(off);
+        self.emit(out, input, (&name, &off_text, size), addr, false)?;
+        Ok(true)
+    }
+}
+
+/// Run `ksym faddr2line`.
+pub fn run(opts: Options, out: Out) -> Result<Status> {
+    let symz = match Symbolizer::open(&opts.obj) {
+        Ok(s) => s,
+        Err(e) => {
+            warn(e);
+            return Ok(Status::Error);
+        }
+    };
+    if !symz.has_debug_info() {
+        warn(format!(
+            "{}: no debug info (DWARF) found; showing symbols only",
+            opts.obj.display()
+        ));
+    }
+    let prefix = symz.source_prefix();
+    let index = Index::new(&symz);
+    let mut run = Run {
+        opts: &opts,
+        symz: &symz,
+        index,
+        prefix,
+        first: true,
+        status: Status::Ok,
+    };
+    let mut missed = false;
+    for input in &opts.inputs {
+        let raw = input
+            .strip_prefix("0x")
+            .filter(|h| !input.contains('+') && !h.is_empty())
+            .and_then(|h| u64::from_str_radix(h, 16).ok());
+        let matched = if let Some(addr) = raw {
+            run.raw(out, input, addr)?
+        } else if let Some(q) = parse_query(input) {
+            run.query(out, input, &q)?
+        } else {
+            warn(format!("bad func+offset {input}"));
+            run.status = Status::Error;
+            continue;
+        };
+        if !matched {
+            eprintln!("no match for {input}");
+            missed = true;
+        }
+    }
+    Ok(match run.status {
+        Status::Ok if missed => Status::NotFound,
+        s => s,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_like_the_script() {
+        let q = parse_query("foo+0x10/0x20").unwrap();
+        assert_eq!((q.name, q.offset, q.size), ("foo", 0x10, Some(0x20)));
+        let q = parse_query("foo+16").unwrap();
+        assert_eq!((q.offset_text, q.size_text), ("16", None));
+        assert!(parse_query("foo").is_none());
+        assert!(parse_query("+0x1").is_none());
+        assert!(parse_query("foo+").is_none());
+        assert!(parse_query("foo+zz").is_none());
+        assert_eq!(bash_number("010"), Some(8));
+    }
+
+    #[test]
+    fn lto_suffixes() {
+        assert!(lto_variant("foo.llvm.123", "foo"));
+        assert!(lto_variant("foo.lto_priv.0", "foo"));
+        assert!(lto_variant("foo.7", "foo"));
+        assert!(!lto_variant("foo.cold", "foo"));
+        assert!(!lto_variant("foobar.7", "foo"));
+    }
+
+    #[test]
+    fn strips_prefix_once() {
+        let p = Some("/usr/src/linux-6.1/");
+        assert_eq!(
+            strip_prefix("f at /usr/src/linux-6.1/./mm/a.c:3", p),
+            "f at mm/a.c:3"
+        );
+        assert_eq!(strip_prefix("f at /other/a.c:3", p), "f at /other/a.c:3");
+    }
+}

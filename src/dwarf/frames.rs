@@ -1,0 +1,72 @@
+//! Address → inline chain, and address → symbol.
+//!
+//! DWARF gives the chain (innermost first) and each level's name and call site; the ELF
+//! symbol table names the outermost, real function as the kernel prints it (`foo.cold`,
+//! `foo.isra.0`, `foo.llvm.123`), which DWARF does not. Without DWARF the answer is the
+//! symbol alone.
+
+use symtab::Symbol;
+
+use super::{Error, Frame, Result, Symbolizer};
+
+impl Symbolizer {
+    /// The symbol containing `addr` and the offset into it (by ELF size, or by distance
+    /// to the next symbol for unsized ones).
+    pub fn lookup_symbol(&self, addr: u64) -> Option<(&Symbol, u64)> {
+        let e = self.addrmap().containing(addr)?;
+        Some((&self.symbols()[e.index], addr - e.addr))
+    }
+
+    /// The inline chain at `addr`, **innermost first**; the last frame is the outermost,
+    /// not-inlined function and carries the containing ELF symbol. Empty when neither DWARF
+    /// nor the symbol table knows the address. An error means this address's unit has
+    /// malformed DWARF; other addresses may still resolve.
+    pub fn lookup(&self, addr: u64) -> Result<Vec<Frame>> {
+        let symbol = self.lookup_symbol(addr);
+        let mut frames: Vec<Frame> = Vec::new();
+        if let Some(ctx) = &self.context {
+            let wrap =
+                |e: Error| Error::new(format!("{}: address {addr:#x}: {e}", self.path().display()));
+            let raw = ctx.frames(addr).map_err(wrap)?;
+            let n = raw.len();
+            frames = raw
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| Frame {
+                    function: r.function,
+                    file: r.file,
+                    line: r.line,
+                    column: r.column,
+                    inlined: i + 1 < n,
+                    ..Frame::default()
+                })
+                .collect();
+            if let Some(first) = frames.first_mut() {
+                let d = ctx.discriminator(addr).map_err(wrap)?;
+                first.discriminator = (d != 0).then_some(d);
+            }
+        }
+        if let Some((sym, off)) = symbol {
+            if frames.is_empty() {
+                frames.push(Frame::default());
+            }
+            if let Some(last) = frames.last_mut() {
+                last.symbol = Some(sym.name.clone());
+                last.symbol_offset = Some(off);
+            }
+        }
+        Ok(frames)
+    }
+
+    /// The source directory prefix, found as `scripts/faddr2line` finds it: the file of
+    /// `start_kernel`'s address, cut before `init/main.c` (`/usr/src/linux-6.1/`). `None`
+    /// for modules and objects without `start_kernel`.
+    pub fn source_prefix(&self) -> Option<String> {
+        let sym = self.symbols().iter().find(|s| s.name == "start_kernel")?;
+        let addr = self.symbol_address(sym)?;
+        let frames = self.lookup(addr).ok()?;
+        let file = frames.first()?.file.as_deref()?;
+        let cut = file.rfind("init/main.c")?;
+        (cut > 0).then(|| file[..cut].to_string())
+    }
+}

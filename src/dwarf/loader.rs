@@ -1,0 +1,400 @@
+//! Loading an object's debug sections: mmap, decompression, separate debug files,
+//! and relocation of relocatable objects.
+//!
+//! Section data stays in the mmap whenever it can be used as stored, so that opening a
+//! vmlinux with hundreds of MB of DWARF touches only the pages a lookup reads. Data is
+//! copied only when it must change: compressed sections (`SHF_COMPRESSED` zlib/zstd and
+//! GNU `.zdebug_*`) and the debug sections of relocatable objects (`.ko`, `.o`), whose
+//! RELA relocations are applied here. Linked executables are never relocated: a vmlinux
+//! linked with `--emit-relocs` carries `.rela.debug_*` whose effect is already in place.
+//!
+//! Relocatable objects have every section at address 0, so each `SHF_ALLOC` section gets a
+//! distinct synthetic base address ([`SectionInfo::addr`]); relocations, DWARF addresses
+//! and symbol addresses all use that layout, and section-relative questions map through it.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use object::{elf, Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget};
+use symtab::Arch;
+
+use super::Error;
+
+/// Where the synthetic layout of a relocatable object starts.
+const SYNTHETIC_START: u64 = 0x10000;
+
+/// The bytes behind section data: the mapped file or a buffer we built.
+#[derive(Debug)]
+pub(crate) enum Backing {
+    Map(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Backing {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Backing::Map(m) => m,
+            Backing::Owned(v) => v,
+        }
+    }
+}
+
+/// A cheap, clonable view of part of a [`Backing`], usable as a gimli reader's storage.
+#[derive(Clone, Debug)]
+pub(crate) struct Bytes {
+    backing: Arc<Backing>,
+    start: usize,
+    end: usize,
+}
+
+impl Bytes {
+    fn whole(backing: Backing) -> Bytes {
+        let end = backing.bytes().len();
+        Bytes {
+            backing: Arc::new(backing),
+            start: 0,
+            end,
+        }
+    }
+
+    pub(crate) fn empty() -> Bytes {
+        Bytes::whole(Backing::Owned(Vec::new()))
+    }
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.backing.bytes()[self.start..self.end]
+    }
+}
+
+// SAFETY: the bytes live in an mmap or a Vec owned by the Arc and never move or change
+// while any clone of the Arc exists, so the slice's address is stable across moves and
+// clones of `Bytes`.
+unsafe impl gimli::StableDeref for Bytes {}
+// SAFETY: as above; clones share the same Arc and so deref to the same address.
+unsafe impl gimli::CloneStableDeref for Bytes {}
+
+/// What kind of ELF file was loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A linked executable (vmlinux): addresses are absolute.
+    Executable,
+    /// A shared object or PIE.
+    Shared,
+    /// A relocatable object (`.ko`, `.o`): addresses use a synthetic section layout.
+    Relocatable,
+}
+
+/// One section of the object, with the address lookups use for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionInfo {
+    /// ELF section index.
+    pub index: usize,
+    /// Section name.
+    pub name: String,
+    /// `sh_addr` for linked files; the synthetic base for relocatable ones (0 when the
+    /// section is not `SHF_ALLOC`).
+    pub addr: u64,
+    /// Section size in memory.
+    pub size: u64,
+    /// `SHF_ALLOC`.
+    pub alloc: bool,
+    /// `SHF_EXECINSTR`.
+    pub exec: bool,
+}
+
+/// The DWARF sections ksym reads.
+const DEBUG_SECTIONS: &[&str] = &[
+    ".debug_abbrev",
+    ".debug_addr",
+    ".debug_aranges",
+    ".debug_info",
+    ".debug_line",
+    ".debug_line_str",
+    ".debug_loc",
+    ".debug_loclists",
+    ".debug_ranges",
+    ".debug_rnglists",
+    ".debug_str",
+    ".debug_str_offsets",
+];
+
+/// An opened object: its mapped bytes, sections, and the debug sections ready for gimli.
+pub struct Loader {
+    pub(crate) path: PathBuf,
+    pub(crate) main: Bytes,
+    pub(crate) debug_file: Option<PathBuf>,
+    pub(crate) kind: ObjectKind,
+    pub(crate) arch: Arch,
+    pub(crate) little_endian: bool,
+    pub(crate) sections: Vec<SectionInfo>,
+    pub(crate) debug: HashMap<&'static str, Bytes>,
+}
+
+fn map_file(path: &Path) -> Result<Bytes, Error> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::new(format!("{}: cannot open: {e}", path.display())))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::new(format!("{}: cannot stat: {e}", path.display())))?
+        .len();
+    if len == 0 {
+        return Err(Error::new(format!("{}: empty file", path.display())));
+    }
+    // SAFETY: the map is read-only; ksym does not modify the files it reads, and a file
+    // truncated underneath us is the same hazard every mmap-based reader accepts.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| Error::new(format!("{}: cannot map: {e}", path.display())))?;
+    Ok(Bytes::whole(Backing::Map(map)))
+}
+
+fn parse<'a>(path: &Path, data: &'a [u8]) -> Result<object::File<'a>, Error> {
+    if !data.starts_with(b"\x7fELF") {
+        return Err(Error::new(format!("{}: not an ELF file", path.display())));
+    }
+    object::File::parse(data)
+        .map_err(|e| Error::new(format!("{}: invalid ELF file: {e}", path.display())))
+}
+
+/// Section table with addresses: `sh_addr`, or a synthetic layout for relocatable files.
+fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
+    let mut next = SYNTHETIC_START;
+    let mut out = Vec::new();
+    for s in file.sections() {
+        let (alloc, exec) = match s.flags() {
+            object::SectionFlags::Elf { sh_flags } => (
+                sh_flags & u64::from(elf::SHF_ALLOC) != 0,
+                sh_flags & u64::from(elf::SHF_EXECINSTR) != 0,
+            ),
+            _ => (false, false),
+        };
+        let size = s.size();
+        let addr = if !relocatable {
+            s.address()
+        } else if alloc {
+            let align = s.align().clamp(16, 1 << 16);
+            let base = next.div_ceil(align) * align;
+            next = (base + size.max(1)).div_ceil(0x1000) * 0x1000;
+            base
+        } else {
+            0
+        };
+        out.push(SectionInfo {
+            index: s.index().0,
+            name: s.name().unwrap_or("").to_string(),
+            addr,
+            size,
+            alloc,
+            exec,
+        });
+    }
+    out
+}
+
+/// Apply the RELA relocations of one debug section of a relocatable object.
+fn relocate(
+    file: &object::File<'_>,
+    section: &object::Section<'_, '_>,
+    bases: &[SectionInfo],
+    arch: Arch,
+    data: &mut [u8],
+) -> Result<(), String> {
+    let base_of = |idx: usize| {
+        bases
+            .iter()
+            .find(|s| s.index == idx)
+            .map_or(0, |s| if s.alloc { s.addr } else { 0 })
+    };
+    let little = file.is_little_endian();
+    let place = base_of(section.index().0);
+    for (offset, rel) in section.relocations() {
+        let RelocationFlags::Elf { r_type } = rel.flags() else {
+            continue;
+        };
+        let s = match rel.target() {
+            RelocationTarget::Symbol(i) => {
+                let sym = file
+                    .symbol_by_index(i)
+                    .map_err(|e| format!("relocation at {offset:#x}: {e}"))?;
+                let base = sym.section_index().map_or(0, |si| base_of(si.0));
+                sym.address().wrapping_add(base)
+            }
+            RelocationTarget::Absolute => 0,
+            _ => continue,
+        };
+        let value = s.wrapping_add(rel.addend() as u64);
+        let pc = value.wrapping_sub(place.wrapping_add(offset));
+        let (bytes, width): (u64, usize) = match (arch, r_type) {
+            (Arch::X86_64, elf::R_X86_64_64) | (Arch::Aarch64, elf::R_AARCH64_ABS64) => (value, 8),
+            (Arch::X86_64, elf::R_X86_64_32 | elf::R_X86_64_32S)
+            | (Arch::Aarch64, elf::R_AARCH64_ABS32) => (value, 4),
+            (Arch::X86_64, elf::R_X86_64_PC32) | (Arch::Aarch64, elf::R_AARCH64_PREL32) => (pc, 4),
+            (Arch::X86_64, elf::R_X86_64_PC64) | (Arch::Aarch64, elf::R_AARCH64_PREL64) => (pc, 8),
+            (Arch::X86_64 | Arch::Aarch64, 0) => continue,
+            _ => {
+                return Err(format!(
+                    "unsupported relocation type {r_type} for {arch} at {offset:#x}"
+                ))
+            }
+        };
+        let at = usize::try_from(offset).map_err(|_| format!("bad offset {offset:#x}"))?;
+        let dst = data
+            .get_mut(at..at.saturating_add(width))
+            .filter(|d| d.len() == width)
+            .ok_or_else(|| format!("relocation at {offset:#x} is past the section end"))?;
+        match (width, little) {
+            (8, true) => dst.copy_from_slice(&bytes.to_le_bytes()),
+            (8, false) => dst.copy_from_slice(&bytes.to_be_bytes()),
+            (_, true) => dst.copy_from_slice(&(bytes as u32).to_le_bytes()),
+            (_, false) => dst.copy_from_slice(&(bytes as u32).to_be_bytes()),
+        }
+    }
+    Ok(())
+}
+
+/// Read the debug sections of `file` (mapped as `map`), decompressing and relocating.
+fn debug_sections(
+    path: &Path,
+    map: &Bytes,
+    file: &object::File<'_>,
+    sections: &[SectionInfo],
+    relocatable: bool,
+    arch: Arch,
+) -> Result<HashMap<&'static str, Bytes>, Error> {
+    let mut out = HashMap::new();
+    let base_ptr = map.as_ptr() as usize;
+    for &name in DEBUG_SECTIONS {
+        let Some(section) = file.section_by_name(name) else {
+            continue;
+        };
+        let data = section.uncompressed_data().map_err(|e| {
+            Error::new(format!(
+                "{}: cannot read section {name}: {e}",
+                path.display()
+            ))
+        })?;
+        let has_relocs = relocatable && section.relocations().next().is_some();
+        let bytes = match data {
+            std::borrow::Cow::Borrowed(slice) if !has_relocs => {
+                let start = (slice.as_ptr() as usize).saturating_sub(base_ptr);
+                Bytes {
+                    backing: map.backing.clone(),
+                    start,
+                    end: start + slice.len(),
+                }
+            }
+            data => {
+                let mut owned = data.into_owned();
+                if has_relocs {
+                    relocate(file, &section, sections, arch, &mut owned).map_err(|e| {
+                        Error::new(format!("{}: section {name}: {e}", path.display()))
+                    })?;
+                }
+                Bytes::whole(Backing::Owned(owned))
+            }
+        };
+        out.insert(name, bytes);
+    }
+    Ok(out)
+}
+
+fn has_dwarf(file: &object::File<'_>) -> bool {
+    file.section_by_name(".debug_info")
+        .is_some_and(|s| s.size() > 0 && s.kind() != object::SectionKind::UninitializedData)
+}
+
+/// Candidate separate debug files: by build id, then by `.gnu_debuglink`.
+fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(Some(id)) = file.build_id() {
+        if id.len() >= 2 {
+            let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+            out.push(PathBuf::from(format!(
+                "/usr/lib/debug/.build-id/{}/{}.debug",
+                &hex[..2],
+                &hex[2..]
+            )));
+        }
+    }
+    if let Ok(Some((name, _crc))) = file.gnu_debuglink() {
+        let name = String::from_utf8_lossy(name).into_owned();
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        out.push(dir.join(&name));
+        out.push(dir.join(".debug").join(&name));
+        let rel = abs.strip_prefix("/").unwrap_or(&abs);
+        out.push(Path::new("/usr/lib/debug").join(rel).join(&name));
+    }
+    out
+}
+
+impl Loader {
+    /// Map `path` and prepare its debug sections (or those of its separate debug file).
+    pub fn open(path: &Path) -> Result<Loader, Error> {
+        let main = map_file(path)?;
+        let file = parse(path, &main)?;
+        let arch = symtab::read::elf_arch(match &file {
+            object::File::Elf64(f) => f.elf_header().e_machine.get(f.endian()),
+            object::File::Elf32(f) => f.elf_header().e_machine.get(f.endian()),
+            _ => 0,
+        });
+        let kind = match file.kind() {
+            object::ObjectKind::Relocatable => ObjectKind::Relocatable,
+            object::ObjectKind::Dynamic => ObjectKind::Shared,
+            _ => ObjectKind::Executable,
+        };
+        let relocatable = kind == ObjectKind::Relocatable;
+        let sections = layout(&file, relocatable);
+        let mut debug_file = None;
+        let mut debug = HashMap::new();
+        if has_dwarf(&file) {
+            debug = debug_sections(path, &main, &file, &sections, relocatable, arch)?;
+        } else {
+            for cand in debug_file_candidates(path, &file) {
+                if !cand.is_file() {
+                    continue;
+                }
+                let map = map_file(&cand)?;
+                let dfile = parse(&cand, &map)?;
+                if !has_dwarf(&dfile) {
+                    continue;
+                }
+                let dsections = layout(&dfile, relocatable);
+                debug = debug_sections(&cand, &map, &dfile, &dsections, relocatable, arch)?;
+                debug_file = Some(cand);
+                break;
+            }
+        }
+        let little_endian = file.is_little_endian();
+        drop(file);
+        Ok(Loader {
+            path: path.to_path_buf(),
+            main,
+            debug_file,
+            kind,
+            arch,
+            little_endian,
+            sections,
+            debug,
+        })
+    }
+
+    /// The mapped bytes of the main file.
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.main
+    }
+
+    /// True when DWARF was found (in the file or a separate debug file).
+    pub fn has_debug_info(&self) -> bool {
+        self.debug.contains_key(".debug_info")
+    }
+
+    /// The reader storage for a debug section (empty when absent).
+    pub(crate) fn section(&self, name: &str) -> Bytes {
+        self.debug.get(name).cloned().unwrap_or_else(Bytes::empty)
+    }
+}

@@ -1,0 +1,225 @@
+//! The DWARF symbolizer: address → inline chain, for vmlinux and modules.
+//!
+//! Under LTO one instruction can sit several inlined functions deep, across files. This
+//! engine answers, for an address, the whole chain: [`Symbolizer::lookup`] returns
+//! [`Frame`]s **innermost first** (the function the instruction's line belongs to), each
+//! with the function name, file, line and column; the innermost carries the line table's
+//! discriminator; the last, outermost frame is the real (not inlined) function and also
+//! carries the ELF symbol that contains the address (with its `.cold`, `.isra.0`,
+//! `.llvm.N` suffix kept), while inlined frames are named from DWARF only.
+//!
+//! Opening is cheap: the file is mapped, only unit ranges are parsed; a unit's lines and
+//! functions are parsed the first time an address falls in it.
+//!
+//! Relocatable objects (`.ko`) have all sections at 0; here each `SHF_ALLOC` section gets
+//! a distinct synthetic base ([`Symbolizer::section_base`]); use
+//! [`Symbolizer::section_address`] and [`Symbolizer::section_offset`] to convert between
+//! `(section, offset)` and lookup addresses.
+//!
+//! No gimli or object types appear in this API.
+
+mod context;
+mod frames;
+mod loader;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use symtab::addrmap::AddrMap;
+use symtab::{Arch, Symbol};
+
+pub use loader::{ObjectKind, SectionInfo};
+
+/// An error of the symbolizer: one line naming the file or the structure at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    pub(crate) fn new(message: impl Into<String>) -> Error {
+        Error {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result of this module.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One level of an inline chain.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frame {
+    /// The function's DWARF name (`None` where DWARF has none, or without DWARF).
+    pub function: Option<String>,
+    /// Outermost frame only: the ELF symbol containing the address (suffixes kept).
+    pub symbol: Option<String>,
+    /// Outermost frame only: the address's offset into `symbol`.
+    pub symbol_offset: Option<u64>,
+    /// Source file as DWARF names it (absolute: compile directory joined in).
+    pub file: Option<String>,
+    /// Line (`None` for line 0, "no line").
+    pub line: Option<u32>,
+    /// Column (0 is the left edge).
+    pub column: Option<u32>,
+    /// Innermost frame only: the line table's discriminator, when non-zero.
+    pub discriminator: Option<u32>,
+    /// True for frames inlined into the next one.
+    pub inlined: bool,
+}
+
+impl Frame {
+    /// The name to show: the symbol for the outermost frame, else the DWARF name.
+    pub fn name(&self) -> Option<&str> {
+        self.symbol.as_deref().or(self.function.as_deref())
+    }
+}
+
+/// An opened object, ready to symbolize addresses.
+pub struct Symbolizer {
+    loader: loader::Loader,
+    symbols: Vec<Symbol>,
+    addrmap: AddrMap,
+    context: Option<context::Context>,
+}
+
+impl Symbolizer {
+    /// Map and open `path` (vmlinux, `.ko`, `.o`). Its DWARF may be in a separate debug
+    /// file (`/usr/lib/debug/.build-id/..`, `.gnu_debuglink`). A file without DWARF opens
+    /// too: lookups then give symbol-only frames ([`Symbolizer::has_debug_info`]).
+    pub fn open(path: impl AsRef<Path>) -> Result<Symbolizer> {
+        let path = path.as_ref();
+        let loader = loader::Loader::open(path)?;
+        let symbols = match symtab::read::read_elf(loader.data()) {
+            Ok(t) => t.symbols,
+            Err(e) if e.to_string().contains("no symbol table") => Vec::new(),
+            Err(e) => return Err(Error::new(format!("{}: {e}", path.display()))),
+        };
+        let relocatable = loader.kind == ObjectKind::Relocatable;
+        let bases: Vec<u64> = {
+            let n = loader
+                .sections
+                .iter()
+                .map(|s| s.index + 1)
+                .max()
+                .unwrap_or(0);
+            let mut b = vec![0; n];
+            for s in &loader.sections {
+                b[s.index] = s.addr;
+            }
+            b
+        };
+        let addrmap = AddrMap::build(&symbols, |s| {
+            if !symtab::addrmap::indexable(s) {
+                return None;
+            }
+            if relocatable {
+                let base = *bases.get(s.section_index?)?;
+                (base != 0).then(|| base + s.addr)
+            } else {
+                Some(s.addr)
+            }
+        });
+        let context = if loader.has_debug_info() {
+            Some(
+                context::Context::new(&loader)
+                    .map_err(|e| Error::new(format!("{}: {e}", path.display())))?,
+            )
+        } else {
+            None
+        };
+        Ok(Symbolizer {
+            loader,
+            symbols,
+            addrmap,
+            context,
+        })
+    }
+
+    /// The file opened.
+    pub fn path(&self) -> &Path {
+        &self.loader.path
+    }
+
+    /// The separate debug file the DWARF came from, if any.
+    pub fn debug_file(&self) -> Option<&PathBuf> {
+        self.loader.debug_file.as_ref()
+    }
+
+    /// True when DWARF was found.
+    pub fn has_debug_info(&self) -> bool {
+        self.context.is_some()
+    }
+
+    /// Executable, shared, or relocatable.
+    pub fn kind(&self) -> ObjectKind {
+        self.loader.kind
+    }
+
+    /// The machine.
+    pub fn arch(&self) -> Arch {
+        self.loader.arch
+    }
+
+    /// The ELF symbols, in file order, addresses as stored (section-relative in
+    /// relocatable objects: see [`Symbolizer::symbol_address`]).
+    pub fn symbols(&self) -> &[Symbol] {
+        &self.symbols
+    }
+
+    /// The address-to-symbol index (lookup addresses; entries index [`Self::symbols`]).
+    pub fn addrmap(&self) -> &AddrMap {
+        &self.addrmap
+    }
+
+    /// The lookup address of a symbol (its value plus its section's synthetic base in
+    /// relocatable objects); `None` for undefined or absolute symbols of those.
+    pub fn symbol_address(&self, s: &Symbol) -> Option<u64> {
+        if self.loader.kind != ObjectKind::Relocatable {
+            return Some(s.addr);
+        }
+        let sec = self
+            .loader
+            .sections
+            .iter()
+            .find(|x| Some(x.index) == s.section_index)?;
+        sec.alloc.then(|| sec.addr + s.addr)
+    }
+
+    /// The sections with their lookup addresses.
+    pub fn sections(&self) -> &[SectionInfo] {
+        &self.loader.sections
+    }
+
+    /// The lookup address where section `name` starts (`sh_addr` for linked files).
+    pub fn section_base(&self, name: &str) -> Option<u64> {
+        self.loader
+            .sections
+            .iter()
+            .find(|s| s.name == name && (s.alloc || self.loader.kind != ObjectKind::Relocatable))
+            .map(|s| s.addr)
+    }
+
+    /// `(section, offset)` → lookup address.
+    pub fn section_address(&self, name: &str, offset: u64) -> Option<u64> {
+        self.section_base(name).map(|b| b + offset)
+    }
+
+    /// Lookup address → `(section, offset)`, for `SHF_ALLOC` sections.
+    pub fn section_offset(&self, addr: u64) -> Option<(&SectionInfo, u64)> {
+        self.loader
+            .sections
+            .iter()
+            .filter(|s| s.alloc && s.size > 0)
+            .find(|s| addr >= s.addr && addr - s.addr < s.size)
+            .map(|s| (s, addr - s.addr))
+    }
+}

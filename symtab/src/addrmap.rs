@@ -1,0 +1,215 @@
+//! An address-to-symbol index: which code symbol covers or precedes an address.
+//!
+//! Symbolizers need two questions answered fast over 100k+ symbols: "which symbol
+//! contains this address" (the function a faulting instruction sits in) and "which symbol
+//! starts at or before it" (kallsyms' answer, which ignores sizes). Both are a binary search
+//! over one sorted vector built once.
+//!
+//! Sizes come from ELF where it records one (`st_size > 0`), else from the distance to the
+//! next symbol of the same section (as kallsyms derives them). Mapping symbols (`$x`, `$d`)
+//! mark instruction/data boundaries, not names, and are skipped. Several names at one
+//! address (aliases) are all kept; the preferred one (a sized function, then global before
+//! weak before local, then by name) comes first.
+
+use crate::{Binding, SymKind, Symbol};
+
+/// One indexed symbol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Address used for lookups (for relocatable objects: as laid out by the caller).
+    pub addr: u64,
+    /// Size: the ELF size when non-zero, else the distance to the next symbol.
+    pub size: u64,
+    /// True when `size` is the ELF size, false when derived from the next symbol.
+    pub size_from_elf: bool,
+    /// Index of the symbol in the slice the map was built from.
+    pub index: usize,
+}
+
+impl Entry {
+    /// One past the last address the symbol covers.
+    pub fn end(&self) -> u64 {
+        self.addr.saturating_add(self.size)
+    }
+
+    /// True when `addr` lies in `[self.addr, self.end())`.
+    pub fn contains(&self, addr: u64) -> bool {
+        addr >= self.addr && addr < self.end()
+    }
+}
+
+/// The index: entries sorted by address, preferred alias first.
+#[derive(Clone, Debug, Default)]
+pub struct AddrMap {
+    entries: Vec<Entry>,
+}
+
+/// True for symbols an address-to-name index should hold: defined code or data names,
+/// not sections, files or mapping symbols.
+pub fn indexable(s: &Symbol) -> bool {
+    !matches!(s.kind, SymKind::Section | SymKind::File)
+        && !s.is_mapping_symbol()
+        && !s.name.is_empty()
+        && !matches!(s.letter, 'U' | 'w' | 'v' | 'a' | 'A' | 'N' | 'n' | '?')
+}
+
+fn rank(s: &Symbol) -> (u8, u8, u8) {
+    let kind = match s.kind {
+        SymKind::Func | SymKind::Ifunc => 0,
+        SymKind::Object | SymKind::Tls => 1,
+        _ => 2,
+    };
+    let sized = u8::from(s.size.unwrap_or(0) == 0);
+    let bind = match s.binding {
+        Binding::Global => 0,
+        Binding::Weak | Binding::Unique => 1,
+        Binding::Local => 2,
+        Binding::Unknown => 3,
+    };
+    (kind, sized, bind)
+}
+
+impl AddrMap {
+    /// Index the symbols for which `addr_of` gives an address (return `None` to leave a
+    /// symbol out; [`indexable`] is a good filter to start from).
+    pub fn build(symbols: &[Symbol], addr_of: impl Fn(&Symbol) -> Option<u64>) -> AddrMap {
+        let mut keyed: Vec<(u64, usize)> = symbols
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| addr_of(s).map(|a| (a, i)))
+            .collect();
+        keyed.sort_by(|a, b| {
+            let (sa, sb) = (&symbols[a.1], &symbols[b.1]);
+            a.0.cmp(&b.0)
+                .then_with(|| rank(sa).cmp(&rank(sb)))
+                .then_with(|| sa.name.cmp(&sb.name))
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        let mut entries = Vec::with_capacity(keyed.len());
+        for (pos, &(addr, index)) in keyed.iter().enumerate() {
+            let s = &symbols[index];
+            let elf = s.size.unwrap_or(0);
+            let (size, size_from_elf) = if elf > 0 {
+                (elf, true)
+            } else {
+                // Distance to the next symbol at a higher address in the same section.
+                let next = keyed[pos + 1..]
+                    .iter()
+                    .filter(|&&(a, j)| a > addr && symbols[j].section_index == s.section_index)
+                    .map(|&(a, _)| a)
+                    .next();
+                (next.map_or(0, |n| n - addr), false)
+            };
+            entries.push(Entry {
+                addr,
+                size,
+                size_from_elf,
+                index,
+            });
+        }
+        AddrMap { entries }
+    }
+
+    /// All entries, sorted by address.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Position of the first entry whose address is above `addr`.
+    fn upper(&self, addr: u64) -> usize {
+        self.entries.partition_point(|e| e.addr <= addr)
+    }
+
+    /// The preferred symbol starting at the highest address `<= addr` (kallsyms' view:
+    /// sizes ignored).
+    pub fn before(&self, addr: u64) -> Option<&Entry> {
+        let end = self.upper(addr);
+        let last = self.entries[..end].last()?;
+        let first = self.entries[..end].partition_point(|e| e.addr < last.addr);
+        self.entries.get(first)
+    }
+
+    /// The symbol whose `[addr, addr + size)` holds `addr`; where several do (a label
+    /// inside a function), the one starting closest below `addr`, preferred alias first.
+    pub fn containing(&self, addr: u64) -> Option<&Entry> {
+        let end = self.upper(addr);
+        let mut best: Option<&Entry> = None;
+        // Walk back over a bounded window: nested symbols sit close together.
+        for e in self.entries[..end].iter().rev().take(64) {
+            if let Some(b) = best {
+                if e.addr < b.addr {
+                    break;
+                }
+            }
+            if e.contains(addr) {
+                best = Some(e);
+            }
+        }
+        if best.is_none() {
+            // A large symbol may enclose many small ones; fall back to a full scan back.
+            best = self.entries[..end].iter().rev().find(|e| e.contains(addr));
+        }
+        // Prefer the first alias at the chosen address that also contains it.
+        let b = best?;
+        let first = self.entries.partition_point(|e| e.addr < b.addr);
+        self.entries[first..]
+            .iter()
+            .take_while(|e| e.addr == b.addr)
+            .find(|e| e.contains(addr))
+    }
+
+    /// Every entry starting exactly at `addr` (aliases), preferred first.
+    pub fn at(&self, addr: u64) -> &[Entry] {
+        let first = self.entries.partition_point(|e| e.addr < addr);
+        let end = self.upper(addr);
+        &self.entries[first..end.max(first)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sym(name: &str, addr: u64, size: u64, kind: SymKind, binding: Binding) -> Symbol {
+        let mut s = Symbol::from_letter(name, addr, 't');
+        s.size = Some(size);
+        s.kind = kind;
+        s.binding = binding;
+        s.section_index = Some(1);
+        s
+    }
+
+    #[test]
+    fn containing_before_and_aliases() {
+        let syms = vec![
+            sym("b", 0x100, 0x20, SymKind::Func, Binding::Local),
+            sym("a_alias", 0x100, 0x20, SymKind::Func, Binding::Global),
+            sym("$x", 0x100, 0, SymKind::NoType, Binding::Local),
+            sym("label", 0x110, 0, SymKind::NoType, Binding::Global),
+            sym("c", 0x140, 0x10, SymKind::Func, Binding::Global),
+        ];
+        let map = AddrMap::build(&syms, |s| indexable(s).then_some(s.addr));
+        assert_eq!(map.len(), 4);
+        let name = |e: Option<&Entry>| e.map(|e| syms[e.index].name.as_str());
+        assert_eq!(name(map.before(0x105)), Some("a_alias"));
+        assert_eq!(name(map.containing(0x105)), Some("a_alias"));
+        // The label's derived size runs to `c`, so it is the closest container.
+        assert_eq!(name(map.containing(0x118)), Some("label"));
+        assert_eq!(name(map.containing(0x145)), Some("c"));
+        assert_eq!(name(map.containing(0x150)), None);
+        assert_eq!(name(map.before(0x150)), Some("c"));
+        assert_eq!(name(map.before(0xff)), None);
+        assert_eq!(map.at(0x100).len(), 2);
+        assert_eq!(map.at(0x101).len(), 0);
+    }
+}
