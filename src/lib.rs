@@ -5,4 +5,6 @@
 
 pub mod cli;
 pub mod dwarf;
+pub mod livepatch;
+pub mod oops;
 pub mod output;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 pub mod faddr2line;
 pub mod syms;
+pub mod sympos;
 
 /// Exit status of a subcommand run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,7 @@ struct Cli {
 enum Command {
     Syms(syms::Args),
     Faddr2line(faddr2line::Args),
+    Sympos(sympos::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn the outcome into an exit code.
@@ -67,6 +69,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Syms(args) => syms::run(args.into_options(), &mut out),
         Command::Faddr2line(args) => faddr2line::run(args.into_options(), &mut out),
+        Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
     };
     let result = result.and_then(|status| {
         out.flush()?;

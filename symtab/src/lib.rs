@@ -15,6 +15,7 @@ pub mod addrmap;
 mod error;
 pub mod name;
 pub mod read;
+pub mod sympos;
 mod symbol;
 
 pub use error::{Error, ErrorKind, Result};
