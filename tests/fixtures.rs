@@ -163,7 +163,7 @@ fn kern_lto_renames() {
     }
 }
 
-/// GCC's IPA clones and hot/cold splits, with and without LTO.
+/// GCC's IPA clones, partial inlining and hot/cold splits, with and without LTO.
 #[test]
 fn kern_gcc_clones() {
     for (tc, arch, dir) in kern_builds() {
@@ -176,6 +176,11 @@ fn kern_gcc_clones() {
             let at = path.display();
             assert!(names(&s).contains("set_prio.constprop.0"), "{at}");
             assert!(names(&s).contains("dev_weight.isra.0"), "{at}");
+            assert!(names(&s).contains("rebalance.part.0"), "{at}");
+            if tc == "gcc" {
+                // The header's static, once per including file, under one name.
+                assert_eq!(count(&s, |n| n == "hdr_checksum"), 2, "{at}");
+            }
             let cold = count(&s, |n| n.ends_with(".cold"));
             if arch == "x86_64" {
                 for n in ["net_rx.cold", "fs_crash.cold"] {
