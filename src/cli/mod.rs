@@ -11,6 +11,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod faddr2line;
+pub mod kallsyms;
+pub mod kallsyms_dump;
 pub mod syms;
 pub mod sympos;
 
@@ -51,6 +53,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Syms(syms::Args),
+    Kallsyms(kallsyms::Args),
+    #[command(name = "kallsyms-dump")]
+    KallsymsDump(kallsyms_dump::Args),
     Faddr2line(faddr2line::Args),
     Sympos(sympos::Args),
 }
@@ -68,6 +73,8 @@ pub fn main() -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
         Command::Syms(args) => syms::run(args.into_options(), &mut out),
+        Command::Kallsyms(args) => kallsyms::run(args.into_options(), &mut out),
+        Command::KallsymsDump(args) => kallsyms_dump::run(args.into_options(), &mut out),
         Command::Faddr2line(args) => faddr2line::run(args.into_options(), &mut out),
         Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
     };

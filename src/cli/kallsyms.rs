@@ -1,0 +1,156 @@
+//! `ksym kallsyms`: a drop-in replacement for the kernel's `scripts/kallsyms`.
+//!
+//! With the default 6.1 layout the output is byte-identical to Linux 6.1's tool for the
+//! same flags and map, and so are its stderr messages and exit status (1 for usage
+//! errors, an unreadable map, no valid symbol and an address that does not fit the
+//! layout); on such a failure, as with the C tool, the part of the table written before
+//! it stays on stdout.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use symtab::kallsyms::{self, Failure, Layout};
+use symtab::name::Policy;
+
+use super::{Out, Status};
+
+/// The C tool's usage line, printed (with exit status 1) when no map is given.
+const USAGE: &str = "Usage: kallsyms [--all-symbols] [--absolute-percpu] [--base-relative] \
+                     [--lto-clang] in.map > out.S";
+
+/// Generate the kallsyms assembler source from a symbol map (System.map / nm -n output).
+///
+/// Exit status: 0 success; 1 as scripts/kallsyms (usage, unreadable map, no valid symbol,
+/// an address out of range for the layout); 2 other errors.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Keep symbols outside the text sections (CONFIG_KALLSYMS_ALL).
+    #[arg(long)]
+    all_symbols: bool,
+    /// Store percpu symbols as absolute values (x86_64 SMP, layouts before 6.15).
+    #[arg(long)]
+    absolute_percpu: bool,
+    /// Store 32-bit offsets from kallsyms_relative_base (implied from 6.11).
+    #[arg(long)]
+    base_relative: bool,
+    /// Sort kallsyms_seqs_of_names by names cut at ".llvm." (Clang LTO, layouts before 6.11).
+    #[arg(long)]
+    lto_clang: bool,
+    /// Table layout: 6.1 (default), 6.4, 6.11, 6.15 or 7.0.
+    #[arg(long, value_name = "VERSION", default_value = "6.1")]
+    layout: Layout,
+    /// Store offsets relative to each entry (the 7.0 layout; selects it by default).
+    #[arg(long)]
+    pc_relative: bool,
+    /// Clean names inside the table: lto, llvm, first-dot or none (the default, as kernels
+    /// expect). Names that would merge distinct symbols are reported on stderr; with lto
+    /// those symbols keep their full names.
+    #[arg(long, value_name = "POLICY", default_value = "none")]
+    clean: Policy,
+    /// The symbol map (the C tool reads only the first file named).
+    #[arg(value_name = "IN.map")]
+    map: Vec<PathBuf>,
+}
+
+/// Plain options of `ksym kallsyms`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Generator options.
+    pub generate: kallsyms::Options,
+    /// The map file (`None`: print the usage line).
+    pub map: Option<PathBuf>,
+}
+
+impl Args {
+    /// Convert parsed arguments into plain options.
+    pub fn into_options(self) -> Options {
+        let layout = if self.pc_relative && self.layout == Layout::V6_1 {
+            Layout::V7_0
+        } else {
+            self.layout
+        };
+        Options {
+            generate: kallsyms::Options {
+                all_symbols: self.all_symbols,
+                absolute_percpu: self.absolute_percpu,
+                base_relative: self.base_relative,
+                lto_clang: self.lto_clang,
+                pc_relative: self.pc_relative,
+                layout,
+                clean: (self.clean != Policy::None).then_some(self.clean),
+            },
+            map: self.map.into_iter().next(),
+        }
+    }
+}
+
+/// `perror()`'s text for an I/O error: the message without Rust's "(os error N)".
+fn strerror(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Run `ksym kallsyms`.
+pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
+    let Some(path) = o.map else {
+        eprintln!("{USAGE}");
+        return Ok(Status::NotFound);
+    };
+    let data = match std::fs::read(&path) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}: {}", path.display(), strerror(&e));
+            return Ok(Status::NotFound);
+        }
+    };
+    let map = kallsyms::raw::read_map(&data);
+    drop(data);
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    match kallsyms::generate_from(map, &o.generate, out) {
+        Ok(g) => {
+            for d in &g.diagnostics {
+                writeln!(err, "{d}")?;
+            }
+            Ok(Status::Ok)
+        }
+        Err(Failure::Kallsyms(diagnostics)) => {
+            out.flush()?;
+            for d in &diagnostics {
+                writeln!(err, "{d}")?;
+            }
+            Ok(Status::NotFound)
+        }
+        Err(Failure::Io(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        a: Args,
+    }
+
+    #[test]
+    fn flags() {
+        let o = T::parse_from(["t", "--all-symbols", "--lto-clang", "--layout=6.4", "x.map"])
+            .a
+            .into_options();
+        assert!(o.generate.all_symbols && o.generate.lto_clang);
+        assert_eq!(o.generate.layout, Layout::V6_4);
+        assert_eq!(o.map.as_deref(), Some(std::path::Path::new("x.map")));
+        let o = T::parse_from(["t", "--pc-relative", "x"]).a.into_options();
+        assert_eq!(o.generate.layout, Layout::V7_0);
+        assert!(o.generate.clean.is_none());
+        assert!(T::try_parse_from(["t", "--layout=5.0", "x"]).is_err());
+    }
+}
