@@ -15,6 +15,8 @@ pub mod kallsyms;
 pub mod kallsyms_dump;
 pub mod syms;
 pub mod sympos;
+pub mod lp_map;
+pub mod inlined;
 
 /// Exit status of a subcommand run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +60,8 @@ enum Command {
     KallsymsDump(kallsyms_dump::Args),
     Faddr2line(faddr2line::Args),
     Sympos(sympos::Args),
+    LpMap(lp_map::Args),
+    Inlined(inlined::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn the outcome into an exit code.
@@ -77,6 +81,8 @@ pub fn main() -> ExitCode {
         Command::KallsymsDump(args) => kallsyms_dump::run(args.into_options(), &mut out),
         Command::Faddr2line(args) => faddr2line::run(args.into_options(), &mut out),
         Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
+        Command::LpMap(args) => lp_map::run(args.into_options(), &mut out),
+        Command::Inlined(args) => inlined::run(args.into_options(), &mut out),
     };
     let result = result.and_then(|status| {
         out.flush()?;

@@ -4,8 +4,12 @@
 //! - [`image`]: one kernel object (vmlinux, `.ko`, `System.map`, `/proc/kallsyms`) with its
 //!   DWARF, `.ko` sections laid out at synthetic addresses.
 //! - [`sympos`]: the kernel's `klp_find_object_symbol()` rule applied to a table.
+//! - [`inlined`]: every function holding an inlined copy of a function, or given lines.
+//! - [`lpmap`]: matching the symbols of two builds across LTO renames.
 //! - [`units`]: the DWARF unit covering an address (a source file for global symbols).
 
 pub mod image;
+pub mod inlined;
+pub mod lpmap;
 pub mod sympos;
 pub mod units;
