@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod dwarf;
+pub mod link;
 pub mod livepatch;
 pub mod oops;
 pub mod output;

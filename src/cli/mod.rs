@@ -11,12 +11,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod faddr2line;
+pub mod initcalls;
 pub mod kallsyms;
 pub mod kallsyms_dump;
 pub mod syms;
 pub mod sympos;
 pub mod lp_map;
 pub mod inlined;
+pub mod modsections;
 
 /// Exit status of a subcommand run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +64,8 @@ enum Command {
     Sympos(sympos::Args),
     LpMap(lp_map::Args),
     Inlined(inlined::Args),
+    Initcalls(initcalls::Args),
+    Modsections(modsections::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn the outcome into an exit code.
@@ -83,6 +87,8 @@ pub fn main() -> ExitCode {
         Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
         Command::LpMap(args) => lp_map::run(args.into_options(), &mut out),
         Command::Inlined(args) => inlined::run(args.into_options(), &mut out),
+        Command::Initcalls(args) => initcalls::run(args.into_options(), &mut out),
+        Command::Modsections(args) => modsections::run(args.into_options(), &mut out),
     };
     let result = result.and_then(|status| {
         out.flush()?;

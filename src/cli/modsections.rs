@@ -1,0 +1,112 @@
+//! `ksym modsections`: the LTO section merge fragment for modules, and a check of a `.ko`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use super::{Out, Status};
+use crate::link::modsec::{self, Finding};
+use crate::output::write_record;
+
+/// Module sections under LTO (scripts/module.lds.S, CONFIG_LTO_CLANG).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Write the linker script fragment that merges the split .bss.*, .data.*, .rodata.*
+    /// sections of an LTO module, formatted as kbuild's preprocessed module.lds.
+    Lds {
+        /// Write the whole generic module.lds (without the architecture's part).
+        #[arg(long)]
+        full: bool,
+    },
+    /// Report split sections left unmerged and sections out of module.lds order in a
+    /// linked module (exit 1 when any is found).
+    Check {
+        /// Linked modules (.ko).
+        #[arg(required = true, value_name = "MODULE.ko")]
+        modules: Vec<PathBuf>,
+        /// Write JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Plain options of `ksym modsections`.
+#[derive(Debug, Clone)]
+pub enum Options {
+    /// `lds`.
+    Lds {
+        /// The whole generic script.
+        full: bool,
+    },
+    /// `check`.
+    Check {
+        /// Modules.
+        modules: Vec<PathBuf>,
+        /// JSON Lines output.
+        json: bool,
+    },
+}
+
+impl Args {
+    /// Convert parsed arguments into plain options.
+    pub fn into_options(self) -> Options {
+        match self.command {
+            Command::Lds { full } => Options::Lds { full },
+            Command::Check { modules, json } => Options::Check { modules, json },
+        }
+    }
+}
+
+/// Run `ksym modsections`.
+pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
+    let (modules, json) = match o {
+        Options::Lds { full } => {
+            modsec::write_lds(out, full)?;
+            return Ok(Status::Ok);
+        }
+        Options::Check { modules, json } => (modules, json),
+    };
+    let mut status = Status::Ok;
+    for path in &modules {
+        let file = path.display().to_string();
+        let data = std::fs::read(path).with_context(|| format!("{file}: cannot read"))?;
+        let names = modsec::section_names(&data).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        let findings = modsec::check(&names);
+        for f in &findings {
+            let (kind, section, other) = match f {
+                Finding::Unmerged { section, into } => ("unmerged", section, into.to_string()),
+                Finding::OutOfOrder { section, after } => ("out_of_order", section, after.clone()),
+            };
+            if json {
+                let data = serde_json::json!({"file": file, "kind": kind, "section": section,
+                    if kind == "unmerged" { "into" } else { "after" }: other});
+                write_record(out, "finding", data)?;
+            } else if kind == "unmerged" {
+                writeln!(out, "{file}: unmerged: {section} (belongs in {other})")?;
+            } else {
+                writeln!(
+                    out,
+                    "{file}: out of order: {section} (module.lds puts it before {other})"
+                )?;
+            }
+        }
+        if !json {
+            writeln!(
+                out,
+                "{file}: {} sections, {} findings",
+                names.len(),
+                findings.len()
+            )?;
+        }
+        if !findings.is_empty() {
+            status = Status::NotFound;
+        }
+    }
+    Ok(status)
+}
