@@ -31,8 +31,6 @@ const TABLE: &[(&str, OopsKind)] = &[
     ("WARNING: Nested lock", OopsKind::Lockdep),
     ("WARNING: SOFTIRQ-", OopsKind::Lockdep),
     ("WARNING: HARDIRQ-", OopsKind::Lockdep),
-    ("WARNING: still has locks held", OopsKind::Lockdep),
-    ("WARNING: ", OopsKind::Warning),
     ("kernel BUG at ", OopsKind::Bug),
     ("BUG: KASAN: ", OopsKind::Kasan),
     ("BUG: KCSAN: ", OopsKind::Kcsan),
@@ -48,6 +46,8 @@ const TABLE: &[(&str, OopsKind)] = &[
     ),
     ("BUG: unable to handle ", OopsKind::PageFault),
     ("BUG: soft lockup", OopsKind::SoftLockup),
+    // syzkaller's own header in front of kmemleak's report.
+    ("BUG: memory leak", OopsKind::MemoryLeak),
     ("BUG: ", OopsKind::OtherBug),
     (
         "Unable to handle kernel NULL pointer",
@@ -55,6 +55,16 @@ const TABLE: &[(&str, OopsKind)] = &[
     ),
     ("Unable to handle kernel ", OopsKind::PageFault),
     ("general protection fault", OopsKind::GeneralProtection),
+    (
+        "segment-related general protection fault",
+        OopsKind::GeneralProtection,
+    ),
+    ("PANIC: double fault", OopsKind::Trap),
+    // x86 since 6.10 prefixes every trap line with `Oops: `.
+    (
+        "Oops: general protection fault",
+        OopsKind::GeneralProtection,
+    ),
     ("Kernel panic - not syncing", OopsKind::Panic),
     ("Watchdog detected hard LOCKUP", OopsKind::HardLockup),
     ("INFO: task ", OopsKind::HungTask),
@@ -64,6 +74,12 @@ const TABLE: &[(&str, OopsKind)] = &[
     ("INFO: inconsistent lock", OopsKind::Lockdep),
     ("INFO: suspicious RCU usage", OopsKind::Lockdep),
     ("INFO: trying to register non-static key", OopsKind::Lockdep),
+    ("INFO: SOFTIRQ-", OopsKind::Lockdep),
+    ("INFO: HARDIRQ-", OopsKind::Lockdep),
+    ("INFO: bad unlock balance", OopsKind::Lockdep),
+    ("INFO: held lock", OopsKind::Lockdep),
+    ("INFO: lock held", OopsKind::Lockdep),
+    ("INFO: nested lock", OopsKind::Lockdep),
     ("INFO: ", OopsKind::OtherInfo),
     ("UBSAN: ", OopsKind::Ubsan),
     ("unreferenced object 0x", OopsKind::MemoryLeak),
@@ -75,6 +91,7 @@ const TRAPS: &[&str] = &[
     "Internal error: ",
     "invalid opcode: ",
     "divide error: ",
+    "divide_error: ",
     "stack segment: ",
     "double fault: ",
     "alignment check: ",
@@ -90,6 +107,9 @@ pub fn classify(m: &str) -> Option<Start> {
     // One `pr_fmt` prefix: lowercase word, colon, space.
     let colon = m.find(": ")?;
     let word = &m[..colon];
+    if word == "NMI watchdog" {
+        return classify_bare(&m[colon + 2..]).filter(|s| matches!(s, Start::New(_)));
+    }
     if word.is_empty()
         || !word
             .bytes()
@@ -106,11 +126,32 @@ pub fn classify(m: &str) -> Option<Start> {
 }
 
 fn classify_bare(m: &str) -> Option<Start> {
-    if m.starts_with("INFO: task ") && !m.contains("blocked for more than") {
+    if m.starts_with("INFO: task ") && !m.contains(" blocked ") && !m.contains(" can't die ") {
         return None;
+    }
+    // SLUB: `BUG kmalloc-8 (Tainted: G B): Object already free`.
+    if m.starts_with("BUG ") && m.contains(" (") && m.contains("): ") {
+        return Some(Start::New(OopsKind::OtherBug));
+    }
+    // Old KASAN kernels printed this hint without a line end before the trap line.
+    if m.starts_with("kasan: GPF could be caused") {
+        return m
+            .contains("general protection fault")
+            .then_some(Start::New(OopsKind::GeneralProtection));
     }
     if let Some(&(_, kind)) = TABLE.iter().find(|(p, _)| m.starts_with(p)) {
         return Some(Start::New(kind));
+    }
+    // Other `WARNING: ` lines: the new `WARNING: file:line at func+off, CPU#N: comm/pid`
+    // format, `WARNING: kernel stack regs at ... has bad 'bp' value`, lockdep's `WARNING:
+    // comm/pid still has locks held!`; plain `pr_warn("WARNING: ...")` messages are not
+    // reports.
+    if m.starts_with("WARNING: ") && (m.contains(" at ") || m.contains("still has locks held")) {
+        return Some(Start::New(if m.contains("locks held") {
+            OopsKind::Lockdep
+        } else {
+            OopsKind::Warning
+        }));
     }
     if TRAPS.iter().any(|p| m.starts_with(p)) {
         return Some(Start::Trap(OopsKind::Trap));
@@ -134,21 +175,22 @@ pub fn closes_with_rule(kind: OopsKind) -> bool {
     )
 }
 
-/// `file:line` of `WARNING: CPU: 0 PID: 1 at file:line func` or `kernel BUG at file:line!`.
+/// `file:line` of `WARNING: CPU: 0 PID: 1 at file:line func`, `WARNING: file:line at
+/// func, CPU#0: comm` or `kernel BUG at file:line!`.
 pub fn location(m: &str) -> Option<String> {
     let m = m.trim_start();
-    let rest = if let Some(r) = m.strip_prefix("kernel BUG at ") {
-        r
-    } else if m.starts_with("WARNING: ") {
-        let p = m.find(" at ")?;
-        &m[p + 4..]
-    } else {
-        return None;
-    };
-    let loc = rest.split_whitespace().next()?.trim_end_matches('!');
-    let (file, line) = loc.rsplit_once(':')?;
-    (!file.is_empty() && !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| loc.to_string())
+    let rest = m
+        .strip_prefix("kernel BUG at ")
+        .or_else(|| m.strip_prefix("WARNING: "))?;
+    rest.split_whitespace().take(8).find_map(|w| {
+        let loc = w.trim_end_matches(['!', ',']);
+        let (file, line) = loc.rsplit_once(':')?;
+        let ok = file.contains('.')
+            && !file.contains('[')
+            && !line.is_empty()
+            && line.bytes().all(|b| b.is_ascii_digit());
+        ok.then(|| loc.to_string())
+    })
 }
 
 /// `INFO: task comm:PID blocked ...`: (comm, pid).

@@ -132,6 +132,24 @@ fn module_bracket(s: &[u8], i: usize) -> Option<(String, Option<String>, usize)>
     Some((String::from_utf8_lossy(name).into_owned(), bid, close + 1))
 }
 
+/// powerpc `[sp] [addr] ` at `i`: (address, range of the address brackets).
+fn ppc_pair(s: &[u8], i: usize) -> Option<(Option<u64>, Range<usize>)> {
+    let one = |at: usize| -> Option<(usize, usize)> {
+        if s.get(at) != Some(&b'[') {
+            return None;
+        }
+        let n = hex_run(s, at + 1);
+        (n >= 8 && s.get(at + 1 + n) == Some(&b']')).then_some((at + 1, at + 1 + n))
+    };
+    let (_, e1) = one(i)?;
+    let j = skip_spaces(s, e1 + 1);
+    let (a, b) = one(j)?;
+    if s.get(b + 1) != Some(&b' ') {
+        return None;
+    }
+    Some((parse_hex(&s[a..b]), j..b + 1))
+}
+
 /// A frame starting at `i` (spaces skipped): `[? ][<addr>] [? ]sym+off/size [mod] (P)`,
 /// a bare `[<addr>]`, or, when `bare_hex`, a bare `0xaddr`.
 pub fn frame_at(s: &[u8], i: usize, bare_hex: bool) -> Option<FrameText> {
@@ -145,6 +163,12 @@ pub fn frame_at(s: &[u8], i: usize, bare_hex: bool) -> Option<FrameText> {
         i = skip_spaces(s, i + 2);
     }
     let mut addr_span = None;
+    // powerpc: `[stack pointer] [address] sym+off/size (unreliable)`.
+    if let Some((a, e)) = ppc_pair(s, i) {
+        f.address = a;
+        addr_span = Some(e.clone());
+        i = skip_spaces(s, e.end);
+    }
     // Old x86 prints `[<addr>]` once or twice (`RIP: 0010:[<a>]  [<a>] sym`).
     while let Some((a, e)) = bracket_address(s, i) {
         f.address = a.or(f.address);
@@ -167,6 +191,9 @@ pub fn frame_at(s: &[u8], i: usize, bare_hex: bool) -> Option<FrameText> {
             f.end = e;
         }
         let j = skip_spaces(s, f.end);
+        if s[j..].starts_with(b"(unreliable)") {
+            f.reliable = false;
+        }
         if s.len() >= j + 3 && s[j] == b'(' && s[j + 2] == b')' && matches!(s[j + 1], b'P' | b'L') {
             f.marker = Some(s[j + 1]);
             f.end = j + 3;

@@ -101,9 +101,20 @@ impl Parser {
         if continuation {
             return out;
         }
-        let text = String::from_utf8_lossy(&raw[out.message.clone()]);
+        let mut text = String::from_utf8_lossy(&raw[out.message.clone()]);
+        let mut start = kind::classify(text.trim_start());
+        if start.is_none() {
+            // Console output glued to the front of a kernel line (`syzkaller login: [
+            // 16.305150] INFO: ...`, `** 93 printk messages dropped ** [ ...] BUG: ...`):
+            // the report opener counts from the embedded timestamp on.
+            if let Some((p, m, s)) = embedded_start(raw, &out.message) {
+                out.prefix = p;
+                out.message = m;
+                start = Some(s);
+                text = String::from_utf8_lossy(&raw[out.message.clone()]);
+            }
+        }
         let msg = text.trim_start();
-        let start = kind::classify(msg);
         let belongs = self.open.as_ref().is_some_and(|o| match &o.oops.caller {
             Some(c) => out.prefix.caller.as_ref() == Some(c),
             None => !o.timestamped || out.prefix.timestamp.is_some(),
@@ -194,6 +205,23 @@ impl Parser {
             arm_pc: None,
         });
     }
+}
+
+/// A report opener behind an embedded `[  12.345678]` timestamp: (prefix, message, start).
+fn embedded_start(raw: &[u8], msg: &Range<usize>) -> Option<(Prefix, Range<usize>, Start)> {
+    let mut from = msg.start + 1;
+    while from < msg.end {
+        let p = from + raw[from..msg.end].iter().position(|&b| b == b'[')?;
+        let (prefix, m) = prefix::split(&raw[p..msg.end]);
+        if prefix.timestamp.is_some() {
+            let m = p + m.start..p + m.end;
+            if let Some(s) = kind::classify(String::from_utf8_lossy(&raw[m.clone()]).trim_start()) {
+                return Some((prefix, m, s));
+            }
+        }
+        from = p + 1;
+    }
+    None
 }
 
 /// Lines allowed after `---[ end trace`: the x86 repeat of the first oops's `RIP:`, its
@@ -422,7 +450,10 @@ impl Open {
             b"SOFTIRQ" => FrameContext::Softirq,
             _ => FrameContext::Exception,
         };
-        self.pending_entry = false;
+        // `</IRQ>` is followed by `<TASK>` and then the interrupted frame.
+        if name != b"TASK" {
+            self.pending_entry = false;
+        }
     }
 
     fn new_block(&mut self, line: u64) {
