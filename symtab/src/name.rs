@@ -108,7 +108,7 @@ pub enum SuffixKind {
     /// `.<ident>` right after the base: a function-scope static as Clang names it,
     /// `<function>.<static>` (`bpf_verifier_vlog.__already_done`).
     PromotedStatic,
-    /// `.cfi`: the body of a function under Clang CFI (before kCFI, Linux 5.13-5.19).
+    /// `.cfi`: the body of a function under Clang CFI (before kCFI, Linux 5.13-6.0).
     Cfi,
     /// `.cfi_jt`: a Clang CFI jump-table entry.
     CfiJt,

@@ -534,3 +534,94 @@ fn shared_kernels_at_scale() {
         assert!(lto < first, "{rel}: lto {lto} >= first-dot {first}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The evidence hook on real LTO output: the clang fixtures of `testdata/lto/kern`, against
+// their own link inputs compiled here without LTO (same names before LTO).
+
+fn fixture_inputs(arch: &str, dir: &std::path::Path) -> BTreeSet<String> {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/lto/kern/src");
+    let mut names = BTreeSet::new();
+    for f in ["start.c", "sched.c", "net.c", "fs.c", "lib.c"] {
+        let obj = dir.join(f.replace(".c", ".o"));
+        let out = Command::new("clang-16")
+            .arg(format!("--target={arch}-linux-gnu"))
+            .args(["-O2", "-ffreestanding", "-fno-pic", "-fno-stack-protector"])
+            .args([
+                "-fno-asynchronous-unwind-tables",
+                "-fno-common",
+                "-Iinclude",
+                "-c",
+                f,
+                "-o",
+            ])
+            .arg(&obj)
+            .current_dir(&src)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run clang-16 (package clang-16): {e}"));
+        assert!(
+            out.status.success(),
+            "clang-16 {f}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let t = symtab::read::read_path(&obj).unwrap_or_else(|e| panic!("{}: {e}", obj.display()));
+        names.extend(
+            t.symbols
+                .into_iter()
+                .filter(|s| s.section_index.is_some())
+                .map(|s| s.name),
+        );
+    }
+    names
+}
+
+#[test]
+fn clang_lto_fixtures_with_evidence() {
+    let dir = std::env::temp_dir().join(format!("ksym-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for arch in ["x86_64", "aarch64"] {
+        let inputs = fixture_inputs(arch, &dir);
+        for (lto, renamed_kind) in [("full", Numeric), ("thin", LlvmPromoted)] {
+            let rel = format!("../testdata/lto/kern/clang-{lto}-{arch}/prog");
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&rel);
+            let t = symtab::read::read_path(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            let mut renamed = 0;
+            for s in t
+                .symbols
+                .iter()
+                .filter(|s| !s.is_mapping_symbol() && s.section_index.is_some())
+            {
+                let n = Name::parse(&s.name);
+                let c = n.clean_with(Policy::Lto, |x| inputs.contains(x));
+                if inputs.contains(&s.name) {
+                    assert_eq!(c, s.name.as_str(), "{rel}: {} is an input name", s.name);
+                } else {
+                    // Every name LTO made leads back to an input name, through a suffix of
+                    // the kind this LTO mode adds.
+                    assert!(
+                        inputs.contains(c.as_ref()),
+                        "{rel}: {} cleans to {c}",
+                        s.name
+                    );
+                    assert_eq!(
+                        n.suffixes.last().map(|x| x.kind),
+                        Some(renamed_kind),
+                        "{rel}: {}",
+                        s.name
+                    );
+                    renamed += 1;
+                }
+            }
+            // The README's renames: four `do_work`s, two `set_prio`s, two `dev_weight`s and
+            // two `hdr_checksum`s under full LTO (one of each keeps its name); `do_work`
+            // and `last_file` promoted under ThinLTO.
+            let want = if lto == "full" { 6 } else { 2 };
+            assert_eq!(renamed, want, "{rel}");
+            // Without evidence, lto keeps full LTO's `.N`: it could be a static's own number.
+            if lto == "full" {
+                assert_eq!(name::clean("do_work.8", Policy::Lto), "do_work.8");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
