@@ -7,6 +7,7 @@ for lto in thin full; do
 	flag=-flto; [ $lto = thin ] && flag=-flto=thin
 	$C $flag -c src/sym.c -o sym.$lto.o
 done
+$C -flto=thin -c src/mod.c -o mod.thin.o
 for f in main drv odd bad; do
 	$C -flto=thin -D__KBUILD_MODNAME=kmod_$f -c src/$f.c -o $f.thin.o
 	gcc -O2 -D__KBUILD_MODNAME=kmod_$f -c src/$f.c -o $f.gcc.o
