@@ -268,3 +268,85 @@ fn thin_archive_with_missing_member_names_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("main.thin.o"), "{err}");
 }
+
+/// `ksym syms --inputs`: the names of the link inputs are the evidence that a numeric
+/// suffix was made by the link. Fixture: three files linked with full LTO (which renames
+/// the second `do_work` and `counter` to `do_work.1`, `counter.2`) and without LTO; `table.7`
+/// has its suffix in the source already.
+fn cleaned(args: &[&str]) -> Vec<(String, String)> {
+    let dir = fixture("");
+    let out = common::ksym()
+        .args(["syms", "--clean=lto"])
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .expect("cannot run ksym");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(" table.7\n"), "{stdout}");
+    stdout
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.len() == 4).then(|| (f[2].to_string(), f[3].to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn inputs_evidence_marks_exactly_the_lto_suffixes() {
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        cleaned(&[
+            "--inputs",
+            "evid_a.full.o",
+            "evid_b.full.o",
+            "evid_start.full.o",
+            "--",
+            "evid.full"
+        ]),
+        vec![pair("do_work.1", "do_work"), pair("counter.2", "counter")]
+    );
+    // Without evidence a numeric suffix may be the source's own: kept.
+    assert_eq!(cleaned(&["evid.full"]), vec![]);
+    // The same program linked without LTO: nothing to clean, evidence or not.
+    assert_eq!(
+        cleaned(&[
+            "evid.nolto",
+            "--inputs",
+            "evid_a.o",
+            "evid_b.o",
+            "evid_start.o"
+        ]),
+        vec![]
+    );
+    // Evidence from an archive of the inputs reads the same.
+    let dir = TempDir::new("bitcode-evid");
+    let a = dir.path().join("in.a");
+    require_tool("llvm-ar-16", "llvm-16");
+    let st = Command::new("llvm-ar-16")
+        .arg("rc")
+        .arg(&a)
+        .args(["evid_a.full.o", "evid_b.full.o", "evid_start.full.o"].map(fixture))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(
+        cleaned(&["evid.full", "--inputs", a.to_str().unwrap()]).len(),
+        2
+    );
+    // A missing input is an error naming it.
+    let out = run(&[
+        "syms",
+        "--inputs",
+        "/nonexistent/in.o",
+        "--",
+        fixture("evid.full").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/in.o"));
+}

@@ -38,6 +38,11 @@ pub struct Args {
     /// Also show arm/arm64 mapping symbols ($x, $d), section and file symbols, which nm hides.
     #[arg(long)]
     special_syms: bool,
+    /// The link inputs (objects, LLVM bitcode, archives): with --clean=lto, a numeric
+    /// suffix is dropped only when the suffixed name is absent from them (LTO made it).
+    /// End the list with another option or `--`.
+    #[arg(long, value_name = "OBJ|ARCHIVE", num_args = 1..)]
+    inputs: Vec<PathBuf>,
     /// Symbol files: ELF, archives, System.map, nm output, /proc/kallsyms.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -58,6 +63,8 @@ pub struct Options {
     pub defined_only: bool,
     /// Show mapping, section and file symbols.
     pub special_syms: bool,
+    /// Link inputs, the evidence for cleaning (empty: none).
+    pub inputs: Vec<PathBuf>,
     /// Input files.
     pub files: Vec<PathBuf>,
 }
@@ -72,6 +79,7 @@ impl Args {
             numeric_sort: self.numeric_sort,
             defined_only: self.defined_only,
             special_syms: self.special_syms,
+            inputs: self.inputs,
             files: self.files,
         }
     }
@@ -178,6 +186,11 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let mut status = Status::Ok;
     let mut found_any = false;
     let many = o.files.len() > 1;
+    let evidence = if o.inputs.is_empty() {
+        None
+    } else {
+        Some(crate::link::input_names(&o.inputs)?)
+    };
     for path in &o.files {
         let table = match symtab::read::read_path(path) {
             Ok(t) => t,
@@ -201,7 +214,12 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
             writeln!(out, "\n{file}:")?;
         }
         for s in syms {
-            let clean = name::clean(&s.name, o.policy);
+            let clean = match &evidence {
+                Some(names) => {
+                    name::Name::parse(&s.name).clean_with(o.policy, |n| names.contains(n))
+                }
+                None => name::clean(&s.name, o.policy),
+            };
             if o.json {
                 write_record(out, "symbol", symbol_json(&file, s, &clean))?;
             } else {

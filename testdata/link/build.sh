@@ -16,3 +16,10 @@ $C -flto=thin -c src/start.c -o start.thin.o
 rm -f init.thin.a init.a
 llvm-ar-16 rcT init.thin.a main.thin.o drv.thin.o odd.thin.o
 llvm-ar-16 rc init.a main.gcc.o drv.gcc.o odd.gcc.o
+# The evidence pair: the same three files linked with full LTO and without.
+for f in evid_a evid_b evid_start; do
+	$C -flto -c src/$f.c -o $f.full.o
+	$C -c src/$f.c -o $f.o
+done
+ld.lld-16 evid_a.full.o evid_b.full.o evid_start.full.o -o evid.full
+ld.lld-16 evid_a.o evid_b.o evid_start.o -o evid.nolto
