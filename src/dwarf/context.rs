@@ -2,14 +2,17 @@
 //!
 //! Built on `addr2line::Context`, which parses only the unit headers and their address
 //! ranges when created and a unit's line program and function tree the first time an
-//! address falls in it. What addr2line does not expose, the line table's discriminator,
-//! is read here from the same unit's line program, also lazily and once per unit.
+//! address falls in it. Next to it, [`super::lines::LineTable`]s (also built once per unit,
+//! on demand) give the line table's discriminator, which addr2line does not expose, and a
+//! fallback location where addr2line rejects a unit's line program (wrapping address
+//! advances in arm64 assembly units).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use gimli::RunTimeEndian;
 
+use super::lines::LineTable;
 use super::loader::{Bytes, Loader};
 use super::Error;
 
@@ -25,17 +28,13 @@ pub(crate) struct RawFrame {
     pub column: Option<u32>,
 }
 
-/// One line-program sequence: `[start, end)` and its rows' (address, discriminator).
-struct Sequence {
-    start: u64,
-    end: u64,
-    rows: Vec<(u64, u32)>,
-}
-
 /// The DWARF of one object, ready for lookups.
 pub(crate) struct Context {
+    dwarf: Arc<gimli::Dwarf<Reader>>,
     inner: addr2line::Context<Reader>,
-    discriminators: Mutex<HashMap<usize, Arc<Vec<Sequence>>>>,
+    /// Unit address ranges `(begin, end, unit offset)`, sorted; built on first need.
+    ranges: OnceLock<Vec<(u64, u64, usize)>>,
+    lines: Mutex<HashMap<usize, Arc<LineTable>>>,
 }
 
 fn err(e: impl std::fmt::Display) -> Error {
@@ -50,18 +49,38 @@ impl Context {
         } else {
             RunTimeEndian::Big
         };
-        let dwarf = gimli::Dwarf::load(|id| -> Result<Reader, Error> {
+        let dwarf = Arc::new(gimli::Dwarf::load(|id| -> Result<Reader, Error> {
             Ok(Reader::new(loader.section(id.name()), endian))
-        })?;
-        let inner = addr2line::Context::from_dwarf(dwarf).map_err(err)?;
+        })?);
+        let inner = addr2line::Context::from_arc_dwarf(dwarf.clone()).map_err(err)?;
         Ok(Context {
+            dwarf,
             inner,
-            discriminators: Mutex::new(HashMap::new()),
+            ranges: OnceLock::new(),
+            lines: Mutex::new(HashMap::new()),
         })
     }
 
     /// The inline chain at `addr`, innermost first; empty when no unit covers it.
     pub(crate) fn frames(&self, addr: u64) -> Result<Vec<RawFrame>, Error> {
+        match self.addr2line_frames(addr) {
+            Ok(f) => Ok(f),
+            Err(e) => {
+                // A unit addr2line rejects may still have a usable line table.
+                match self.row(addr) {
+                    Ok(Some((table, row))) => Ok(vec![RawFrame {
+                        function: None,
+                        file: table.file(row.file).map(str::to_string),
+                        line: (row.line != 0).then_some(row.line),
+                        column: (row.line != 0).then_some(row.column),
+                    }]),
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+
+    fn addr2line_frames(&self, addr: u64) -> Result<Vec<RawFrame>, Error> {
         let mut iter = self.inner.find_frames(addr).skip_all_loads().map_err(err)?;
         let mut out = Vec::new();
         while let Some(frame) = iter.next().map_err(err)? {
@@ -88,69 +107,64 @@ impl Context {
 
     /// The discriminator of the line-table row covering `addr` (0 when none).
     pub(crate) fn discriminator(&self, addr: u64) -> Result<u32, Error> {
-        let unit = self.inner.find_dwarf_and_unit(addr).skip_all_loads();
-        let Some(unit) = unit else {
-            return Ok(0);
-        };
-        let key = unit.header.offset().0;
-        let cached = self
-            .discriminators
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&key).cloned());
-        let seqs = match cached {
-            Some(s) => s,
-            None => {
-                let seqs = Arc::new(match unit.line_program.clone() {
-                    Some(p) => sequences(p)?,
-                    None => Vec::new(),
-                });
-                if let Ok(mut m) = self.discriminators.lock() {
-                    m.insert(key, seqs.clone());
-                }
-                seqs
-            }
-        };
-        let idx = seqs.partition_point(|s| s.start <= addr);
-        for s in seqs[..idx].iter().rev() {
-            if addr < s.end {
-                let i = s.rows.partition_point(|r| r.0 <= addr);
-                return Ok(i.checked_sub(1).map_or(0, |i| s.rows[i].1));
-            }
-        }
-        Ok(0)
+        Ok(self.row(addr)?.map_or(0, |(_, r)| r.discriminator))
     }
-}
 
-/// The sequences of a line program, rows at one address collapsed to the last one (as
-/// addr2line does, so both agree on the row).
-fn sequences(program: gimli::IncompleteLineProgram<Reader>) -> Result<Vec<Sequence>, Error> {
-    let mut out = Vec::new();
-    let mut rows: Vec<(u64, u32)> = Vec::new();
-    let mut iter = program.rows();
-    while let Some((_, row)) = iter.next_row().map_err(err)? {
-        if row.end_sequence() {
-            if let Some(&(start, _)) = rows.first() {
-                let end = row.address();
-                if start < end {
-                    out.push(Sequence {
-                        start,
-                        end,
-                        rows: std::mem::take(&mut rows),
-                    });
+    fn unit_ranges(&self) -> &[(u64, u64, usize)] {
+        self.ranges.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut headers = self.dwarf.units();
+            while let Ok(Some(h)) = headers.next() {
+                let offset = h.offset().0;
+                let Ok(unit) = self.dwarf.unit(h) else {
+                    continue;
+                };
+                let Ok(mut ranges) = self.dwarf.unit_ranges(&unit) else {
+                    continue;
+                };
+                while let Ok(Some(r)) = ranges.next() {
+                    if r.begin < r.end {
+                        out.push((r.begin, r.end, offset));
+                    }
                 }
             }
-            rows.clear();
-            continue;
-        }
-        let d = row.discriminator() as u32;
-        match rows.last_mut() {
-            Some(last) if last.0 == row.address() => last.1 = d,
-            _ => rows.push((row.address(), d)),
-        }
+            out.sort_unstable();
+            out
+        })
     }
-    out.sort_by_key(|s| s.start);
-    Ok(out)
+
+    /// The line table of the unit covering `addr` and its row there.
+    fn row(&self, addr: u64) -> Result<Option<(Arc<LineTable>, super::lines::Row)>, Error> {
+        let ranges = self.unit_ranges();
+        let end = ranges.partition_point(|r| r.0 <= addr);
+        for &(_, stop, offset) in ranges[..end].iter().rev() {
+            if addr >= stop {
+                continue;
+            }
+            let table = self.table(offset)?;
+            if let Some(row) = table.find(addr) {
+                let row = *row;
+                return Ok(Some((table, row)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn table(&self, offset: usize) -> Result<Arc<LineTable>, Error> {
+        if let Some(t) = self.lines.lock().ok().and_then(|m| m.get(&offset).cloned()) {
+            return Ok(t);
+        }
+        let header = self
+            .dwarf
+            .debug_info
+            .header_from_offset(gimli::DebugInfoOffset(offset))?;
+        let unit = self.dwarf.unit(header)?;
+        let table = Arc::new(LineTable::parse(unit.unit_ref(&self.dwarf))?);
+        if let Ok(mut m) = self.lines.lock() {
+            m.insert(offset, table.clone());
+        }
+        Ok(table)
+    }
 }
 
 impl From<gimli::Error> for Error {

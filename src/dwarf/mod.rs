@@ -18,8 +18,10 @@
 //!
 //! No gimli or object types appear in this API.
 
+pub mod bugtable;
 mod context;
 mod frames;
+mod lines;
 mod loader;
 
 use std::fmt;

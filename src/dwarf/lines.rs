@@ -1,0 +1,189 @@
+//! A line-table reader that tolerates what assemblers emit, for discriminators and as a
+//! fallback location source.
+//!
+//! gimli's line-program state machine rejects an address that wraps; but Clang's
+//! integrated assembler emits `DW_LNS_advance_pc` with a "negative" (wrapping) operand in
+//! arm64 assembly units (`entry.S`, `head.S`, ...), and LLVM's readers, like the
+//! hardware, compute addresses modulo 2^64. addr2line then fails the whole unit. This
+//! module decodes the instructions with gimli but runs the state machine itself with
+//! wrapping arithmetic, finds rows as LLVM does (on well-formed tables that is also
+//! addr2line's answer), and records each row's discriminator, which addr2line does not
+//! expose.
+
+use gimli::{LineInstruction, Reader as _};
+
+use super::context::Reader;
+use super::Error;
+
+/// One row: the address where it starts and what it says.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Row {
+    pub addr: u64,
+    pub file: u64,
+    pub line: u32,
+    pub column: u32,
+    pub discriminator: u32,
+}
+
+struct Sequence {
+    start: u64,
+    end: u64,
+    rows: Vec<Row>,
+}
+
+/// The rows of one unit's line program, by sequence, and its rendered file names.
+pub(crate) struct LineTable {
+    files: Vec<String>,
+    sequences: Vec<Sequence>,
+}
+
+fn push_path(path: &mut String, p: &str) {
+    if p.starts_with('/') {
+        *path = p.to_string();
+    } else {
+        if !path.is_empty() && !path.ends_with('/') {
+            path.push('/');
+        }
+        path.push_str(p);
+    }
+}
+
+/// `comp_dir/dir/file`, as addr2line renders a file entry.
+fn render_file(
+    unit: gimli::UnitRef<'_, Reader>,
+    file: &gimli::FileEntry<Reader>,
+    header: &gimli::LineProgramHeader<Reader>,
+) -> Result<String, Error> {
+    let mut path = match &unit.comp_dir {
+        Some(d) => d.to_string_lossy()?.into_owned(),
+        None => String::new(),
+    };
+    if file.directory_index() != 0 {
+        if let Some(dir) = file.directory(header) {
+            push_path(&mut path, &unit.attr_string(dir)?.to_string_lossy()?);
+        }
+    }
+    push_path(
+        &mut path,
+        &unit.attr_string(file.path_name())?.to_string_lossy()?,
+    );
+    Ok(path)
+}
+
+impl LineTable {
+    /// Decode and run the unit's line program.
+    pub(crate) fn parse(unit: gimli::UnitRef<'_, Reader>) -> Result<LineTable, Error> {
+        let Some(program) = unit.line_program.clone() else {
+            return Ok(LineTable {
+                files: Vec::new(),
+                sequences: Vec::new(),
+            });
+        };
+        let header = program.header();
+        let min_len = u64::from(header.minimum_instruction_length().max(1));
+        let line_base = i64::from(header.line_base());
+        let line_range = u64::from(header.line_range().max(1));
+        let opcode_base = u64::from(header.opcode_base());
+        let mut files = Vec::new();
+        // Before DWARF 5 there is no entry 0: keep indices aligned with an empty name.
+        let mut i = if header.version() <= 4 {
+            files.push(String::new());
+            1
+        } else {
+            0
+        };
+        while let Some(f) = header.file(i) {
+            files.push(render_file(unit, f, header)?);
+            i += 1;
+        }
+
+        let mut sequences = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
+        let initial = Row {
+            addr: 0,
+            file: 1,
+            line: 1,
+            column: 0,
+            discriminator: 0,
+        };
+        let mut st = initial;
+        let emit = |st: &mut Row, rows: &mut Vec<Row>| {
+            rows.push(*st);
+            st.discriminator = 0;
+        };
+        let mut insns = header.instructions();
+        while let Some(insn) = insns.next_instruction(header)? {
+            match insn {
+                LineInstruction::Special(op) => {
+                    let adj = u64::from(op).saturating_sub(opcode_base);
+                    st.addr = st.addr.wrapping_add(min_len.wrapping_mul(adj / line_range));
+                    let delta = line_base + (adj % line_range) as i64;
+                    st.line = (i64::from(st.line) + delta) as u32;
+                    emit(&mut st, &mut rows);
+                }
+                LineInstruction::Copy => emit(&mut st, &mut rows),
+                LineInstruction::AdvancePc(n) => {
+                    st.addr = st.addr.wrapping_add(min_len.wrapping_mul(n));
+                }
+                LineInstruction::AdvanceLine(n) => {
+                    st.line = (i64::from(st.line).wrapping_add(n)) as u32;
+                }
+                LineInstruction::SetFile(f) => st.file = f,
+                LineInstruction::SetColumn(c) => st.column = c as u32,
+                LineInstruction::ConstAddPc => {
+                    let adj = 255u64.saturating_sub(opcode_base);
+                    st.addr = st.addr.wrapping_add(min_len.wrapping_mul(adj / line_range));
+                }
+                LineInstruction::FixedAddPc(n) => st.addr = st.addr.wrapping_add(u64::from(n)),
+                LineInstruction::SetAddress(a) => st.addr = a,
+                LineInstruction::SetDiscriminator(d) => st.discriminator = d as u32,
+                LineInstruction::EndSequence => {
+                    if let Some(start) = rows.first().map(|r| r.addr) {
+                        if start < st.addr {
+                            sequences.push(Sequence {
+                                start,
+                                end: st.addr,
+                                rows: std::mem::take(&mut rows),
+                            });
+                        }
+                    }
+                    rows.clear();
+                    st = initial;
+                }
+                _ => {}
+            }
+        }
+        sequences.sort_by_key(|s| s.start);
+        Ok(LineTable { files, sequences })
+    }
+
+    /// The row covering `addr`: in the sequence holding it, the last row at or below it,
+    /// found by the same binary search as LLVM's `findRowInSeq` (libstdc++
+    /// `upper_bound` over all rows but the first, minus one). On sorted rows that is
+    /// plainly the last row at or below `addr` (addr2line's answer too); on the unsorted
+    /// rows of assembly units with backward address advances, it is LLVM's answer.
+    pub(crate) fn find(&self, addr: u64) -> Option<&Row> {
+        let idx = self.sequences.partition_point(|s| s.start <= addr);
+        let seq = self.sequences[..idx].iter().rev().find(|s| addr < s.end)?;
+        let rows = &seq.rows;
+        let (mut first, mut len) = (1usize, rows.len().saturating_sub(1));
+        while len > 0 {
+            let half = len / 2;
+            let middle = first + half;
+            if addr < rows[middle].addr {
+                len = half;
+            } else {
+                first = middle + 1;
+                len = len - half - 1;
+            }
+        }
+        rows.get(first - 1)
+    }
+
+    /// The rendered name of file entry `index`.
+    pub(crate) fn file(&self, index: u64) -> Option<&str> {
+        self.files
+            .get(usize::try_from(index).ok()?)
+            .map(String::as_str)
+    }
+}
