@@ -1,0 +1,279 @@
+//! `ksym inlined` checked against llvm-dwarfdump-16's view of the same DWARF: every
+//! `DW_TAG_inlined_subroutine` whose abstract origin llvm-dwarfdump names F, with its
+//! call site and address ranges, must be listed, and nothing else. Line mode is checked
+//! with llvm-symbolizer-16: the first address of each run must symbolize to the line.
+//!
+//! Normalizations (named, each with its reason):
+//! - `basename`: llvm-dwarfdump prints `DW_AT_call_file` as stored, ksym joins it with its
+//!   directory; compare file names only.
+//! - `merge`: ksym joins touching ranges of one copy into one run; so does the parser here.
+//! - empty ranges (`[a, a)`, which GCC emits) hold no code; ksym drops them, so does this.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use common::{require_tool, root, run, shared, unxz, TempDir};
+use serde_json::Value;
+
+type Site = (String, u64, u64, u64);
+
+fn basename(p: &str) -> String {
+    p.rsplit('/').next().unwrap_or(p).to_string()
+}
+
+fn merge(mut r: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    r.sort_unstable();
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for (a, b) in r {
+        match out.last_mut() {
+            Some(l) if l.1 == a => l.1 = b,
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+fn hex(s: &str) -> u64 {
+    u64::from_str_radix(s.trim().trim_start_matches("0x"), 16)
+        .unwrap_or_else(|e| panic!("{s:?} is not hex: {e}"))
+}
+
+/// The inlined copies of `origin` in llvm-dwarfdump `--debug-info` output.
+fn dwarfdump_sites(dump: &str, origin: &str) -> BTreeSet<Site> {
+    let mut out = BTreeSet::new();
+    let quoted = format!("\"{origin}\")");
+    for die in dump.split("\n\n") {
+        let first = die.trim_start().lines().next().unwrap_or("");
+        if !first.contains("DW_TAG_inlined_subroutine") {
+            continue;
+        }
+        let attr = |name: &str| {
+            die.lines()
+                .find(|l| l.trim_start().starts_with(name))
+                .map(|l| l.trim_start()[name.len()..].trim().to_string())
+        };
+        if !attr("DW_AT_abstract_origin").is_some_and(|v| v.ends_with(&quoted)) {
+            continue;
+        }
+        let file =
+            attr("DW_AT_call_file").map(|v| basename(v.trim_matches(|c| "()\"".contains(c))));
+        let line = attr("DW_AT_call_line")
+            .map(|v| v.trim_matches(|c| c == '(' || c == ')').parse().unwrap());
+        let mut ranges = Vec::new();
+        if let (Some(lo), Some(hi)) = (attr("DW_AT_low_pc"), attr("DW_AT_high_pc")) {
+            let lo = hex(lo.trim_matches(|c| c == '(' || c == ')'));
+            // llvm-dwarfdump prints an offset-form high_pc as the address it means.
+            let hi = hex(hi.trim_matches(|c| c == '(' || c == ')'));
+            ranges.push((lo, hi));
+        }
+        for l in die.lines() {
+            let t = l.trim();
+            // Address ranges print as `[0x..., 0x...)` (the last with the closing `)` of
+            // the attribute); location lists add `: DW_OP...`.
+            if let Some((a, b)) = t.strip_prefix('[').and_then(|r| r.split_once(", ")) {
+                if b.ends_with(')') && !b.contains(':') {
+                    ranges.push((hex(a), hex(b.trim_end_matches(')'))));
+                }
+            }
+        }
+        for (a, b) in merge(ranges.into_iter().filter(|(a, b)| a < b).collect()) {
+            out.insert((file.clone().unwrap_or_default(), line.unwrap_or(0), a, b));
+        }
+    }
+    out
+}
+
+/// `ksym inlined --json`: (holder symbol, sites).
+fn ksym_inlined(target: &Path, args: &[&str]) -> Vec<Value> {
+    let mut a = vec!["inlined", "--json", target.to_str().unwrap()];
+    a.extend_from_slice(args);
+    let out = run(&a);
+    assert!(
+        out.status.success(),
+        "ksym {a:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["type"], "inlined");
+            v["data"].clone()
+        })
+        .collect()
+}
+
+fn ksym_sites(holders: &[Value]) -> BTreeSet<Site> {
+    let mut out = BTreeSet::new();
+    for h in holders {
+        for s in h["sites"].as_array().unwrap() {
+            let file = basename(s["file"].as_str().unwrap_or(""));
+            let line = s["line"].as_u64().unwrap_or(0);
+            for r in s["ranges"].as_array().unwrap() {
+                out.insert((
+                    file.clone(),
+                    line,
+                    hex(r["low"].as_str().unwrap()),
+                    hex(r["high"].as_str().unwrap()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn holders(h: &[Value]) -> Vec<String> {
+    h.iter()
+        .map(|h| h["symbol"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn dwarfdump(args: &[&str], file: &Path) -> String {
+    require_tool("llvm-dwarfdump-16", "llvm-16");
+    let out = Command::new("llvm-dwarfdump-16")
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("cannot run llvm-dwarfdump-16");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn check_fixture(build: &str, function: &str, want_holders: &[&str]) {
+    let prog = root().join(format!("testdata/lto/kern/{build}/prog"));
+    let dump = dwarfdump(&["--debug-info"], &prog);
+    let theirs = dwarfdump_sites(&dump, function);
+    assert!(
+        !theirs.is_empty(),
+        "{build}: llvm-dwarfdump shows no copy of {function}"
+    );
+    let h = ksym_inlined(&prog, &[function]);
+    assert_eq!(ksym_sites(&h), theirs, "{build}: copies of {function}");
+    assert_eq!(holders(&h), want_holders, "{build}: holders of {function}");
+    // The relocatable link of the same code: same holders, through .ko-style relocation.
+    let obj = root().join(format!("testdata/lto/kern/{build}/prog.o"));
+    let h = ksym_inlined(&obj, &[function]);
+    let mut got = holders(&h);
+    let mut want: Vec<String> = want_holders.iter().map(|s| s.to_string()).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "{build} prog.o: holders of {function}");
+}
+
+#[test]
+fn inlined_into_cold_part() {
+    // GCC LTO splits net_rx's unlikely path into net_rx.cold; panic (net.c's __cold
+    // callee, from another file) is inlined there.
+    check_fixture("gcc-lto-x86_64", "panic", &["net_rx.cold"]);
+}
+
+#[test]
+fn static_inline_helper_across_files() {
+    // hw_scale (static inline in helpers.h), three levels deep under hw_read/hw_clamp.
+    check_fixture(
+        "gcc-lto-x86_64",
+        "hw_scale",
+        &["net_rx", "sched_tick", "kmain"],
+    );
+    check_fixture(
+        "clang-thin-x86_64",
+        "hw_scale",
+        &["net_rx", "sched_tick", "kmain"],
+    );
+    // memcpy of lib.c inlined by LTO into fs.c's fs_open.
+    check_fixture("gcc-lto-x86_64", "memcpy", &["fs_open"]);
+}
+
+#[test]
+fn lines_agree_with_llvm_symbolizer() {
+    require_tool("llvm-symbolizer-16", "llvm-16");
+    let prog = root().join("testdata/lto/kern/clang-thin-x86_64/prog");
+    let h = ksym_inlined(&prog, &["--lines", "include/helpers.h:1-200"]);
+    assert!(h.len() >= 3, "too few holders of helpers.h code: {h:?}");
+    for holder in &h {
+        for s in holder["sites"].as_array().unwrap() {
+            let line = s["line"].as_u64().unwrap();
+            for r in s["ranges"].as_array().unwrap() {
+                let addr = r["low"].as_str().unwrap();
+                let out = Command::new("llvm-symbolizer-16")
+                    .args(["--obj", prog.to_str().unwrap(), addr])
+                    .output()
+                    .unwrap();
+                let text = String::from_utf8(out.stdout).unwrap();
+                let frame = text.lines().nth(1).unwrap_or("");
+                assert!(
+                    frame.contains(&format!("helpers.h:{line}:")),
+                    "{addr}: ksym says helpers.h:{line}, llvm-symbolizer says {text}"
+                );
+            }
+        }
+    }
+}
+
+/// A real kernel: `__nr_to_section` (a static inline of include/linux/mmzone.h) in
+/// init/main.c's unit, against llvm-dwarfdump of that unit only (keeps the test fast).
+#[test]
+fn real_kernel_inline_in_one_unit() {
+    let tmp = TempDir::new("lp-inlined");
+    let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", tmp.path());
+    let _ = shared();
+    // The unit of start_kernel, by llvm-dwarfdump's own lookup.
+    let sym = Command::new("nm").arg(&vmlinux).output().expect("nm");
+    let nm = String::from_utf8(sym.stdout).unwrap();
+    let start = nm
+        .lines()
+        .find(|l| l.ends_with(" start_kernel"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("start_kernel in nm");
+    let lookup = dwarfdump(&[&format!("--lookup=0x{start}")], &vmlinux);
+    let cu = lookup
+        .lines()
+        .find(|l| l.contains("DW_TAG_compile_unit"))
+        .and_then(|l| l.split(':').next())
+        .expect("compile unit in --lookup output")
+        .to_string();
+    let dump = dwarfdump(&[&format!("--debug-info={cu}"), "-c"], &vmlinux);
+    let cu_ranges: Vec<(u64, u64)> = dump
+        .split("\n\n")
+        .find(|b| b.contains("DW_TAG_compile_unit"))
+        .expect("the unit's DIE")
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('[')?.split_once(", "))
+        .map(|(a, b)| (hex(a), hex(b.trim_end_matches(')'))))
+        .collect();
+    assert!(!cu_ranges.is_empty());
+    let theirs = dwarfdump_sites(&dump, "__nr_to_section");
+    assert!(
+        theirs.len() >= 2,
+        "init/main.c inlines __nr_to_section: {theirs:?}"
+    );
+    let h = ksym_inlined(&vmlinux, &["__nr_to_section"]);
+    let ours: BTreeSet<Site> = ksym_sites(&h)
+        .into_iter()
+        .filter(|s| cu_ranges.iter().any(|r| r.0 <= s.2 && s.2 < r.1))
+        .collect();
+    assert_eq!(ours, theirs);
+    // And elsewhere too: a header inline is copied into many units.
+    assert!(h.len() > ours.len());
+}
+
+#[test]
+fn inlined_bad_input() {
+    let map = shared().join("kernels/x86_64-thin/System.map");
+    let out = run(&["inlined", map.to_str().unwrap(), "schedule"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs debug info"), "{err}");
+    let prog = root().join("testdata/lto/kern/gcc-lto-x86_64/prog");
+    let out = run(&["inlined", prog.to_str().unwrap(), "no_such_function"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no inlined copy of 'no_such_function'"));
+    let out = run(&["inlined", prog.to_str().unwrap(), "--lines", "helpers.h:x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["inlined", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
