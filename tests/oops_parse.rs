@@ -834,3 +834,64 @@ fn truncated_reports_and_bounded_frames() {
     let o = p.finish();
     assert_eq!(o[0].frames.len(), ksym::oops::parse::MAX_FRAMES);
 }
+
+/// A reader that repeats a log up to `total` bytes without holding more than one copy.
+struct Repeat<'a> {
+    data: &'a [u8],
+    pos: usize,
+    left: usize,
+}
+
+impl std::io::Read for Repeat<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.fill_buf_len().min(buf.len());
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        std::io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl Repeat<'_> {
+    fn fill_buf_len(&self) -> usize {
+        (self.data.len() - self.pos).min(self.left)
+    }
+}
+
+impl std::io::BufRead for Repeat<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let n = self.fill_buf_len();
+        Ok(&self.data[self.pos..self.pos + n])
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+        self.left -= n;
+        if self.pos == self.data.len() {
+            self.pos = 0;
+        }
+    }
+}
+
+#[test]
+fn long_log_streams() {
+    // 16 MB of real console output, parsed as a stream: reports come out as they end.
+    let data = read("x86_64-thin", "console.log");
+    let per_copy = parse_log(&data).len();
+    let copies = (16 << 20) / data.len();
+    let mut reader = LineReader::new(Repeat {
+        data: &data,
+        pos: 0,
+        left: copies * data.len(),
+    });
+    let mut p = Parser::new();
+    let (mut reports, mut held) = (0, 0);
+    while let Some((raw, cont)) = reader.next_line().expect("read") {
+        p.push_chunk(raw, cont);
+        while let Some(o) = p.take_finished() {
+            reports += 1;
+            held = held.max(o.frames.len());
+        }
+    }
+    reports += p.finish().len();
+    assert_eq!(reports, per_copy * copies);
+    assert!(held < 32);
+}

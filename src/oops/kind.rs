@@ -100,6 +100,11 @@ const TRAPS: &[&str] = &[
 /// Classify a message (prefixes already stripped, leading spaces allowed).
 pub fn classify(m: &str) -> Option<Start> {
     let m = m.trim_start();
+    // Openers are decided by their first words: look at no more than that.
+    let m = match m.char_indices().nth(256) {
+        Some((i, _)) => &m[..i],
+        None => m,
+    };
     let m = m.strip_prefix("[ ").unwrap_or(m);
     if let Some(s) = classify_bare(m) {
         return Some(s);

@@ -31,6 +31,9 @@ pub struct FrameText {
     pub end: usize,
 }
 
+/// Longest symbol name taken as one.
+pub const MAX_SYMBOL: usize = 1024;
+
 pub(crate) fn skip_spaces(s: &[u8], mut i: usize) -> usize {
     while i < s.len() && (s[i] == b' ' || s[i] == b'\t') {
         i += 1;
@@ -87,7 +90,8 @@ pub fn sym_off_size(s: &[u8], i: usize) -> Option<(Range<usize>, Option<u64>, Op
     while j < s.len() && is_sym_byte(s[j]) {
         j += 1;
     }
-    if j == i || s.get(j) != Some(&b'+') {
+    // Kernel symbols are at most KSYM_NAME_LEN (512) bytes; a longer word is no frame.
+    if j == i || j - i > MAX_SYMBOL || s.get(j) != Some(&b'+') {
         return None;
     }
     let (off, k) = hex_0x(s, j + 1)?;

@@ -210,12 +210,17 @@ impl Parser {
 /// A report opener behind an embedded `[  12.345678]` timestamp: (prefix, message, start).
 fn embedded_start(raw: &[u8], msg: &Range<usize>) -> Option<(Prefix, Range<usize>, Start)> {
     let mut from = msg.start + 1;
-    while from < msg.end {
+    // A few tries: each is cheap, but a line of brackets must stay linear.
+    for _ in 0..8 {
+        if from >= msg.end {
+            break;
+        }
         let p = from + raw[from..msg.end].iter().position(|&b| b == b'[')?;
         let (prefix, m) = prefix::split(&raw[p..msg.end]);
         if prefix.timestamp.is_some() {
             let m = p + m.start..p + m.end;
-            if let Some(s) = kind::classify(String::from_utf8_lossy(&raw[m.clone()]).trim_start()) {
+            let head = &raw[m.start..m.end.min(m.start + 1024)];
+            if let Some(s) = kind::classify(String::from_utf8_lossy(head).trim_start()) {
                 return Some((prefix, m, s));
             }
         }
