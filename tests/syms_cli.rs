@@ -184,3 +184,20 @@ fn help_and_usage_errors() {
     let o = run(&["syms"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn first_dot_can_clean_a_name_away_and_says_so() {
+    let d = TempDir::new("syms-firstdot");
+    let p = d.path().join("System.map");
+    std::fs::write(
+        &p,
+        "ffffffff81800000 d .str.1\nffffffff81800010 t foo.isra.0\n",
+    )
+    .unwrap();
+    let o = run(&["syms", "--clean=first-dot", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        "ffffffff81800000 d .str.1 \"\"\nffffffff81800010 t foo.isra.0 foo\n"
+    );
+}
