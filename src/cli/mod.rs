@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod decode;
 pub mod faddr2line;
 pub mod initcalls;
 pub mod kallsyms;
@@ -61,6 +62,7 @@ enum Command {
     #[command(name = "kallsyms-dump")]
     KallsymsDump(kallsyms_dump::Args),
     Faddr2line(faddr2line::Args),
+    Decode(decode::Args),
     Sympos(sympos::Args),
     LpMap(lp_map::Args),
     Inlined(inlined::Args),
@@ -84,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Kallsyms(args) => kallsyms::run(args.into_options(), &mut out),
         Command::KallsymsDump(args) => kallsyms_dump::run(args.into_options(), &mut out),
         Command::Faddr2line(args) => faddr2line::run(args.into_options(), &mut out),
+        Command::Decode(args) => decode::run(args.into_options(), &mut out),
         Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
         Command::LpMap(args) => lp_map::run(args.into_options(), &mut out),
         Command::Inlined(args) => inlined::run(args.into_options(), &mut out),

@@ -51,6 +51,7 @@
 //! (byte offset after the frame text). [`Frame::exact`] says whether to look the address
 //! up as is (`pc` or `after_entry`) or at address - 1.
 
+pub mod decode;
 pub mod kind;
 pub mod line;
 pub mod model;

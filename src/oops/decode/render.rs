@@ -1,0 +1,283 @@
+//! Output of `ksym decode`: the annotated log (text) or one JSON object per report.
+//!
+//! Text: every line is written as read. A frame line gets, right after the frame text,
+//! ` file:line` of the instruction (for a trapping pc with a `__bug_table` entry, the
+//! kernel's `file:line` of the `BUG()`/`WARN()` followed by ` (bug table)`). When the
+//! address sits in inlined code (or the trap's line differs from the line table), one line
+//! per inline level follows, innermost first, each `name at file:line:column`, inlined
+//! levels marked `(inlined)`, each starting with the frame line's own prefix (timestamp)
+//! and ending with its line end (`\r\n` kept). Frames that cannot be resolved are left
+//! as they are (the reason goes to stderr once).
+//!
+//! JSON: documented in `docs/json.md`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Outcome;
+use crate::dwarf::Frame as Level;
+use crate::oops::{Frame, Line, Oops};
+use crate::output::{hex, write_record};
+
+fn location(file: Option<&str>, line: Option<u32>) -> String {
+    format!(
+        "{}:{}",
+        file.unwrap_or("??"),
+        line.map_or("?".to_string(), |l| l.to_string())
+    )
+}
+
+/// Write one raw line with its frames annotated.
+pub fn write_line(
+    out: &mut dyn Write,
+    raw: &[u8],
+    line: &Line,
+    outcomes: &[Outcome],
+) -> io::Result<()> {
+    let body_end = raw
+        .iter()
+        .rposition(|&b| b != b'\n' && b != b'\r')
+        .map_or(0, |p| p + 1);
+    let eol: &[u8] = if raw.len() > body_end {
+        &raw[body_end..]
+    } else {
+        b""
+    };
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    let mut extra: Vec<String> = Vec::new();
+    for (f, o) in line.frames.iter().zip(outcomes) {
+        let Some(Ok(r)) = o else {
+            continue;
+        };
+        let Some(inner) = r.chain.first().filter(|l| l.file.is_some()) else {
+            inserts.push((f.end.min(body_end), " (no source line)".to_string()));
+            continue;
+        };
+        let dwarf_loc = location(inner.file.as_deref(), inner.line);
+        let (text, trap_differs) = match &r.trap {
+            Some(t) if t.file.is_some() => {
+                let loc = location(t.file.as_deref(), t.line);
+                let differs = dwarf_loc != loc;
+                (format!(" {loc} (bug table)"), differs)
+            }
+            _ => (format!(" {dwarf_loc}"), false),
+        };
+        inserts.push((f.end.min(body_end), text));
+        if r.chain.len() > 1 || trap_differs {
+            extra.extend(chain_lines(&r.chain));
+        }
+    }
+    if inserts.is_empty() {
+        return out.write_all(raw);
+    }
+    let mut at = 0;
+    for (pos, text) in &inserts {
+        let pos = (*pos).max(at);
+        out.write_all(&raw[at..pos])?;
+        out.write_all(text.as_bytes())?;
+        at = pos;
+    }
+    out.write_all(&raw[at..])?;
+    if eol.is_empty() {
+        // A chunk of an overlong line, or the last line without a line end: the inline
+        // lines would land inside it.
+        return Ok(());
+    }
+    let prefix = &raw[..line.message.start.min(body_end)];
+    let msg = &raw[line.message.start.min(body_end)..body_end];
+    let indent = msg.iter().take_while(|&&b| b == b' ').count();
+    for e in extra {
+        out.write_all(prefix)?;
+        out.write_all(&b" ".repeat(indent + 2))?;
+        out.write_all(e.as_bytes())?;
+        out.write_all(eol)?;
+    }
+    Ok(())
+}
+
+fn chain_lines(chain: &[Level]) -> Vec<String> {
+    chain
+        .iter()
+        .map(|l| {
+            let mut s = format!(
+                "{} at {}",
+                l.function
+                    .as_deref()
+                    .or(l.symbol.as_deref())
+                    .unwrap_or("??"),
+                location(l.file.as_deref(), l.line)
+            );
+            if let Some(c) = l.column.filter(|&c| c > 0) {
+                s += &format!(":{c}");
+            }
+            if l.inlined {
+                s += " (inlined)";
+            }
+            s
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonLevel<'a> {
+    function: Option<&'a str>,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    discriminator: Option<u32>,
+    inlined: bool,
+}
+
+#[derive(Serialize)]
+struct JsonTrap<'a> {
+    file: Option<&'a str>,
+    line: Option<u32>,
+    warning: bool,
+}
+
+#[derive(Serialize)]
+struct JsonFrame<'a> {
+    line: u64,
+    register: Option<&'a str>,
+    role: crate::oops::FrameRole,
+    context: crate::oops::FrameContext,
+    reliable: bool,
+    printed_address: Option<String>,
+    address: Option<String>,
+    symbol: Option<&'a str>,
+    offset: Option<String>,
+    size: Option<String>,
+    module: Option<&'a str>,
+    build_id: Option<&'a str>,
+    decoded: bool,
+    error: Option<&'a str>,
+    elf_symbol: Option<&'a str>,
+    lto_match: bool,
+    object_address: Option<String>,
+    lookup_address: Option<String>,
+    call_site: bool,
+    trap: Option<JsonTrap<'a>>,
+    inlines: Vec<JsonLevel<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonOops<'a> {
+    index: usize,
+    kind: crate::oops::OopsKind,
+    title: &'a str,
+    trap: Option<&'a str>,
+    first_line: u64,
+    last_line: u64,
+    cpu: Option<u32>,
+    pid: Option<u32>,
+    comm: Option<&'a str>,
+    taint: Option<&'a str>,
+    release: Option<&'a str>,
+    kernel_build_id: Option<&'a str>,
+    hardware: Option<&'a str>,
+    location: Option<&'a str>,
+    modules: &'a [String],
+    kaslr_offset: Option<String>,
+    complete: bool,
+    call_site_attribution: bool,
+    registers: &'a [crate::oops::RegisterBlock],
+    frames: Vec<JsonFrame<'a>>,
+}
+
+fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame<'a> {
+    let ok = match o {
+        Some(Ok(r)) => Some(r),
+        _ => None,
+    };
+    let runtime = f.address.or_else(|| {
+        let r = ok?;
+        if f.module.is_some() {
+            return None;
+        }
+        Some(r.address.wrapping_add(kaslr.unwrap_or(0)))
+    });
+    JsonFrame {
+        line: f.line,
+        register: f.register.as_deref(),
+        role: f.role,
+        context: f.context,
+        reliable: f.reliable,
+        printed_address: f.address.map(hex),
+        address: runtime.map(hex),
+        symbol: f.symbol.as_deref(),
+        offset: f.offset.map(hex),
+        size: f.size.map(hex),
+        module: f.module.as_deref(),
+        build_id: f.build_id.as_deref(),
+        decoded: ok.is_some(),
+        error: match o {
+            Some(Err(e)) => Some(e),
+            _ => None,
+        },
+        elf_symbol: ok.map(|r| r.symbol.as_str()),
+        lto_match: ok.is_some_and(|r| r.lto_match),
+        object_address: ok.map(|r| hex(r.address)),
+        lookup_address: ok.map(|r| hex(r.lookup)),
+        call_site: ok.is_some_and(|r| r.call_site),
+        trap: ok.and_then(|r| r.trap.as_ref()).map(|t| JsonTrap {
+            file: t.file.as_deref(),
+            line: t.line,
+            warning: t.is_warning(),
+        }),
+        inlines: ok
+            .map(|r| {
+                r.chain
+                    .iter()
+                    .map(|l| JsonLevel {
+                        function: l.function.as_deref().or(l.symbol.as_deref()),
+                        file: l.file.as_deref(),
+                        line: l.line,
+                        column: l.column,
+                        discriminator: l.discriminator,
+                        inlined: l.inlined,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Write one report as a JSON Lines record `{"type": "oops", "data": {...}}`.
+pub fn write_json(
+    out: &mut dyn Write,
+    o: &Oops,
+    outcomes: &[Outcome],
+    kaslr: Option<u64>,
+    call_site: bool,
+) -> io::Result<()> {
+    let frames = o
+        .frames
+        .iter()
+        .zip(outcomes)
+        .map(|(f, r)| json_frame(f, r, kaslr))
+        .collect();
+    let rec = JsonOops {
+        index: o.index,
+        kind: o.kind,
+        title: &o.title,
+        trap: o.trap.as_deref(),
+        first_line: o.first_line,
+        last_line: o.last_line,
+        cpu: o.cpu,
+        pid: o.pid,
+        comm: o.comm.as_deref(),
+        taint: o.taint.as_deref(),
+        release: o.release.as_deref(),
+        kernel_build_id: o.kernel_build_id.as_deref(),
+        hardware: o.hardware.as_deref(),
+        location: o.location.as_deref(),
+        modules: &o.modules,
+        kaslr_offset: kaslr.map(hex),
+        complete: o.complete,
+        call_site_attribution: call_site,
+        registers: &o.registers,
+        frames,
+    };
+    write_record(out, "oops", rec)
+}
