@@ -416,9 +416,16 @@ fn abbreviated_record<'a>(
                     .ok_or_else(|| Error::malformed("array abbreviation without element type"))?;
                 let n = bits.vbr(6)?;
                 let mut first = None;
-                for _ in 0..n {
-                    let v = scalar(bits, elem)?;
-                    first = first.or(Some(v));
+                if matches!(elem, Op::Literal(_) | Op::Fixed(0) | Op::Vbr(0)) {
+                    // Elements of no bits: do not loop `n` (untrusted) times.
+                    if n > 0 {
+                        first = Some(scalar(bits, elem)?);
+                    }
+                } else {
+                    for _ in 0..n {
+                        let v = scalar(bits, elem)?;
+                        first = first.or(Some(v));
+                    }
                 }
                 i += 1;
                 first
