@@ -575,13 +575,15 @@ fn contexts_and_entries() {
         "[ 1.0]  a+0x1/0x2\n",
         "[ 1.0]  </IRQ>\n",
         "[ 1.0]  <TASK>\n",
-        "[ 1.0]  b+0x1/0x2\n",
-        "[ 1.0]  c+0x1/0x2\n",
         "[ 1.0]  asm_sysvec_apic_timer_interrupt+0x1a/0x20\n",
-        "[ 1.0] RIP: 0010:d+0x5/0x10\n",
+        "[ 1.0] RIP: 0010:b+0x5/0x10\n",
         "[ 1.0] RSP: 0018:ffff8f6f00243e08 EFLAGS: 00000202\n",
+        "[ 1.0]  c+0x1/0x2\n",
+        "[ 1.0]  asm_exc_int3+0x1a/0x20\n",
         "[ 1.0]  d+0x5/0x10\n",
         "[ 1.0]  e+0x1/0x2\n",
+        "[ 1.0]  <EOI>\n",
+        "[ 1.0]  ee+0x1/0x2\n",
         "[ 1.0]  <NMI>\n",
         "[ 1.0]  f+0x1/0x2\n",
         "[ 1.0]  </NMI>\n",
@@ -600,15 +602,33 @@ fn contexts_and_entries() {
             .clone()
     };
     assert_eq!(by("a").context, FrameContext::Irq);
-    assert_eq!(by("b").context, FrameContext::Task);
-    assert!(by("b").after_entry, "first frame after </IRQ>");
-    assert!(!by("c").after_entry);
+    assert_eq!(by("c").context, FrameContext::Task);
+    let sysvec = by("asm_sysvec_apic_timer_interrupt");
+    assert!(
+        !sysvec.after_entry,
+        "entry code after </IRQ> is a return address"
+    );
+    let rip = o[0]
+        .frames
+        .iter()
+        .find(|f| f.register.is_some())
+        .expect("RIP");
+    assert_eq!(
+        (rip.symbol.as_deref(), rip.role),
+        (Some("b"), FrameRole::Pc)
+    );
+    assert!(rip.exact());
+    assert!(
+        !by("c").after_entry,
+        "after a register dump frames are return addresses"
+    );
     assert!(
         by("d").after_entry,
-        "frame after asm_sysvec_* and its register dump"
+        "frame after asm_exc_* with no register dump"
     );
     assert!(by("d").exact());
     assert!(!by("e").after_entry && !by("e").exact());
+    assert!(by("ee").after_entry, "old kernels: first frame after <EOI>");
     assert_eq!(by("f").context, FrameContext::Nmi);
     assert_eq!(by("g").context, FrameContext::Softirq);
     assert_eq!(by("h").context, FrameContext::Exception);

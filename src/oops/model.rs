@@ -112,10 +112,13 @@ pub struct Frame {
     pub context: FrameContext,
     /// Faulting PC, link register or return address.
     pub role: FrameRole,
-    /// The frame directly follows an exception or interrupt entry (x86 after `</IRQ>`,
-    /// `</NMI>`, `</SOFTIRQ>`, `<EOI>`, an `asm_exc_*`/`asm_sysvec_*`/`asm_common_interrupt`
-    /// frame or a register dump inside the trace; arm64 after `el1h_64_irq`/`_sync`/...):
-    /// its address is the interrupted instruction, exact, not a return address.
+    /// The frame directly follows an exception or interrupt entry, so its address is the
+    /// interrupted instruction (exact), not a return address: the first frame after x86
+    /// `<EOI>`, `</IRQ>`, `</NMI>`, `</SOFTIRQ>` that is not entry code itself, the frame
+    /// right after a reliable `asm_exc_*`/`asm_sysvec_*`/`asm_common_interrupt` entry when
+    /// no register dump comes between (x86 since 4.14 prints the interrupted `RIP:` instead,
+    /// and that register frame is the exact one), and on arm64 the frame after
+    /// `el1h_64_irq`/`_sync`/`_fiq`/`_error`.
     pub after_entry: bool,
     /// Register the frame was printed as (`RIP`, `IP`, `pc`, `lr`, `PC`, `LR`), `None` for
     /// trace entries.

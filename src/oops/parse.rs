@@ -255,6 +255,11 @@ fn is_entry(sym: &str) -> bool {
         || sym.starts_with("el1h_64_error")
 }
 
+/// Entry code: never the interrupted instruction itself.
+fn is_entry_code(sym: &str) -> bool {
+    sym.starts_with("asm_") || sym.starts_with("entry_") || sym.starts_with("el1h_64_")
+}
+
 fn frame(line: u64, t: FrameText, role: FrameRole, context: FrameContext) -> Frame {
     let role = match t.marker {
         Some(b'P') => FrameRole::Pc,
@@ -386,8 +391,6 @@ impl Open {
             if x86 || !was_regs || self.oops.registers.is_empty() {
                 self.new_block(out.number);
             }
-            let in_trace =
-                self.stage == Stage::Trace && self.oops.frames.iter().any(|f| f.register.is_none());
             for (name, user, t) in regs {
                 let value = String::from_utf8_lossy(&s[t.span.start..t.end]).into_owned();
                 self.add_registers(vec![(name.clone(), value)]);
@@ -402,8 +405,9 @@ impl Open {
                 self.push(f.clone());
                 out.frames.push(f);
             }
-            // A register dump inside a trace: the next frame is where it was interrupted.
-            self.pending_entry = in_trace && x86;
+            // The dump is the interrupted context's own frame (x86 does not print
+            // `regs->ip` again in the trace): the frames after it are return addresses.
+            self.pending_entry = false;
             self.in_regs = true;
             return false;
         }
@@ -429,8 +433,14 @@ impl Open {
                     f.role = FrameRole::Pc;
                 }
             }
-            f.after_entry = std::mem::take(&mut self.pending_entry) && f.role != FrameRole::Pc;
-            if f.reliable && f.symbol.as_deref().is_some_and(is_entry) {
+            let sym = f.symbol.as_deref().unwrap_or("");
+            // Since 5.8, `</IRQ>` is followed by the `asm_sysvec_*` return address and the
+            // interrupted context's register dump; the pending entry carries over.
+            if self.pending_entry && !is_entry_code(sym) {
+                self.pending_entry = false;
+                f.after_entry = f.role != FrameRole::Pc;
+            }
+            if f.reliable && is_entry(sym) {
                 self.pending_entry = true;
             }
             self.push(f.clone());
@@ -442,9 +452,7 @@ impl Open {
     fn marker(&mut self, name: &[u8], closing: bool) {
         self.stage = Stage::Trace;
         if closing || name == b"EOI" {
-            if name != b"TASK" {
-                self.pending_entry = true;
-            }
+            self.pending_entry = name != b"TASK";
             self.context = FrameContext::Task;
             return;
         }
