@@ -915,3 +915,19 @@ fn long_log_streams() {
     assert_eq!(reports, per_copy * copies);
     assert!(held < 32);
 }
+
+#[test]
+fn json_shape() {
+    let o = load("x86_64-thin", "console.log");
+    let v = serde_json::to_value(&o[6]).expect("json");
+    assert_eq!(v["kind"], "page_fault");
+    assert_eq!(v["frames"][0]["size"], "0xffffffffffff9ed0");
+    assert_eq!(v["frames"][0]["role"], "pc");
+    assert_eq!(v["frames"][0]["register"], "RIP");
+    assert_eq!(v["frames"][1]["reliable"], false);
+    assert_eq!(v["frames"][1]["context"], "task");
+    assert_eq!(v["frames"][0]["address"], serde_json::Value::Null);
+    assert!(v["frames"][0]["span"]["start"].is_u64());
+    let v = serde_json::to_value(&o[7]).expect("json");
+    assert_eq!(v["kaslr_offset"], "0x3a400000");
+}

@@ -30,6 +30,9 @@
 //!
 //! # The model (also the `--json` field names)
 //!
+//! All types serialize with serde; addresses, offsets, sizes and the KASLR values are
+//! `"0x..."` strings, absent values `null`.
+//!
 //! [`Oops`]: `index` (0-based), `kind` ([`OopsKind`], snake_case: `warning`, `bug`,
 //! `null_pointer`, `page_fault`, `general_protection`, `trap`, `panic`, `soft_lockup`,
 //! `hard_lockup`, `rcu_stall`, `hung_task`, `kasan`, `kcsan`, `kmsan`, `kfence`,

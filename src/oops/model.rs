@@ -5,7 +5,15 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+/// Addresses, offsets and sizes go to JSON as `"0x..."` strings, like all of ksym's JSON.
+fn opt_hex<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(&crate::output::hex(*v)),
+        None => s.serialize_none(),
+    }
+}
 
 /// The kind of report an oops is, from its first line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -94,13 +102,16 @@ pub struct Frame {
     /// 1-based number of the line the frame is on.
     pub line: u64,
     /// Raw address when printed (`[<ffffffff81234567>]`, `RIP: 0033:0x444640`, `0x...`).
+    #[serde(serialize_with = "opt_hex")]
     pub address: Option<u64>,
     /// Symbol name as printed (`lkdtm_BUG`, `foo.cold`); `None` for bare addresses.
     pub symbol: Option<String>,
     /// Offset into the symbol (`+0x1a`); `None` when absent or beyond 64 bits.
+    #[serde(serialize_with = "opt_hex")]
     pub offset: Option<u64>,
     /// Size of the symbol as printed (`/0x40`). The kernel prints it as an unsigned 64-bit
     /// value, so a negative difference shows as a huge size (`0xffffffffffff9ed0`).
+    #[serde(serialize_with = "opt_hex")]
     pub size: Option<u64>,
     /// Module name from `[module]` or `[module buildid]`; `None` for vmlinux.
     pub module: Option<String>,
@@ -207,8 +218,10 @@ pub struct Oops {
     /// stacks), in line order.
     pub frames: Vec<Frame>,
     /// KASLR offset from `Kernel Offset: 0x... from 0x...`.
+    #[serde(serialize_with = "opt_hex")]
     pub kaslr_offset: Option<u64>,
     /// Link-time base from the same line.
+    #[serde(serialize_with = "opt_hex")]
     pub kaslr_base: Option<u64>,
     /// `---[ end ...` was seen.
     pub complete: bool,
