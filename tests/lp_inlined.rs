@@ -277,3 +277,34 @@ fn inlined_bad_input() {
     let out = run(&["inlined", prog.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Broken DWARF: `inlined` fails naming the file (exit 2); `sympos` still answers from the
+/// symbol table, with a warning, since DWARF only adds source files there.
+#[test]
+fn broken_dwarf() {
+    use object::{Object, ObjectSection};
+    let tmp = TempDir::new("lp-inlined-bad");
+    let src = root().join("testdata/lto/kern/clang-thin-x86_64/prog");
+    let mut data = std::fs::read(&src).unwrap();
+    let file = object::File::parse(&*data).unwrap();
+    let (off, size) = file
+        .section_by_name(".debug_info")
+        .unwrap()
+        .file_range()
+        .unwrap();
+    drop(file);
+    for i in (off as usize + 11..(off + size) as usize).step_by(7) {
+        data[i] = 0xff;
+    }
+    let bad = tmp.path().join("prog");
+    std::fs::write(&bad, &data).unwrap();
+    let out = run(&["inlined", bad.to_str().unwrap(), "hw_scale"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("prog: invalid DWARF"), "{err}");
+    assert!(!err.contains("panicked"));
+    let out = run(&["sympos", bad.to_str().unwrap(), "net_rx"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid DWARF"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("net_rx "));
+}

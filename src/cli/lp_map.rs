@@ -171,7 +171,12 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let old = Image::open(&o.old)?;
     let new = Image::open(&o.new)?;
     lpmap::check_compatible(&old, &new)?;
-    let m = lpmap::map(&lpmap::entries(&old)?, &lpmap::entries(&new)?);
+    let (old_entries, w1) = lpmap::entries(&old);
+    let (new_entries, w2) = lpmap::entries(&new);
+    for w in [w1, w2].into_iter().flatten() {
+        super::warn(w);
+    }
+    let m = lpmap::map(&old_entries, &new_entries);
     if o.json {
         for p in &m.pairs {
             write_record(out, "pair", p)?;

@@ -84,6 +84,9 @@ fn write_text(out: Out<'_>, f: &[Found]) -> std::io::Result<()> {
 pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let image = Image::open(&o.target)?;
     let lookup = Lookup::new(&image)?;
+    if let Some(w) = &lookup.warning {
+        warn(w);
+    }
     let mut status = Status::Ok;
     for q in &o.names {
         let found = lookup.find(q);

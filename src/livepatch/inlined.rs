@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use gimli::{AttributeValue, DebugInfoOffset, UnitOffset};
 use serde::Serialize;
 use symtab::sympos::KallsymsOrder;
@@ -127,11 +127,13 @@ pub fn find(image: &Image, q: &Query<'_>) -> Result<Vec<Holder>> {
         );
     };
     let dwarf = sections.dwarf();
-    let units = load_units(&dwarf)?;
+    let bad = || format!("{}: invalid DWARF", image.path.display());
+    let units = load_units(&dwarf).with_context(bad)?;
     let sites: Vec<(u64, u64, Site)> = match q {
-        Query::Function(name) => inlined_copies(&dwarf, &units, name)?,
-        Query::Lines { file, start, end } => line_runs(&dwarf, &units, file, *start, *end)?,
-    };
+        Query::Function(name) => inlined_copies(&dwarf, &units, name),
+        Query::Lines { file, start, end } => line_runs(&dwarf, &units, file, *start, *end),
+    }
+    .with_context(bad)?;
     Ok(group(image, sites))
 }
 

@@ -27,7 +27,7 @@ use symtab::name::{clean, Policy};
 use symtab::{SymKind, Symbol};
 
 use super::image::Image;
-use super::units::{kernel_relative, UnitIndex};
+use super::units::{self, kernel_relative};
 
 /// How a pair was matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
@@ -137,12 +137,10 @@ fn class(s: &Symbol) -> Option<&'static str> {
     }
 }
 
-/// The symbols of `image` that take part, in kallsyms (address) order.
-pub fn entries(image: &Image) -> Result<Vec<Entry>> {
-    let units = match image.debug_sections()? {
-        Some(d) => Some(UnitIndex::new(&d.dwarf())?),
-        None => None,
-    };
+/// The symbols of `image` that take part, in kallsyms (address) order, and a warning
+/// when its DWARF is broken (files then come from `STT_FILE` only).
+pub fn entries(image: &Image) -> (Vec<Entry>, Option<String>) {
+    let (units, warning) = units::load(image);
     let mut syms: Vec<(&Symbol, &'static str)> = image
         .table
         .symbols
@@ -150,7 +148,7 @@ pub fn entries(image: &Image) -> Result<Vec<Entry>> {
         .filter_map(|s| Some((s, class(s)?)))
         .collect();
     syms.sort_by_key(|(s, _)| s.addr);
-    Ok(syms
+    let entries = syms
         .into_iter()
         .map(|(s, class)| {
             let base = clean(&s.name, Policy::Lto).into_owned();
@@ -176,7 +174,8 @@ pub fn entries(image: &Image) -> Result<Vec<Entry>> {
                 raw_size: s.size,
             }
         })
-        .collect())
+        .collect();
+    (entries, warning)
 }
 
 /// Match OLD's entries to NEW's.

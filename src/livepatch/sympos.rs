@@ -12,7 +12,7 @@ use symtab::sympos::{kernel_resolve, Candidate};
 use symtab::Symbol;
 
 use super::image::Image;
-use super::units::{kernel_relative, UnitIndex};
+use super::units::{self, kernel_relative, UnitIndex};
 
 /// One candidate for a queried name.
 #[derive(Serialize, Debug, Clone)]
@@ -51,19 +51,19 @@ pub struct Lookup<'a> {
     image: &'a Image,
     order: symtab::sympos::KallsymsOrder<'a>,
     units: Option<UnitIndex>,
+    /// A problem worth telling (broken DWARF), found while preparing.
+    pub warning: Option<String>,
 }
 
 impl<'a> Lookup<'a> {
     /// Prepare lookups over `image`; reads DWARF unit ranges when the image has DWARF.
     pub fn new(image: &'a Image) -> anyhow::Result<Lookup<'a>> {
-        let units = match image.debug_sections()? {
-            Some(d) => Some(UnitIndex::new(&d.dwarf())?),
-            None => None,
-        };
+        let (units, warning) = units::load(image);
         Ok(Lookup {
             image,
             order: image.order(),
             units,
+            warning,
         })
     }
 

@@ -6,7 +6,25 @@
 
 use anyhow::Result;
 
-use super::image::Reader;
+use super::image::{Image, Reader};
+
+/// The unit index of `image`, when it has DWARF. DWARF only adds source file names here,
+/// so a broken one is not fatal: the second value is then a warning naming the file.
+pub fn load(image: &Image) -> (Option<UnitIndex>, Option<String>) {
+    let built = image
+        .debug_sections()
+        .and_then(|d| d.map(|d| UnitIndex::new(&d.dwarf())).transpose());
+    match built {
+        Ok(u) => (u, None),
+        Err(e) => (
+            None,
+            Some(format!(
+                "{}: invalid DWARF ({e:#}): source files come from STT_FILE only",
+                image.path.display()
+            )),
+        ),
+    }
+}
 
 /// Address ranges of units, with the unit names.
 pub struct UnitIndex {
