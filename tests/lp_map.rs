@@ -102,6 +102,30 @@ fn one_line_change_renames_one_file() {
     }
 }
 
+/// One matched `.llvm.` pair seeds its file: testdata/livepatch/hashpair, where c.c's
+/// promoted function pairs by file and base name, and its promoted variable (no file) by
+/// the hash pair that seeded.
+#[test]
+fn hash_pair_seeds_the_file() {
+    let dir = root().join("testdata/livepatch/hashpair");
+    let recs = lp_map(&dir.join("old/prog"), &dir.join("new/prog"));
+    let pairs = of_type(&recs, "pair");
+    let rule = |prefix: &str| {
+        let p = pairs
+            .iter()
+            .find(|p| p["old"]["name"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no pair for {prefix}"));
+        assert_ne!(p["old"]["name"], p["new"]["name"]);
+        p["rule"].as_str().unwrap().to_string()
+    };
+    assert_eq!(rule("c_helper.llvm."), "file+base");
+    assert_eq!(rule("c_count.llvm."), "hash");
+    assert_eq!(pairs.len(), 4);
+    for t in ["removed", "added", "ambiguous"] {
+        assert!(of_type(&recs, t).is_empty(), "{t}");
+    }
+}
+
 /// The shared kernel against its own System.map: every map symbol is found, duplicates
 /// (seven `type_show`s) pair by position at the same addresses, and what stays unmatched
 /// in vmlinux is what scripts/mksysmap drops (`.L`, `__kstrtab_`, `__kstrtabns_`, `__crc_`).
