@@ -190,7 +190,7 @@ struct Report {
 }
 
 const BINUTILS_AGREES: &str = "llvm-symbolizer finds no line row and falls back to the \
-    STT_FILE name with line 0 (gcc's aarch64 DWARF 4 relocatable objects); binutils \
+    STT_FILE name with line 0 (gcc-built relocatable objects, with or without LTO); binutils \
     addr2line, asked about the same addresses of the same file, agrees with ksym";
 
 const BINUTILS_ARTIFICIAL: &str = "as above, but binutils names another file for the same \

@@ -531,7 +531,8 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
         } else if let Some(q) = parse_query(input) {
             run.query(out, input, &q)?
         } else {
-            warn(format!("bad func+offset {input}"));
+            // Unprefixed, as the script prints it.
+            eprintln!("bad func+offset {input}");
             run.status = Status::Error;
             continue;
         };

