@@ -426,3 +426,23 @@ fn group(image: &Image, mut sites: Vec<(u64, u64, Site)>) -> Vec<Holder> {
     holders.sort_by_key(|h| h.start);
     holders
 }
+
+#[cfg(test)]
+mod tests {
+    use super::path_ends_with;
+
+    #[test]
+    fn file_suffixes_match_whole_components() {
+        assert!(path_ends_with(
+            "/usr/src/linux-6.1/kernel/fork.c",
+            "kernel/fork.c"
+        ));
+        assert!(path_ends_with("/usr/src/linux-6.1/kernel/fork.c", "fork.c"));
+        assert!(path_ends_with("fork.c", "fork.c"));
+        assert!(!path_ends_with(
+            "/usr/src/linux-6.1/kernel/nofork.c",
+            "fork.c"
+        ));
+        assert!(!path_ends_with("/a/b.c", "c"));
+    }
+}

@@ -108,3 +108,22 @@ pub fn kernel_relative(path: &str) -> &str {
         .min()
         .map_or(path, |i| &path[i + 1..])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::kernel_relative;
+
+    #[test]
+    fn strips_distro_prefixes() {
+        assert_eq!(
+            kernel_relative("/usr/src/linux-6.1/init/main.c"),
+            "init/main.c"
+        );
+        assert_eq!(
+            kernel_relative("/usr/src/linux-6.1/arch/x86/include/asm/current.h"),
+            "arch/x86/include/asm/current.h"
+        );
+        assert_eq!(kernel_relative("kernel/fork.c"), "kernel/fork.c");
+        assert_eq!(kernel_relative("/ksym/testdata/b.c"), "/ksym/testdata/b.c");
+    }
+}
