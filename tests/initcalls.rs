@@ -276,7 +276,7 @@ fn shared_kernels_run_initcalls_in_link_order() {
 
 /// Link the fixture objects as kbuild links vmlinux (an `ld -r` with the order script,
 /// then the final link with the INIT_CALLS tables), with `order` as the order script.
-fn link(dir: &Path, name: &str, order: &str) -> PathBuf {
+fn link(dir: &Path, name: &str, order: &str, objs: &[PathBuf]) -> PathBuf {
     require_tool("ld.lld-16", "lld-16");
     let lds = dir.join(format!("{name}.lds"));
     std::fs::write(&lds, order).unwrap();
@@ -285,7 +285,7 @@ fn link(dir: &Path, name: &str, order: &str) -> PathBuf {
         .arg("-r")
         .arg("-T")
         .arg(&lds)
-        .args([fixture("main.thin.o"), fixture("drv.thin.o")])
+        .args(objs)
         .arg("-o")
         .arg(&obj)
         .status()
@@ -316,7 +316,7 @@ fn misordered_fixture_link_is_caught() {
     std::fs::write(&expect, &order).unwrap();
     let expect = expect.to_str().unwrap();
     // In order.
-    let good = link(dir.path(), "good", &order);
+    let good = link(dir.path(), "good", &order, &objs);
     let out = run(&[
         "initcalls",
         "check",
@@ -331,7 +331,7 @@ fn misordered_fixture_link_is_caught() {
     let b = "*(.initcall6.init..kmod_drv__1_6_aa_second) ;";
     let swapped = order.replace(a, "@").replace(b, a).replace('@', b);
     assert_ne!(swapped, order);
-    let bad = link(dir.path(), "bad", &swapped);
+    let bad = link(dir.path(), "bad", &swapped, &objs);
     for how in [vec!["--expect", expect], {
         let mut v = vec!["--objects"];
         v.extend(objs.iter().map(|p| p.to_str().unwrap()));
@@ -370,4 +370,59 @@ fn image_without_initcall_tables_fails_cleanly() {
     }
     let out = run(&["initcalls", "check", image.to_str().unwrap()]);
     assert!(text(&out.stderr).contains("no initcall tables"));
+}
+
+/// Without CONFIG_HAVE_ARCH_PREL32_RELOCATIONS the tables hold pointers, straight to the
+/// initcall functions (no stubs): named by the `__initcall__` symbols at the entries.
+#[test]
+fn pointer_tables_are_read_with_entries_pointer() {
+    let dir = TempDir::new("initcalls-ptr");
+    let objs = [fixture("main.ptr.o"), fixture("drv.ptr.o")];
+    let lds = run(&[
+        "initcalls",
+        "lds",
+        objs[0].to_str().unwrap(),
+        objs[1].to_str().unwrap(),
+    ]);
+    let order = text(&lds.stdout);
+    let image = link(dir.path(), "ptr", &order, &objs);
+    let expect = dir.path().join("ptr.lds");
+    let out = run(&[
+        "initcalls",
+        "check",
+        image.to_str().unwrap(),
+        "--entries",
+        "pointer",
+        "--expect",
+        expect.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("18 initcalls in 11 tables: 0 out of order"),
+        "{stdout}"
+    );
+    let listing = text(
+        &run(&[
+            "initcalls",
+            "check",
+            image.to_str().unwrap(),
+            "--entries",
+            "pointer",
+        ])
+        .stdout,
+    );
+    assert!(
+        listing.contains("\tkmod_main__5_13_main_dev\tmain_dev\n"),
+        "{listing}"
+    );
+    // Read as 32-bit offsets (the x86_64 default), the same tables make no sense.
+    let out = run(&[
+        "initcalls",
+        "check",
+        image.to_str().unwrap(),
+        "--expect",
+        expect.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -13,6 +13,9 @@ for f in main drv odd bad; do
 	gcc -O2 -D__KBUILD_MODNAME=kmod_$f -c src/$f.c -o $f.gcc.o
 done
 $C -flto=thin -c src/start.c -o start.thin.o
+for f in main drv; do
+	$C -flto=thin -DKINIT_POINTERS -D__KBUILD_MODNAME=kmod_$f -c src/$f.c -o $f.ptr.o
+done
 rm -f init.thin.a init.a
 llvm-ar-16 rcT init.thin.a main.thin.o drv.thin.o odd.thin.o
 llvm-ar-16 rc init.a main.gcc.o drv.gcc.o odd.gcc.o

@@ -1,5 +1,6 @@
 /* The initcall macros of Linux 6.1's include/linux/init.h, as built with
- * CONFIG_LTO_CLANG and CONFIG_HAVE_ARCH_PREL32_RELOCATIONS (x86_64, arm64). */
+ * CONFIG_LTO_CLANG and CONFIG_HAVE_ARCH_PREL32_RELOCATIONS (x86_64, arm64), or
+ * without the latter when KINIT_POINTERS is defined. */
 #define ___PASTE(a, b) a##b
 #define __PASTE(a, b) ___PASTE(a, b)
 #define __stringify_1(x...) #x
@@ -19,12 +20,18 @@ typedef int (*initcall_t)(void);
 	int __init __stub(void);           \
 	int __init __stub(void) { return fn(); } \
 	__ADDRESSABLE(__stub)
+#ifdef KINIT_POINTERS
+/* Without CONFIG_HAVE_ARCH_PREL32_RELOCATIONS: the entries are pointers to fn. */
+#define ____define_initcall(fn, __unused, __name, __sec) \
+	static initcall_t __name __attribute__((__used__, __section__(__sec))) = fn;
+#else
 #define ____define_initcall(fn, __stub, __name, __sec)      \
 	__define_initcall_stub(__stub, fn)                  \
 	asm(".section	\"" __sec "\", \"a\"		\n" \
 	    __stringify(__name) ":			\n"  \
 	    ".long	" __stringify(__stub) " - .	\n"  \
 	    ".previous					\n");
+#endif
 #define __unique_initcall(fn, id, __sec, __iid) \
 	____define_initcall(fn, __initcall_stub(fn, __iid, id), __initcall_name(initcall, __iid, id), __initcall_section(__sec, __iid))
 #define ___define_initcall(fn, id, __sec) __unique_initcall(fn, id, __sec, __initcall_id(fn))
