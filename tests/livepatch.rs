@@ -187,6 +187,14 @@ fn sympos_bad_input() {
         err.contains("no symbol named 'no_such_symbol_at_all'"),
         "{err}"
     );
+    // A full LTO name from another build (wrong hash): the names of this build are offered.
+    let out = run(&["sympos", map.to_str().unwrap(), "get_branch_type.llvm.123"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("same name without LTO suffixes: get_branch_type.llvm.17026518653902526769"),
+        "{err}"
+    );
     let missing = tmp.path().join("missing");
     let out = run(&["sympos", missing.to_str().unwrap(), "x"]);
     assert_eq!(out.status.code(), Some(2));

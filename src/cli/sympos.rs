@@ -91,10 +91,19 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     for q in &o.names {
         let found = lookup.find(q);
         if found.is_empty() {
-            warn(format_args!(
-                "{}: no symbol named '{q}', nor any whose name without LTO suffixes is '{q}'",
-                o.target.display()
-            ));
+            let similar = lookup.same_base(q);
+            if similar.is_empty() {
+                warn(format_args!(
+                    "{}: no symbol named '{q}', nor any whose name without LTO suffixes is '{q}'",
+                    o.target.display()
+                ));
+            } else {
+                warn(format_args!(
+                    "{}: no symbol named '{q}'; same name without LTO suffixes: {}",
+                    o.target.display(),
+                    similar.join(", ")
+                ));
+            }
             status = Status::NotFound;
             continue;
         }

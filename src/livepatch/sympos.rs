@@ -112,6 +112,20 @@ impl<'a> Lookup<'a> {
         }
     }
 
+    /// For a full LTO name that matched nothing (a hash from another build): the names
+    /// of this image with the same base name.
+    pub fn same_base(&self, query: &str) -> Vec<String> {
+        if !has_lto_suffix(query) {
+            return Vec::new();
+        }
+        let base = name::clean(query, Policy::Lto);
+        self.order
+            .names_cleaning_to(&base, Policy::Lto)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
     /// The kernel's message for a query that matched nothing by its exact name.
     pub fn not_found_message(&self, query: &str) -> String {
         format!("symbol '{query}' not found in symbol table")
