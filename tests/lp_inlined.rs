@@ -36,7 +36,10 @@ fn merge(mut r: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
     out
 }
 
+/// A hex address, or the offset of a `.ko` address printed as `section+0x...` (llvm-dwarfdump
+/// shows a relocatable file's addresses as section offsets).
 fn hex(s: &str) -> u64 {
+    let s = s.rsplit('+').next().unwrap_or(s);
     u64::from_str_radix(s.trim().trim_start_matches("0x"), 16)
         .unwrap_or_else(|e| panic!("{s:?} is not hex: {e}"))
 }
@@ -259,6 +262,37 @@ fn real_kernel_inline_in_one_unit() {
     assert_eq!(ours, theirs);
     // And elsewhere too: a header inline is copied into many units.
     assert!(h.len() > ours.len());
+}
+
+/// A real module: `refcount_read` (include/linux/refcount.h) in lkdtm.ko, whose DWARF
+/// needs the `.rela.debug_*` relocations applied.
+#[test]
+fn real_module_relocated() {
+    for kernel in ["x86_64-thin", "arm64-thin"] {
+        let tmp = TempDir::new("lp-inlined-ko");
+        let ko = unxz(&format!("kernels/{kernel}/lkdtm.ko.xz"), tmp.path());
+        let dump = dwarfdump(&["--debug-info"], &ko);
+        let theirs = dwarfdump_sites(&dump, "refcount_read");
+        let copies = dump
+            .split("\n\n")
+            .filter(|d| d.contains("DW_TAG_inlined_subroutine") && d.contains("\"refcount_read\")"))
+            .count();
+        assert!(copies > 20, "{kernel}: {copies} copies");
+        let h = ksym_inlined(&ko, &["refcount_read"]);
+        assert_eq!(ksym_sites(&h), theirs, "{kernel}");
+        let sites: usize = h.iter().map(|h| h["sites"].as_array().unwrap().len()).sum();
+        assert_eq!(sites, copies, "{kernel}: one site per copy");
+        for holder in &h {
+            assert_eq!(holder["object"], "lkdtm");
+            let low = holder["range"]["low"].as_str().unwrap();
+            let sym = holder["symbol"].as_str().unwrap();
+            assert_eq!(
+                low,
+                format!(".text.{sym}+0x0"),
+                "{kernel}: function sections"
+            );
+        }
+    }
 }
 
 #[test]
