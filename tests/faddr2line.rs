@@ -256,3 +256,171 @@ fn matches_the_6_1_script_on_a_module() {
     }
     differential(&ko, &inputs);
 }
+
+/// The object a golden names: `shared:ARCH/FILE` (decompressed from ../shared/kernels)
+/// or a path relative to the project root.
+fn golden_object(spec: &str) -> PathBuf {
+    match spec.strip_prefix("shared:") {
+        Some(rel) => kernel(&format!("kernels/{rel}.xz")),
+        None => common::root().join(spec),
+    }
+}
+
+/// Goldens: `testdata/faddr2line/NAME.args` (first line the object, then one argument a
+/// line) against `NAME.out`, `NAME.err` and `NAME.code`. `KSYM_BLESS=1` rewrites them.
+#[test]
+fn goldens() {
+    let dir = common::root().join("testdata/faddr2line");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "args"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "goldens missing in {}", dir.display());
+    let bless = std::env::var_os("KSYM_BLESS").is_some();
+    let mut failed = Vec::new();
+    for case in &cases {
+        let args_text = std::fs::read_to_string(case).expect("read args");
+        let mut lines = args_text.lines();
+        let spec = lines.next().expect("object line");
+        let obj = golden_object(spec);
+        let obj_s = obj.to_string_lossy().into_owned();
+        let mut args = vec!["faddr2line"];
+        let rest: Vec<&str> = lines.collect();
+        let (flags, inputs): (Vec<&str>, Vec<&str>) =
+            rest.iter().partition(|a| a.starts_with("--"));
+        args.extend(flags);
+        args.push(&obj_s);
+        args.extend(inputs);
+        let out = ksym(&args, &cache());
+        let norm = |b: &[u8]| text(b).replace(&obj_s, spec);
+        let got = [
+            ("out", norm(&out.stdout)),
+            ("err", norm(&out.stderr)),
+            ("code", format!("{}\n", out.status.code().unwrap_or(-1))),
+        ];
+        for (ext, actual) in got {
+            let path = case.with_extension(ext);
+            if bless {
+                std::fs::write(&path, &actual).expect("bless");
+                continue;
+            }
+            let expected = std::fs::read_to_string(&path).unwrap_or_default();
+            if expected != actual {
+                failed.push(format!(
+                    "{}: ksym {}\n--- expected\n{expected}--- actual\n{actual}",
+                    path.display(),
+                    args.join(" ")
+                ));
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{}\n(run with KSYM_BLESS=1 to rewrite the goldens)",
+        failed.join("\n")
+    );
+}
+
+/// `--list` prints the script's awk layout: a blank line, the location line, then lines
+/// n-5..n+5 of the file (relative to the current directory after prefix stripping),
+/// the located line as `>n<`, the others as ` n `, each followed by a tab.
+#[test]
+fn list_shows_source_lines_like_the_script() {
+    let vmlinux = kernel("kernels/x86_64-thin/vmlinux.xz");
+    let tmp = common::TempDir::new("faddr2line-list");
+    for f in ["kernel/sched/idle.c", "include/linux/sched.h"] {
+        let p = tmp.path().join(f);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        let body: String = (1..=400).map(|i| format!("{f} line {i}\n")).collect();
+        std::fs::write(&p, body).expect("write source");
+    }
+    let out = ksym(
+        &[
+            "faddr2line",
+            "--list",
+            &vmlinux.to_string_lossy(),
+            "do_idle+0x50/0xc0",
+        ],
+        tmp.path(),
+    );
+    let mut expected = String::from("do_idle+0x50/0xc0:\n");
+    for (loc, file, n) in [
+        ("need_resched at include/linux/sched.h:2245", "", 0),
+        (
+            "(inlined by) cpuidle_idle_call at kernel/sched/idle.c:185",
+            "kernel/sched/idle.c",
+            185,
+        ),
+        (
+            "(inlined by) do_idle at kernel/sched/idle.c:323",
+            "kernel/sched/idle.c",
+            323,
+        ),
+    ] {
+        expected.push_str(&format!("\n{loc}\n"));
+        for i in n.max(5) - 5..=n + 5 {
+            if n == 0 {
+                break;
+            }
+            let mark = if i == n {
+                format!(">{i}<")
+            } else {
+                format!(" {i} ")
+            };
+            expected.push_str(&format!("{mark}\t{file} line {i}\n"));
+        }
+    }
+    assert_eq!(text(&out.stdout), expected);
+    // sched.h has only 400 lines here: line 2245 is past its end, so nothing is listed.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// zlib- and zstd-compressed debug sections (`SHF_COMPRESSED`) and GNU `.zdebug_*` give
+/// the same answers as the original module.
+#[test]
+fn compressed_debug_sections_give_identical_output() {
+    common::require_tool("objcopy", "binutils");
+    let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
+    let tmp = common::TempDir::new("faddr2line-compress");
+    let inputs = [
+        "lkdtm_BUG+0x1",
+        "direct_entry+0x40",
+        "init_module+0x10",
+        "cleanup_module+0x4",
+        "lkdtm_WARNING_MESSAGE+0x10",
+    ];
+    let run = |obj: &Path| {
+        let o = obj.to_string_lossy().into_owned();
+        let mut args = vec!["faddr2line", "--json", o.as_str()];
+        args.extend(inputs);
+        let out = ksym(&args, tmp.path());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout).replace(&o, "OBJ")
+    };
+    let reference = run(&ko);
+    assert!(reference.contains("bugs.c"), "{reference}");
+    for mode in ["zlib", "zstd", "zlib-gnu"] {
+        let copy = tmp.path().join(format!("lkdtm.{mode}.ko"));
+        let st = Command::new("objcopy")
+            .arg(format!("--compress-debug-sections={mode}"))
+            .arg(&ko)
+            .arg(&copy)
+            .status()
+            .expect("objcopy");
+        assert!(st.success(), "objcopy --compress-debug-sections={mode}");
+        let data = std::fs::read(&copy).expect("read copy");
+        let file = object::File::parse(&*data).expect("parse copy");
+        use object::{Object, ObjectSection};
+        let compressed = file.sections().any(|s| {
+            s.name().is_ok_and(|n| n.starts_with(".zdebug"))
+                || matches!(s.flags(), object::SectionFlags::Elf { sh_flags } if sh_flags & u64::from(object::elf::SHF_COMPRESSED) != 0)
+        });
+        assert!(
+            compressed,
+            "{mode}: no compressed debug section in the copy"
+        );
+        assert_eq!(run(&copy), reference, "{mode} copy answers differently");
+    }
+}

@@ -424,11 +424,13 @@ impl Run<'_> {
                 continue;
             };
             let addr = s.addr.wrapping_add(q.offset);
+            // The script names the input; a suffix-aware match names the symbol tried.
+            let shown = if lto { s.name.as_str() } else { q.name };
             if let (Some(user), Some(text)) = (q.size, q.size_text) {
                 if user != size {
                     skipped.push(format!(
                         "skipping {} address at {} due to size mismatch ({text} != {})",
-                        q.name,
+                        shown,
                         hex(addr),
                         hex(size)
                     ));
@@ -438,7 +440,7 @@ impl Run<'_> {
             if q.offset > size {
                 skipped.push(format!(
                     "skipping {} address at {} due to size mismatch ({} > {})",
-                    q.name,
+                    shown,
                     hex(addr),
                     q.offset_text,
                     hex(size)
