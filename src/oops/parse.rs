@@ -233,7 +233,7 @@ fn embedded_start(raw: &[u8], msg: &Range<usize>) -> Option<(Prefix, Range<usize
 /// `Code:` and registers.
 fn is_epilogue(raw: &[u8], l: &Line) -> bool {
     let m = l.message.start;
-    let rest = &raw[line::skip_spaces(raw, m)..l.message.end];
+    let rest = &raw[line::skip_spaces(raw, m).min(l.message.end)..l.message.end];
     rest.starts_with(b"Code: ")
         || !line::register_frames(raw, m).is_empty()
         || line::register_line(&raw[..l.message.end], m).is_some()
