@@ -424,3 +424,182 @@ fn compressed_debug_sections_give_identical_output() {
         assert_eq!(run(&copy), reference, "{mode} copy answers differently");
     }
 }
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// Missing, empty, garbage and truncated files, a wrong machine: one line naming the
+/// file, exit 2, no panic.
+#[test]
+fn bad_objects_fail_cleanly() {
+    let tmp = common::TempDir::new("faddr2line-bad");
+    let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
+    let data = std::fs::read(&ko).expect("read module");
+    let empty = tmp.path().join("empty.ko");
+    std::fs::write(&empty, b"").expect("write");
+    let garbage = tmp.path().join("garbage.ko");
+    std::fs::write(&garbage, vec![0x5a; 4096]).expect("write");
+    let truncated = tmp.path().join("truncated.ko");
+    std::fs::write(&truncated, &data[..data.len() / 3]).expect("write");
+    let riscv = tmp.path().join("riscv.ko");
+    let mut r = data.clone();
+    r[18..20].copy_from_slice(&243u16.to_le_bytes()); // EM_RISCV
+    std::fs::write(&riscv, r).expect("write");
+    let missing = tmp.path().join("missing.ko");
+    for (path, what) in [
+        (&missing, "cannot open"),
+        (&empty, "empty file"),
+        (&garbage, "not an ELF file"),
+        (&truncated, ""),
+        (&riscv, "riscv"),
+    ] {
+        let p = path.to_string_lossy().into_owned();
+        let out = ksym(&["faddr2line", &p, "lkdtm_BUG+0x1"], tmp.path());
+        let err = text(&out.stderr);
+        assert_eq!(code(&out), 2, "{p}: {err}");
+        assert!(err.contains(&p) && err.contains(what), "{p}: {err}");
+        assert_eq!(err.lines().count(), 1, "{p}: one line: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// Without DWARF: the symbol-only answer, and a note that debug info is missing.
+#[test]
+fn object_without_debug_info_gives_symbols_only() {
+    common::require_tool("strip", "binutils");
+    let tmp = common::TempDir::new("faddr2line-nodebug");
+    let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
+    let stripped = tmp.path().join("lkdtm.ko");
+    let st = Command::new("strip")
+        .arg("--strip-debug")
+        .arg(&ko)
+        .arg("-o")
+        .arg(&stripped)
+        .status()
+        .expect("strip");
+    assert!(st.success());
+    let p = stripped.to_string_lossy().into_owned();
+    let out = ksym(
+        &["faddr2line", &p, "lkdtm_BUG+0x1", "direct_entry+0x40/0x145"],
+        tmp.path(),
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "lkdtm_BUG+0x1/0x2:\nlkdtm_BUG at ??:?\n\ndirect_entry+0x40/0x145:\ndirect_entry at ??:?\n"
+    );
+    assert!(
+        text(&out.stderr).contains("no debug info"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Offset of the second DIE of the unit whose name ends with `suffix`, in `.debug_info`,
+/// and that section's file offset.
+fn second_die(data: &[u8], suffix: &str) -> (usize, u64) {
+    use object::{Object, ObjectSection};
+    let file = object::File::parse(data).expect("parse");
+    let info = file.section_by_name(".debug_info").expect(".debug_info");
+    let (file_off, _) = info.file_range().expect("file range");
+    let load = |id: gimli::SectionId| -> Result<gimli::EndianSlice<'_, gimli::LittleEndian>, ()> {
+        let d = file
+            .section_by_name(id.name())
+            .and_then(|s| s.data().ok())
+            .unwrap_or(&[]);
+        Ok(gimli::EndianSlice::new(d, gimli::LittleEndian))
+    };
+    let dwarf = gimli::Dwarf::load(load).expect("dwarf");
+    let mut units = dwarf.units();
+    while let Some(h) = units.next().expect("unit header") {
+        let unit = dwarf.unit(h).expect("unit");
+        let name = unit.name.map(|s| s.to_string_lossy().into_owned());
+        if name.is_some_and(|n| n.ends_with(suffix)) {
+            let mut cursor = unit.entries();
+            cursor.next_dfs().expect("root");
+            let e = cursor.next_dfs().expect("child").expect("a child DIE");
+            let off = e
+                .offset()
+                .to_debug_info_offset(&unit.header)
+                .expect("offset")
+                .0;
+            return (off, file_off);
+        }
+    }
+    panic!("no unit named *{suffix}");
+}
+
+/// Corrupt DWARF in one unit: addresses there report the error (exit 2), addresses in
+/// other units still resolve.
+#[test]
+fn corrupt_unit_reports_its_error_and_others_resolve() {
+    let src = common::root().join("testdata/lto/kern/gcc-x86_64/prog");
+    let mut data = std::fs::read(&src).expect("read fixture");
+    // fs.c holds fs_sync; _start is in start.c.
+    let (die, sec) = second_die(&data, "fs.c");
+    // An abbreviation code that the unit's table does not define.
+    data[sec as usize + die] = 0x7f;
+    let tmp = common::TempDir::new("faddr2line-corrupt");
+    let bad = tmp.path().join("prog");
+    std::fs::write(&bad, &data).expect("write");
+    let p = bad.to_string_lossy().into_owned();
+    let out = ksym(&["faddr2line", &p, "fs_sync+0x4", "_start+0x4"], tmp.path());
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(code(&out), 2, "{stdout}{stderr}");
+    assert!(stderr.contains("invalid DWARF"), "{stderr}");
+    assert!(stdout.contains("fs_sync+0x4/"), "{stdout}");
+    assert!(
+        stdout.contains("_start at /ksym/testdata/lto/kern/src/start.c:"),
+        "{stdout}"
+    );
+}
+
+/// The loader and lookups on mutated fixtures: errors are fine, panics are not.
+#[test]
+fn fuzz_loader_on_mutated_fixtures() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rand = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let tmp = common::TempDir::new("faddr2line-fuzz");
+    for fixture in [
+        "testdata/lto/kmod/clang-thin-x86_64/fixmod.ko",
+        "testdata/lto/kmod/gcc-aarch64/fixmod.ko",
+        "testdata/lto/kern/gcc-lto-x86_64/prog",
+    ] {
+        let data = std::fs::read(common::root().join(fixture)).expect("fixture");
+        for round in 0..60 {
+            let mut m = data.clone();
+            if round % 6 == 0 {
+                m.truncate((rand() as usize) % m.len());
+            } else {
+                for _ in 0..(1 + rand() % 16) {
+                    let i = (rand() as usize) % m.len();
+                    m[i] = rand() as u8;
+                }
+            }
+            let path = tmp.path().join(format!("m{round}"));
+            std::fs::write(&path, &m).expect("write");
+            let result = std::panic::catch_unwind(|| {
+                if let Ok(sym) = Symbolizer::open(&path) {
+                    let addrs: Vec<u64> = sym
+                        .addrmap()
+                        .entries()
+                        .iter()
+                        .map(|e| e.addr + e.size / 2)
+                        .take(64)
+                        .collect();
+                    for a in addrs {
+                        let _ = sym.lookup(a);
+                    }
+                    let _ = sym.source_prefix();
+                }
+            });
+            assert!(result.is_ok(), "{fixture} mutation {round} panicked");
+        }
+    }
+}
