@@ -55,7 +55,7 @@ pub fn write_line(
             continue;
         };
         let dwarf_loc = location(inner.file.as_deref(), inner.line);
-        let (text, trap_differs) = match &r.trap {
+        let (mut text, trap_differs) = match &r.trap {
             Some(t) if t.file.is_some() => {
                 let loc = location(t.file.as_deref(), t.line);
                 let differs = dwarf_loc != loc;
@@ -63,6 +63,16 @@ pub fn write_line(
             }
             _ => (format!(" {dwarf_loc}"), false),
         };
+        if f.symbol.is_none() {
+            text = format!(" {}+{:#x}{text}", r.symbol, r.offset);
+        }
+        // The call site lies in another function (a return address just past a call to
+        // a noreturn function at the end of the previous one): name it.
+        if let Some(outer) = r.chain.last().and_then(|l| l.symbol.as_deref()) {
+            if outer != r.symbol {
+                text += &format!(" (in {outer})");
+            }
+        }
         inserts.push((f.end.min(body_end), text));
         if r.chain.len() > 1 || trap_differs {
             extra.extend(chain_lines(&r.chain));
@@ -143,6 +153,9 @@ struct JsonFrame<'a> {
     role: crate::oops::FrameRole,
     context: crate::oops::FrameContext,
     reliable: bool,
+    repeat: bool,
+    user: bool,
+    after_entry: bool,
     printed_address: Option<String>,
     address: Option<String>,
     symbol: Option<&'a str>,
@@ -203,6 +216,9 @@ fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame
         role: f.role,
         context: f.context,
         reliable: f.reliable,
+        repeat: f.repeat,
+        user: f.user,
+        after_entry: f.after_entry,
         printed_address: f.address.map(hex),
         address: runtime.map(hex),
         symbol: f.symbol.as_deref(),

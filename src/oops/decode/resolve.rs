@@ -38,6 +38,8 @@ pub struct Object {
 pub struct Resolved {
     /// ELF symbol used (suffix kept: `foo.llvm.123`).
     pub symbol: String,
+    /// Offset of the address into `symbol`.
+    pub offset: u64,
     /// The name matched only after dropping an LTO suffix.
     pub lto_match: bool,
     /// Lookup address of `symbol + offset` (link-time address for vmlinux; synthetic
@@ -135,7 +137,7 @@ impl Object {
         exact: bool,
         want_trap: bool,
     ) -> Result<Resolved, String> {
-        let (symbol, address, lto) = match target {
+        let (symbol, offset, address, lto) = match target {
             Target::Symbol { name, offset, size } => {
                 let (i, lto) = self
                     .find_symbol(name, offset, size)
@@ -145,14 +147,14 @@ impl Object {
                     .symz
                     .symbol_address(s)
                     .ok_or_else(|| format!("symbol {name} has no address"))?;
-                (s.name.clone(), base.wrapping_add(offset), lto)
+                (s.name.clone(), offset, base.wrapping_add(offset), lto)
             }
             Target::Address(a) => {
-                let (s, _) = self
+                let (s, off) = self
                     .symz
                     .lookup_symbol(a)
                     .ok_or_else(|| format!("no symbol at {a:#x}"))?;
-                (s.name.clone(), a, false)
+                (s.name.clone(), off, a, false)
             }
         };
         let lookup = if exact {
@@ -188,6 +190,7 @@ impl Object {
         };
         Ok(Resolved {
             symbol,
+            offset,
             lto_match: lto,
             address,
             lookup,
