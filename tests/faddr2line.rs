@@ -603,3 +603,64 @@ fn fuzz_loader_on_mutated_fixtures() {
         }
     }
 }
+
+/// DWARF in a separate file found through `.gnu_debuglink` (next to the object, or in its
+/// `.debug/` folder) answers as the original does.
+#[test]
+fn separate_debug_file_through_gnu_debuglink() {
+    common::require_tool("objcopy", "binutils");
+    let tmp = common::TempDir::new("faddr2line-debuglink");
+    for (fixture, inputs) in [
+        (
+            "testdata/lto/kern/clang-thin-x86_64/prog",
+            ["_start+0x4", "fs_sync+0x8"],
+        ),
+        (
+            "testdata/lto/kmod/clang-thin-x86_64/fixmod.ko",
+            ["fixmod_run+0x10", "fixmod_init+0x4"],
+        ),
+    ] {
+        let src = common::root().join(fixture);
+        let name = src.file_name().and_then(|n| n.to_str()).expect("name");
+        let run = |obj: &Path| {
+            let o = obj.to_string_lossy().into_owned();
+            let mut args = vec!["faddr2line", o.as_str()];
+            args.extend(inputs);
+            let out = ksym(&args, tmp.path());
+            (text(&out.stdout), text(&out.stderr), code(&out))
+        };
+        let reference = run(&src);
+        assert_eq!(reference.2, 0, "{fixture}: {}", reference.1);
+        for sub in ["", ".debug"] {
+            let dir = tmp.path().join(format!("{name}-{}", sub.len()));
+            std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+            let debug = dir.join(sub).join(format!("{name}.debug"));
+            let stripped = dir.join(name);
+            let objcopy = |args: &[&std::ffi::OsStr]| {
+                let st = Command::new("objcopy")
+                    .args(args)
+                    .status()
+                    .expect("objcopy");
+                assert!(st.success(), "objcopy {args:?}");
+            };
+            objcopy(&[
+                "--only-keep-debug".as_ref(),
+                src.as_os_str(),
+                debug.as_os_str(),
+            ]);
+            let link = format!("--add-gnu-debuglink={}", debug.display());
+            objcopy(&[
+                "--strip-debug".as_ref(),
+                link.as_ref(),
+                src.as_os_str(),
+                stripped.as_os_str(),
+            ]);
+            assert_eq!(
+                run(&stripped),
+                reference,
+                "{fixture} with DWARF in {}",
+                debug.display()
+            );
+        }
+    }
+}

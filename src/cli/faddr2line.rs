@@ -10,6 +10,17 @@
 //! shows the symbol used); code symbols that are not `STT_FUNC` are accepted; a raw
 //! address `0xffffffff81234567` is accepted for linked objects; an object without DWARF
 //! gives symbol-only answers with a note; `--json` writes JSON Lines.
+//!
+//! `--json` writes one `{"type": "location", "data": {...}}` record per match, with
+//! `input`, `symbol` (the ELF symbol used), `offset` (as typed), `size` (kallsyms size),
+//! `address` (lookup address; for modules in ksym's synthetic layout), `section` and
+//! `section_offset`, `lto_suffix_match`, `debug_info`, `error` (malformed DWARF at this
+//! address) and `frames`, innermost first: `function` (DWARF name), `symbol` (outermost
+//! frame only), `file` (prefix stripped), `path` (as DWARF names it), `line`, `column`,
+//! `discriminator`, `inlined`.
+//!
+//! Exit status: 0 when every input matched, 1 when some input matched nothing, 2 when an
+//! input was malformed, the object unreadable or an address's DWARF malformed.
 
 use std::path::PathBuf;
 
