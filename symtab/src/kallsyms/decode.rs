@@ -55,6 +55,9 @@ pub struct DumpOptions {
     pub text_base: u64,
 }
 
+/// The longest expanded entry accepted (type letter and name).
+const MAX_NAME: usize = 4096;
+
 fn malformed(msg: impl Into<String>) -> Error {
     Error::new(crate::ErrorKind::Malformed, msg)
 }
@@ -104,7 +107,9 @@ impl<'a> Reader<'a> {
     }
 
     fn reloc(&self, r: Region<'a>, off: u64) -> Option<Reloc> {
-        self.relocs.get(&(r.section, r.sec_off + off)).copied()
+        self.relocs
+            .get(&(r.section, r.sec_off.wrapping_add(off)))
+            .copied()
     }
 
     fn pointer(&self, r: Region<'a>, off: u64, what: &str) -> Result<u64> {
@@ -195,7 +200,7 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
 
 fn string_at(file: &object::File<'_>, addr: u64) -> Option<String> {
     for sec in file.sections() {
-        if addr >= sec.address() && addr < sec.address() + sec.size() {
+        if addr >= sec.address() && addr - sec.address() < sec.size() {
             let data = sec.data().ok()?;
             let s = data.get((addr - sec.address()) as usize..)?;
             let end = s.iter().position(|&c| c == 0 || c == b'\n')?;
@@ -259,6 +264,13 @@ fn decode(r: &Reader<'_>, forced: Option<Layout>, version: Option<String>) -> Re
         let mut full = Vec::with_capacity(len as usize * 3);
         for &b in data {
             full.extend_from_slice(&tokens[b as usize]);
+            // Kernel names are below KSYM_NAME_LEN (512); anything far longer is a
+            // corrupt token table, not a name worth allocating for.
+            if full.len() > MAX_NAME {
+                return Err(malformed(format!(
+                    "kallsyms_names entry {i} expands to more than {MAX_NAME} bytes"
+                )));
+            }
         }
         let Some((&kind, name)) = full.split_first() else {
             return Err(malformed(format!("kallsyms_names entry {i} is empty")));

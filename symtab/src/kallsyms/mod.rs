@@ -141,20 +141,33 @@ pub fn generate(
     generate_from(raw::read_map(map_data), opts, out)
 }
 
-/// [`generate`] from a map already read (so that callers can free the map's bytes).
-pub fn generate_from(
-    mut map: raw::MapRead,
-    opts: &Options,
-    out: &mut dyn std::io::Write,
-) -> Result<Generated, Failure> {
-    let fail = |mut diagnostics: Vec<String>, msg: String| {
-        diagnostics.push(msg);
-        Failure::Kallsyms(diagnostics)
-    };
-    let mode = opts.address_mode().map_err(|e| fail(Vec::new(), e))?;
+/// The symbols the generator keeps for `map_data` under `opts`, in table order, without
+/// compressing or writing anything.
+pub fn select(map_data: &[u8], opts: &Options) -> Result<Vec<Entry>, Failure> {
+    Ok(prepare(raw::read_map(map_data), opts)?
+        .symbols
+        .into_iter()
+        .map(MapSymbol::into_entry)
+        .collect())
+}
+
+struct Prepared {
+    symbols: Vec<MapSymbol>,
+    mode: AddressMode,
+    text: u64,
+    relative_base: u64,
+    diagnostics: Vec<String>,
+}
+
+/// Filtering, percpu handling, sorting and cleaning: everything before compression.
+fn prepare(mut map: raw::MapRead, opts: &Options) -> Result<Prepared, Failure> {
+    let mode = opts
+        .address_mode()
+        .map_err(|e| Failure::Kallsyms(vec![e]))?;
     raw::shrink(&mut map, opts.all_symbols);
     if map.symbols.is_empty() {
-        return Err(fail(map.diagnostics, "No valid symbol.".into()));
+        map.diagnostics.push("No valid symbol.".into());
+        return Err(Failure::Kallsyms(map.diagnostics));
     }
     if opts.absolute_percpu {
         raw::make_percpus_absolute(&mut map);
@@ -164,35 +177,55 @@ pub fn generate_from(
     if let Some(policy) = opts.clean {
         clean_names(&mut map.symbols, policy, &mut map.diagnostics);
     }
-    let compressed = encode::compress(map.symbols.iter().map(|s| (s.kind, &s.name[..])));
-    let seqs = seqs_of_names(&map.symbols, opts.lto_clang && opts.layout.has_lto_clang());
-    let table = layout::Table {
-        layout: opts.layout,
+    Ok(Prepared {
+        symbols: map.symbols,
         mode,
-        symbols: &map.symbols,
-        compressed: &compressed,
         text: map.text,
         relative_base,
+        diagnostics: map.diagnostics,
+    })
+}
+
+/// [`generate`] from a map already read (so that callers can free the map's bytes).
+pub fn generate_from(
+    map: raw::MapRead,
+    opts: &Options,
+    out: &mut dyn std::io::Write,
+) -> Result<Generated, Failure> {
+    let mut p = prepare(map, opts)?;
+    let compressed = encode::compress(p.symbols.iter().map(|s| (s.kind, &s.name[..])));
+    let seqs = seqs_of_names(&p.symbols, opts.lto_clang && opts.layout.has_lto_clang());
+    let table = layout::Table {
+        layout: opts.layout,
+        mode: p.mode,
+        symbols: &p.symbols,
+        compressed: &compressed,
+        text: p.text,
+        relative_base: p.relative_base,
         seqs: &seqs,
     };
     match layout::write(&table, out) {
         Ok(()) => {}
-        Err(layout::WriteError::Overflow(msg)) => return Err(fail(map.diagnostics, msg)),
+        Err(layout::WriteError::Overflow(msg)) => {
+            p.diagnostics.push(msg);
+            return Err(Failure::Kallsyms(p.diagnostics));
+        }
         Err(layout::WriteError::Io(e)) => return Err(Failure::Io(e)),
     }
-    let kept = map
-        .symbols
-        .into_iter()
-        .map(|s| Entry {
-            addr: s.addr,
-            kind: s.kind,
-            name: s.name,
-        })
-        .collect();
     Ok(Generated {
-        kept,
-        diagnostics: map.diagnostics,
+        kept: p.symbols.into_iter().map(MapSymbol::into_entry).collect(),
+        diagnostics: p.diagnostics,
     })
+}
+
+impl MapSymbol {
+    fn into_entry(self) -> Entry {
+        Entry {
+            addr: self.addr,
+            kind: self.kind,
+            name: self.name,
+        }
+    }
 }
 
 /// `sort_symbols_by_name()`: indices in name order, ties by address then index.

@@ -1,0 +1,633 @@
+//! `ksym kallsyms` and `ksym kallsyms-dump` on real and synthetic symbol maps.
+//!
+//! - Differential: with the 6.1 layout, stdout, stderr and exit status equal those of
+//!   Linux 6.1's `scripts/kallsyms` (Debian's `linux-source-6.1`, compiled here as a host
+//!   program) for the flags the kernels use, on the shared kernels' `System.map`, the
+//!   production maps and the synthetic maps of `testdata/kallsyms`. No divergence is
+//!   allowed; the one known one (none on stdout on a failure) does not exist any more.
+//! - Round trip: generate, assemble (`cpp` + `as` / `aarch64-linux-gnu-as`), dump: the
+//!   dump equals the symbols the generator kept, for every layout and map.
+//! - The dump of the shared `vmlinux` files equals their boot-time `/proc/kallsyms`.
+//! - Golden files for the newer layouts (`testdata/kallsyms/edge.map.<layout>.S`;
+//!   `KSYM_BLESS=1` rewrites them), and bad input: clear errors, no panic.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use common::{require_tool, root, shared, unxz, TempDir};
+use symtab::kallsyms::{self, Layout};
+
+/// The temp dir, the compiled C tool and the decompressed maps, made once per run.
+struct Env {
+    dir: TempDir,
+    c_tool: PathBuf,
+}
+
+fn env() -> &'static Env {
+    static ENV: OnceLock<Env> = OnceLock::new();
+    ENV.get_or_init(|| {
+        require_tool("gcc", "gcc");
+        require_tool("tar", "tar");
+        require_tool("xz", "xz-utils");
+        let src = Path::new("/usr/src/linux-source-6.1.tar.xz");
+        assert!(
+            src.exists(),
+            "{} is missing: install the Debian package linux-source-6.1",
+            src.display()
+        );
+        let dir = TempDir::new("kallsyms");
+        let rel = "linux-source-6.1/scripts/kallsyms.c";
+        let st = Command::new("tar")
+            .arg("-xJf")
+            .arg(src)
+            .arg("-C")
+            .arg(dir.path())
+            .arg("--occurrence=1")
+            .arg(rel)
+            .status()
+            .expect("cannot run tar");
+        assert!(st.success(), "cannot extract {rel} from {}", src.display());
+        let c_tool = dir.path().join("kallsyms-c");
+        let st = Command::new("gcc")
+            .args(["-O2", "-o"])
+            .arg(&c_tool)
+            .arg(dir.path().join(rel))
+            .status()
+            .expect("cannot run gcc");
+        assert!(st.success(), "cannot compile scripts/kallsyms.c");
+        let inc = dir.path().join("inc/asm");
+        std::fs::create_dir_all(&inc).unwrap();
+        std::fs::write(inc.join("bitsperlong.h"), "#define BITS_PER_LONG 64\n").unwrap();
+        Env { dir, c_tool }
+    })
+}
+
+/// A real map: its path (decompressed once) and the architecture it is for.
+fn real_map(name: &str) -> (PathBuf, Arch) {
+    let e = env();
+    match name {
+        "x86_64-thin" | "arm64-thin" => {
+            let p = shared().join("kernels").join(name).join("System.map");
+            let arch = if name.starts_with("x86") {
+                Arch::X86
+            } else {
+                Arch::Arm64
+            };
+            (p, arch)
+        }
+        "amd64" | "arm64" => {
+            let p = unxz(
+                &format!("maps/debian-6.1.0-56-{name}.System.map.xz"),
+                e.dir.path(),
+            );
+            (
+                p,
+                if name == "amd64" {
+                    Arch::X86
+                } else {
+                    Arch::Arm64
+                },
+            )
+        }
+        _ => panic!("unknown map {name}"),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Arch {
+    X86,
+    Arm64,
+}
+
+fn synthetic(name: &str) -> PathBuf {
+    root().join("testdata/kallsyms").join(name)
+}
+
+fn run_c(flags: &[&str], map: &Path) -> Output {
+    Command::new(&env().c_tool)
+        .args(flags)
+        .arg(map)
+        .output()
+        .expect("cannot run the C kallsyms")
+}
+
+fn run_ksym(args: &[&str], file: &Path) -> Output {
+    common::ksym()
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("cannot run ksym")
+}
+
+/// Assert ksym and the C tool agree on stdout, stderr and exit status.
+fn differential(flags: &[&str], map: &Path) -> Output {
+    let c = run_c(flags, map);
+    let mut args = vec!["kallsyms"];
+    args.extend_from_slice(flags);
+    let k = run_ksym(&args, map);
+    let what = format!("kallsyms {} {}", flags.join(" "), map.display());
+    assert_eq!(
+        k.status.code(),
+        c.status.code(),
+        "{what}: exit status (ksym stderr: {})",
+        String::from_utf8_lossy(&k.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&k.stderr),
+        String::from_utf8_lossy(&c.stderr),
+        "{what}: stderr"
+    );
+    if k.stdout != c.stdout {
+        let first = k
+            .stdout
+            .iter()
+            .zip(&c.stdout)
+            .position(|(a, b)| a != b)
+            .unwrap_or(k.stdout.len().min(c.stdout.len()));
+        let line = c.stdout[..first].iter().filter(|&&b| b == b'\n').count() + 1;
+        panic!(
+            "{what}: stdout differs from scripts/kallsyms at byte {first}, line {line} \
+             (ksym {} bytes, C {} bytes)",
+            k.stdout.len(),
+            c.stdout.len()
+        );
+    }
+    c
+}
+
+const SYNTHETIC: [&str; 4] = ["edge.map", "empty.map", "malformed.map", "overflow.map"];
+
+#[test]
+fn same_as_c_on_synthetic_maps_every_flag_combination() {
+    const FLAGS: [&str; 4] = [
+        "--all-symbols",
+        "--absolute-percpu",
+        "--base-relative",
+        "--lto-clang",
+    ];
+    for map in SYNTHETIC {
+        for bits in 0..16 {
+            let flags: Vec<&str> = (0..4)
+                .filter(|i| bits & (1 << i) != 0)
+                .map(|i| FLAGS[i])
+                .collect();
+            differential(&flags, &synthetic(map));
+        }
+    }
+}
+
+#[test]
+fn synthetic_maps_hit_their_edge_cases() {
+    // Guards that the synthetic maps still exercise what they are for.
+    let c = run_c(
+        &["--all-symbols", "--absolute-percpu", "--base-relative"],
+        &synthetic("edge.map"),
+    );
+    assert!(c.status.success());
+    let s = String::from_utf8_lossy(&c.stdout);
+    assert!(s.contains("\t.byte 0x"), "names table present");
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with("\t.byte 0x") && l.as_bytes()[9] >= b'8'),
+        "a name longer than 127 bytes (two-byte length)"
+    );
+    assert!(String::from_utf8_lossy(&c.stderr).contains("too long for kallsyms"));
+    let c = run_c(&[], &synthetic("empty.map"));
+    assert_eq!(c.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&c.stderr), "No valid symbol.\n");
+    let c = run_c(&["--base-relative"], &synthetic("overflow.map"));
+    assert_eq!(c.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&c.stderr).contains("out of range in relative mode"));
+    let c = run_c(&[], &synthetic("malformed.map"));
+    assert!(String::from_utf8_lossy(&c.stderr).contains("Read error or end of file."));
+    // Percpu symbols become absolute with --absolute-percpu; zero-based ones overflow
+    // plain base-relative offsets.
+    let c = run_c(
+        &["--all-symbols", "--base-relative"],
+        &synthetic("edge.map"),
+    );
+    assert_eq!(c.status.code(), Some(1));
+    let kept = select(
+        &synthetic("edge.map"),
+        Layout::V6_1,
+        &["--all-symbols", "--absolute-percpu"],
+    );
+    assert!(kept
+        .iter()
+        .any(|e| e.name == b"runqueues" && e.kind == b'A'));
+}
+
+#[test]
+fn same_as_c_usage_and_missing_file() {
+    let c = Command::new(&env().c_tool).output().unwrap();
+    let k = common::run(&["kallsyms"]);
+    assert_eq!(k.status.code(), c.status.code());
+    assert_eq!(k.stderr, c.stderr);
+    let missing = env().dir.path().join("no-such.map");
+    differential(&[], &missing);
+}
+
+#[test]
+fn same_as_c_on_shared_kernels() {
+    for k in ["x86_64-thin", "arm64-thin"] {
+        let (map, _) = real_map(k);
+        // Both kernels: CONFIG_KALLSYMS_ALL, KALLSYMS_BASE_RELATIVE, LTO_CLANG, no
+        // absolute percpu (x86_64-thin is not SMP).
+        differential(&["--all-symbols", "--base-relative", "--lto-clang"], &map);
+        differential(&["--lto-clang"], &map);
+    }
+}
+
+#[test]
+fn same_as_c_on_production_maps() {
+    let (amd64, _) = real_map("amd64");
+    // x86_64 SMP: KALLSYMS_ALL, ABSOLUTE_PERCPU, BASE_RELATIVE (GCC, no LTO).
+    differential(
+        &["--all-symbols", "--absolute-percpu", "--base-relative"],
+        &amd64,
+    );
+    let (arm64, _) = real_map("arm64");
+    differential(&["--all-symbols", "--base-relative"], &arm64);
+    // arm64 percpu symbols are not zero-based: absolute percpu overflows, in both tools.
+    let c = differential(
+        &["--all-symbols", "--absolute-percpu", "--base-relative"],
+        &arm64,
+    );
+    assert_eq!(c.status.code(), Some(1));
+}
+
+/// The flags a kernel of `layout` would pass for a map (`all`: CONFIG_KALLSYMS_ALL).
+fn layout_flags(layout: Layout, all: bool, percpu: bool) -> Vec<&'static str> {
+    let mut v = vec![];
+    if all {
+        v.push("--all-symbols");
+    }
+    if percpu && layout.has_absolute_percpu() {
+        v.push("--absolute-percpu");
+    }
+    match layout {
+        Layout::V6_1 | Layout::V6_4 => v.extend(["--base-relative", "--lto-clang"]),
+        Layout::V7_0 => v.push("--pc-relative"),
+        _ => {}
+    }
+    v
+}
+
+fn select(map: &Path, layout: Layout, flags: &[&str]) -> Vec<kallsyms::Entry> {
+    let data = std::fs::read(map).unwrap();
+    let has = |f: &str| flags.contains(&f);
+    let opts = kallsyms::Options {
+        all_symbols: has("--all-symbols"),
+        absolute_percpu: has("--absolute-percpu"),
+        base_relative: has("--base-relative"),
+        lto_clang: has("--lto-clang"),
+        pc_relative: has("--pc-relative"),
+        layout,
+        clean: None,
+    };
+    match kallsyms::select(&data, &opts) {
+        Ok(v) => v,
+        Err(e) => panic!("select {}: {e:?}", map.display()),
+    }
+}
+
+fn text_address(map: &Path) -> u64 {
+    let s = std::fs::read_to_string(map).unwrap();
+    s.lines()
+        .find_map(|l| {
+            let mut f = l.split_whitespace();
+            let a = f.next()?;
+            f.next()?;
+            (f.next()? == "_text").then(|| u64::from_str_radix(a, 16).ok())?
+        })
+        .unwrap_or(0)
+}
+
+/// Assemble generated source for `arch` into an object file.
+fn assemble(s: &Path, arch: Arch) -> PathBuf {
+    require_tool("cpp", "cpp");
+    let (asm, pkg) = match arch {
+        Arch::X86 => ("as", "binutils"),
+        Arch::Arm64 => ("aarch64-linux-gnu-as", "binutils-aarch64-linux-gnu"),
+    };
+    require_tool(asm, pkg);
+    let pre = s.with_extension("s");
+    let o = s.with_extension("o");
+    let st = Command::new("cpp")
+        .arg("-P")
+        .arg("-I")
+        .arg(env().dir.path().join("inc"))
+        .arg(s)
+        .arg("-o")
+        .arg(&pre)
+        .status()
+        .unwrap();
+    assert!(st.success(), "cpp {}", s.display());
+    let out = Command::new(asm)
+        .arg("-o")
+        .arg(&o)
+        .arg(&pre)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{asm} {}: {}",
+        pre.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    o
+}
+
+fn dump_lines(entries: &[kallsyms::Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| {
+            format!(
+                "{:016x} {} {}",
+                e.addr,
+                e.kind as char,
+                String::from_utf8_lossy(&e.name)
+            )
+        })
+        .collect()
+}
+
+/// Generate with `flags`, assemble, dump; compare with what the generator kept.
+fn round_trip(map: &Path, arch: Arch, layout: Layout, flags: &[&str], tag: &str) {
+    let dir = TempDir::new(&format!("kallsyms-rt-{tag}"));
+    let s = dir.path().join(format!("{tag}.S"));
+    let mut args = vec!["kallsyms"];
+    let l = format!("--layout={layout}");
+    args.push(&l);
+    args.extend_from_slice(flags);
+    let g = run_ksym(&args, map);
+    assert!(
+        g.status.success(),
+        "{tag}: ksym {args:?}: {}",
+        String::from_utf8_lossy(&g.stderr)
+    );
+    std::fs::write(&s, &g.stdout).unwrap();
+    let o = assemble(&s, arch);
+    let text = format!("--text-base={:x}", text_address(map));
+    let d = run_ksym(&["kallsyms-dump", &text], &o);
+    assert!(
+        d.status.success(),
+        "{tag}: dump: {}",
+        String::from_utf8_lossy(&d.stderr)
+    );
+    let got: Vec<String> = String::from_utf8_lossy(&d.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let want = dump_lines(&select(map, layout, flags));
+    assert_eq!(got.len(), want.len(), "{tag}: symbol count");
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "{tag}: symbol {i}");
+    }
+}
+
+#[test]
+fn round_trip_every_layout_synthetic() {
+    for layout in Layout::ALL {
+        // The edge map's percpu symbols sit at 0: without absolute percpu (6.15+) only
+        // the text-range selection fits 32-bit offsets.
+        let all = layout.has_absolute_percpu() || layout.is_pc_relative();
+        let flags = layout_flags(layout, all, true);
+        round_trip(
+            &synthetic("edge.map"),
+            Arch::X86,
+            layout,
+            &flags,
+            &format!("edge-{layout}"),
+        );
+    }
+    // Absolute addresses (no --base-relative), with and without absolute percpu.
+    let edge = synthetic("edge.map");
+    round_trip(&edge, Arch::X86, Layout::V6_1, &[], "edge-abs");
+    let flags = ["--all-symbols", "--absolute-percpu"];
+    round_trip(&edge, Arch::X86, Layout::V6_4, &flags, "edge-abs-percpu");
+}
+
+#[test]
+fn round_trip_every_layout_shared_kernels() {
+    for k in ["x86_64-thin", "arm64-thin"] {
+        let (map, arch) = real_map(k);
+        for layout in Layout::ALL {
+            let flags = layout_flags(layout, true, false);
+            round_trip(&map, arch, layout, &flags, &format!("{k}-{layout}"));
+        }
+    }
+}
+
+#[test]
+fn round_trip_every_layout_production_maps() {
+    for name in ["amd64", "arm64"] {
+        let (map, arch) = real_map(name);
+        for layout in Layout::ALL {
+            // amd64's percpu symbols are zero-based: they need --absolute-percpu, gone
+            // in 6.15; there, as a 6.15 kernel's would not be, only text symbols fit.
+            let percpu = name == "amd64";
+            let all = !(percpu && layout == Layout::V6_15);
+            let flags = layout_flags(layout, all, percpu);
+            round_trip(&map, arch, layout, &flags, &format!("{name}-{layout}"));
+        }
+    }
+}
+
+#[test]
+fn dump_of_shared_vmlinux_equals_proc_kallsyms() {
+    let e = env();
+    for k in ["x86_64-thin", "arm64-thin"] {
+        let vmlinux = unxz(&format!("kernels/{k}/vmlinux.xz"), e.dir.path());
+        let d = run_ksym(&["kallsyms-dump"], &vmlinux);
+        assert!(
+            d.status.success(),
+            "{k}: {}",
+            String::from_utf8_lossy(&d.stderr)
+        );
+        let proc_text =
+            std::fs::read_to_string(shared().join("kernels").join(k).join("kallsyms.txt")).unwrap();
+        // Module symbols (`\t[lkdtm]`) are not in vmlinux's table.
+        let want: Vec<&str> = proc_text.lines().filter(|l| !l.contains("\t[")).collect();
+        let dump = String::from_utf8_lossy(&d.stdout);
+        let got: Vec<&str> = dump.lines().collect();
+        // The capture booted with nokaslr; still, apply the offset `_text` shows.
+        let text_of = |lines: &[&str]| {
+            lines
+                .iter()
+                .find(|l| l.ends_with(" T _text"))
+                .and_then(|l| u64::from_str_radix(&l[..16], 16).ok())
+                .expect("_text")
+        };
+        let offset = text_of(&want).wrapping_sub(text_of(&got));
+        assert_eq!(got.len(), want.len(), "{k}: symbol count");
+        for (g, w) in got.iter().zip(&want) {
+            let addr = u64::from_str_radix(&g[..16], 16)
+                .unwrap()
+                .wrapping_add(offset);
+            assert_eq!(format!("{addr:016x}{}", &g[16..]), *w, "{k}");
+        }
+        let j = run_ksym(&["kallsyms-dump", "--json"], &vmlinux);
+        let first = String::from_utf8_lossy(&j.stdout);
+        let rec: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+        assert_eq!(rec["type"], "table");
+        assert_eq!(rec["data"]["layout"], "6.1");
+        assert_eq!(rec["data"]["count"], want.len());
+    }
+}
+
+#[test]
+fn golden_files_for_newer_layouts() {
+    let map = synthetic("edge.map");
+    for layout in Layout::ALL {
+        let all = layout.has_absolute_percpu() || layout.is_pc_relative();
+        let flags = layout_flags(layout, all, true);
+        let l = format!("--layout={layout}");
+        let mut args = vec!["kallsyms", l.as_str()];
+        args.extend_from_slice(&flags);
+        let out = run_ksym(&args, &map);
+        assert!(out.status.success());
+        let golden = synthetic(&format!("edge.map.{layout}.S"));
+        if std::env::var_os("KSYM_BLESS").is_some() {
+            std::fs::write(&golden, &out.stdout).unwrap();
+            continue;
+        }
+        let want = std::fs::read(&golden)
+            .unwrap_or_else(|_| panic!("{} missing (KSYM_BLESS=1 writes it)", golden.display()));
+        assert!(
+            out.stdout == want,
+            "ksym {args:?} {} differs from {} (KSYM_BLESS=1 rewrites):\n{}",
+            map.display(),
+            golden.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // The 6.1 golden is also the C tool's output.
+    let c = run_c(&layout_flags(Layout::V6_1, true, true), &map);
+    assert_eq!(
+        c.stdout,
+        std::fs::read(synthetic("edge.map.6.1.S")).unwrap(),
+        "edge.map.6.1.S is not scripts/kallsyms' output"
+    );
+}
+
+#[test]
+fn layouts_reject_flags_they_do_not_have() {
+    for (layout, flag) in [
+        ("6.11", "--lto-clang"),
+        ("6.15", "--absolute-percpu"),
+        ("6.4", "--pc-relative"),
+        ("7.0", "--base-relative"),
+    ] {
+        let l = format!("--layout={layout}");
+        let out = run_ksym(&["kallsyms", &l, flag], &synthetic("edge.map"));
+        assert_eq!(out.status.code(), Some(1), "{layout} {flag}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn clean_reports_collisions_and_keeps_full_names_under_lto() {
+    let map = synthetic("edge.map");
+    let out = run_ksym(&["kallsyms", "--all-symbols", "--clean=lto"], &map);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("local_fn.llvm.999") && err.contains("local_fn.llvm.111"),
+        "collision of local_fn reported: {err}"
+    );
+    // Decode the table through the library's round trip: full names kept for the
+    // colliding symbols, and no two distinct input names share one table name.
+    let dir = TempDir::new("kallsyms-clean");
+    for policy in ["lto", "llvm"] {
+        let p = format!("--clean={policy}");
+        let out = run_ksym(&["kallsyms", "--all-symbols", &p], &map);
+        let s = dir.path().join(format!("clean-{policy}.S"));
+        std::fs::write(&s, &out.stdout).unwrap();
+        let o = assemble(&s, Arch::X86);
+        let d = run_ksym(&["kallsyms-dump"], &o);
+        let names: Vec<String> = String::from_utf8_lossy(&d.stdout)
+            .lines()
+            .map(|l| l.splitn(3, ' ').nth(2).unwrap_or("").to_string())
+            .collect();
+        if policy == "lto" {
+            assert!(names.iter().any(|n| n == "local_fn.llvm.999"));
+            assert!(names.iter().any(|n| n == "local_fn"));
+            // A unique .llvm. name is cleaned.
+            assert!(names
+                .iter()
+                .any(|n| n.starts_with("__long_") && !n.contains(".llvm.")));
+        } else {
+            assert!(!names.iter().any(|n| n.contains(".llvm.")));
+            assert!(String::from_utf8_lossy(&out.stderr).contains("local_fn"));
+        }
+    }
+}
+
+#[test]
+fn bad_tables_give_clear_errors() {
+    let dir = TempDir::new("kallsyms-bad");
+    // Not ELF, and ELF without a table.
+    let junk = dir.path().join("junk");
+    std::fs::write(&junk, b"this is not an ELF file").unwrap();
+    let out = run_ksym(&["kallsyms-dump"], &junk);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("ksym: "));
+    let out = run_ksym(&["kallsyms-dump"], Path::new(env!("CARGO_BIN_EXE_ksym")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no kallsyms_* symbols"));
+    let out = run_ksym(&["kallsyms-dump"], &dir.path().join("missing"));
+    assert_eq!(out.status.code(), Some(2));
+
+    // A good object, then corrupted copies of it.
+    let g = run_ksym(&["kallsyms", "--all-symbols"], &synthetic("edge.map"));
+    let s = dir.path().join("edge.S");
+    std::fs::write(&s, &g.stdout).unwrap();
+    let o = assemble(&s, Arch::X86);
+    let good = std::fs::read(&o).unwrap();
+    let text = String::from_utf8_lossy(&g.stdout).into_owned();
+    let num = text
+        .lines()
+        .skip_while(|l| *l != "kallsyms_num_syms:")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let corrupt = |name: &str, from: &str, to: &str| {
+        let s2 = dir.path().join(format!("{name}.S"));
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&s2, text.replacen(from, to, 1)).unwrap();
+        let o2 = assemble(&s2, Arch::X86);
+        let out = run_ksym(&["kallsyms-dump"], &o2);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: one line: {err}");
+        err
+    };
+    let e = corrupt("count", &num, "\t.long\t0x7fffffff");
+    assert!(e.contains("kallsyms_num_syms"), "{e}");
+    let e = corrupt(
+        "marker",
+        "kallsyms_markers:\n\t.long\t0",
+        "kallsyms_markers:\n\t.long\t5",
+    );
+    assert!(e.contains("kallsyms_markers"), "{e}");
+    let e = corrupt(
+        "token",
+        "kallsyms_token_index:\n\t.short\t0",
+        "kallsyms_token_index:\n\t.short\t30000",
+    );
+    assert!(e.contains("kallsyms_token_index"), "{e}");
+    // Every truncation of the object fails cleanly or decodes; none panics.
+    for cut in (0..good.len()).step_by(97) {
+        let t = dir.path().join("trunc.o");
+        std::fs::write(&t, &good[..cut]).unwrap();
+        let out = run_ksym(&["kallsyms-dump"], &t);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "cut {cut}: {err}");
+    }
+}
