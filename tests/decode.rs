@@ -605,3 +605,75 @@ fn bad_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.log"));
 }
+
+/// Constructed from the x86 panic (frames added to its trace): two static `get_pid`s of
+/// sizes 0x30 and 0x40 told apart by the printed size, and `__show_trace_log_lvl`
+/// printed without its `.llvm.<hash>` suffix (addresses from the kernel's System.map).
+#[test]
+fn names_lto_suffix_and_duplicates() {
+    let k = kernel("x86_64-thin");
+    let log = root().join("testdata/decode/x86_64-thin-names.log");
+    let o = json(&k, &log);
+    let f = frames(&o[0]);
+    let got: Vec<(&str, &str, bool)> = f[..3]
+        .iter()
+        .map(|f| {
+            (
+                f["elf_symbol"].as_str().unwrap(),
+                f["object_address"].as_str().unwrap(),
+                f["lto_match"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("get_pid", "0xffffffff8117eb20", false),
+            ("get_pid", "0xffffffff8117eaf0", false),
+            (
+                "__show_trace_log_lvl.llvm.15760377845404541886",
+                "0xffffffff81017ba0",
+                true
+            ),
+        ]
+    );
+}
+
+/// Modules found compressed (`lkdtm.ko.xz` in the shared folder) and checked against
+/// the build id the log prints.
+#[test]
+fn modules_compressed_and_build_id() {
+    let k = kernel("x86_64-thin");
+    let v = k.vmlinux.display().to_string();
+    let shared_dir = shared().join("kernels/x86_64-thin").display().to_string();
+    let log = fs::read(root().join("testdata/decode/x86_64-thin-bug.log")).unwrap();
+    let out = run_stdin(
+        &["decode", "--vmlinux", &v, "--modules", &shared_dir, "-"],
+        &log,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("drivers/misc/lkdtm/core.c:329"));
+    // A wrong build id: the module is not used, and stderr says why, once.
+    let wrong = String::from_utf8_lossy(&log).replace(
+        "ccda84458db78fa2ca9e5c682f12f71c9c01dc3e",
+        "00000000000000000000000000000000000000ff",
+    );
+    let m = k.modules.display().to_string();
+    let out = run_stdin(
+        &["decode", "--vmlinux", &v, "--modules", &m, "-"],
+        wrong.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.matches("build id 00000000000000000000000000000000000000ff not matched")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("drivers/misc/lkdtm/core.c:329"));
+}
