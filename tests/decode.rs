@@ -582,6 +582,20 @@ fn bad_input() {
         err.contains("/nonexistent/vmlinux") && err.lines().count() == 1,
         "{err}"
     );
+    // A vmlinux that is not ELF: named, exit 2.
+    let junk = common::TempDir::new("decode-junk");
+    let not_elf = junk.path().join("vmlinux");
+    fs::write(&not_elf, b"not an image").unwrap();
+    let out = run_stdin(
+        &["decode", "--vmlinux", &not_elf.display().to_string(), "-"],
+        &log,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}: not an ELF file", not_elf.display())),
+        "{err}"
+    );
     // Missing module: said once, kernel frames still decoded, exit 1.
     let empty = common::TempDir::new("decode-nomod");
     let ko_less = empty.path().join("vmlinux");
@@ -676,4 +690,62 @@ fn modules_compressed_and_build_id() {
         "{err}"
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("drivers/misc/lkdtm/core.c:329"));
+}
+
+/// `__bug_table` of both kernels and both modules: every entry's address holds the trap
+/// instruction (x86 `ud2` = `0f 0b`, arm64 `brk #imm`), and lkdtm's entries name the
+/// `BUG()`/`WARN()` lines of drivers/misc/lkdtm/bugs.c the kernel printed.
+#[test]
+fn bug_tables_point_at_traps() {
+    use object::{Object, ObjectSection};
+    for arch in ["x86_64-thin", "arm64-thin"] {
+        let k = kernel(arch);
+        for (path, min) in [(k.vmlinux.clone(), 1000), (k.modules.join("lkdtm.ko"), 10)] {
+            let symz = ksym::dwarf::Symbolizer::open(&path).expect("open");
+            let table = symz.bug_table().expect("bug table");
+            assert!(
+                table.len() >= min,
+                "{}: {} entries",
+                path.display(),
+                table.len()
+            );
+            let data = fs::read(&path).unwrap();
+            let file = object::File::parse(&*data).unwrap();
+            for e in table.entries() {
+                let (sec, off) = symz.section_offset(e.addr).expect("entry in a section");
+                let bytes = file
+                    .section_by_index(object::SectionIndex(sec.index))
+                    .unwrap()
+                    .data()
+                    .unwrap();
+                let at = off as usize;
+                let ok = if arch == "x86_64-thin" {
+                    bytes.get(at..at + 2) == Some(&[0x0f, 0x0b][..])
+                } else {
+                    bytes
+                        .get(at..at + 4)
+                        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                        .is_some_and(|i| i & 0xffe0_001f == 0xd420_0000)
+                };
+                assert!(ok, "{}: entry {e:?} is not at a trap", path.display());
+            }
+            if path.ends_with("lkdtm.ko") {
+                let lines: Vec<String> = table
+                    .entries()
+                    .iter()
+                    .filter(|e| e.file.as_deref() == Some("drivers/misc/lkdtm/bugs.c"))
+                    .map(|e| {
+                        format!(
+                            "{}{}",
+                            e.line.unwrap(),
+                            if e.is_warning() { "w" } else { "" }
+                        )
+                    })
+                    .collect();
+                for want in ["78", "85w", "90w"] {
+                    assert!(lines.iter().any(|l| l == want), "{arch}: {lines:?}");
+                }
+            }
+        }
+    }
 }

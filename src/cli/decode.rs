@@ -75,6 +75,7 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
             anyhow::bail!("{}: vmlinux not found", v.display());
         }
     }
+    let opts_vmlinux_given = opts.decode.vmlinux.is_some();
     let mut report = |m: &str| warn(m);
     let summary = match &opts.log {
         Some(p) => {
@@ -88,6 +89,10 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
                 .context("standard input: cannot read log")?
         }
     };
+    if opts_vmlinux_given && summary.vmlinux_error.is_some() {
+        // The vmlinux named on the command line is unusable (its error was printed).
+        return Ok(Status::Error);
+    }
     if summary.frames == 0 {
         warn("no kernel frames found in the log");
         return Ok(Status::NotFound);

@@ -53,6 +53,8 @@ pub struct Summary {
     pub frames: usize,
     /// Frames resolved to a symbol.
     pub resolved: usize,
+    /// Why vmlinux could not be used, when it was needed and failed.
+    pub vmlinux_error: Option<String>,
 }
 
 /// The outcome of one frame: `None` for frames not to decode (user mode).
@@ -217,6 +219,7 @@ impl<'w> Decoder<'w> {
                 Err(e) => Err(e),
             };
             if let Err(e) = &opened {
+                self.summary.vmlinux_error = Some(e.clone());
                 let msg = format!("vmlinux: {e}; kernel frames are left as they are");
                 self.warn_once(&msg);
             } else if let Ok(o) = &opened {

@@ -90,10 +90,13 @@ impl Finder {
                 _ => return Ok(path),
             }
         }
-        if let Some(id) = build_id.filter(|id| id.len() > 2) {
+        if let Some((head, tail)) = build_id
+            .filter(|id| id.len() > 2 && id.is_ascii())
+            .map(|id| id.split_at(2))
+        {
             let p = Path::new("/usr/lib/debug/.build-id")
-                .join(&id[..2])
-                .join(format!("{}.debug", &id[2..]));
+                .join(head)
+                .join(format!("{tail}.debug"));
             if p.is_file() {
                 return Ok(p);
             }
