@@ -238,8 +238,12 @@ fn strip_prefix(line: &str, prefix: Option<&str>) -> String {
 }
 
 /// The lines binutils `addr2line --functions --pretty-print --inlines` prints.
+///
+/// binutils (2.40) repeats the innermost row's discriminator on every `(inlined by)`
+/// line; so does this, for byte-compatible output.
 fn addr2line_lines(frames: &[Frame]) -> Vec<String> {
     let mut out = Vec::new();
+    let discriminator = frames.first().and_then(|f| f.discriminator);
     for (i, f) in frames.iter().enumerate() {
         let name = f
             .function
@@ -247,9 +251,9 @@ fn addr2line_lines(frames: &[Frame]) -> Vec<String> {
             .or(f.symbol.as_deref())
             .unwrap_or("??");
         let file = f.file.as_deref().unwrap_or("??");
-        let line = match (f.line, f.discriminator) {
-            (Some(l), Some(d)) if i == 0 => format!("{l} (discriminator {d})"),
-            (Some(l), _) => l.to_string(),
+        let line = match (f.line, discriminator) {
+            (Some(l), Some(d)) => format!("{l} (discriminator {d})"),
+            (Some(l), None) => l.to_string(),
             (None, _) => "?".to_string(),
         };
         let lead = if i == 0 { "" } else { " (inlined by) " };
