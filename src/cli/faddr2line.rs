@@ -141,47 +141,6 @@ fn is_code(s: &Symbol) -> bool {
     s.kind == SymKind::Func || (s.is_text() && s.kind == SymKind::NoType)
 }
 
-/// The kallsyms-style size, as the script computes it: distance to the first symbol of
-/// the same section at or past the symbol's ELF end, else to the section end.
-fn script_size(sym: &Index, idx: usize, symz: &Symbolizer) -> Option<u64> {
-    let s = &symz.symbols()[idx];
-    let sec = s.section_index?;
-    let elf = s.size.unwrap_or(0).max(1);
-    let list = sym.by_section.get(&sec)?;
-    let start = list.partition_point(|&a| a < s.addr.saturating_add(elf));
-    let next = list.get(start).copied();
-    let end = next.or_else(|| {
-        let info = symz.sections().iter().find(|x| x.index == sec)?;
-        let base = if symz.kind() == ObjectKind::Relocatable {
-            0
-        } else {
-            info.addr
-        };
-        Some(base + info.size)
-    })?;
-    end.checked_sub(s.addr).filter(|&n| n > 0)
-}
-
-/// Sorted symbol values per section, mapping symbols left out.
-struct Index {
-    by_section: std::collections::HashMap<usize, Vec<u64>>,
-}
-
-impl Index {
-    fn new(symz: &Symbolizer) -> Index {
-        let mut by_section: std::collections::HashMap<usize, Vec<u64>> = Default::default();
-        for s in symz.symbols() {
-            if let (Some(sec), false) = (s.section_index, s.is_mapping_symbol()) {
-                by_section.entry(sec).or_default().push(s.addr);
-            }
-        }
-        for v in by_section.values_mut() {
-            v.sort_unstable();
-        }
-        Index { by_section }
-    }
-}
-
 #[derive(Serialize)]
 struct JsonFrame<'a> {
     function: Option<&'a str>,
@@ -212,7 +171,6 @@ struct JsonLocation<'a> {
 struct Run<'a> {
     opts: &'a Options,
     symz: &'a Symbolizer,
-    index: Index,
     prefix: Option<String>,
     first: bool,
     status: Status,
@@ -435,7 +393,7 @@ impl Run<'_> {
         let mut any = false;
         for &i in cands {
             let s = &self.symz.symbols()[i];
-            let Some(size) = script_size(&self.index, i, self.symz) else {
+            let Some(size) = self.symz.kallsyms_size(i) else {
                 continue;
             };
             let addr = s.addr.wrapping_add(q.offset);
@@ -498,7 +456,7 @@ impl Run<'_> {
         let Some(e) = found else {
             return Ok(false);
         };
-        let Some(size) = script_size(&self.index, e.index, self.symz) else {
+        let Some(size) = self.symz.kallsyms_size(e.index) else {
             return Ok(false);
         };
         let off = addr - e.addr;
@@ -528,11 +486,9 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
         ));
     }
     let prefix = symz.source_prefix();
-    let index = Index::new(&symz);
     let mut run = Run {
         opts: &opts,
         symz: &symz,
-        index,
         prefix,
         first: true,
         status: Status::Ok,

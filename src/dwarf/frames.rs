@@ -5,9 +5,11 @@
 //! `foo.isra.0`, `foo.llvm.123`), which DWARF does not. Without DWARF the answer is the
 //! symbol alone.
 
+use std::collections::HashMap;
+
 use symtab::Symbol;
 
-use super::{Error, Frame, Result, Symbolizer};
+use super::{Error, Frame, ObjectKind, Result, Symbolizer};
 
 impl Symbolizer {
     /// The symbol containing `addr` and the offset into it (by ELF size, or by distance
@@ -56,6 +58,45 @@ impl Symbolizer {
             }
         }
         Ok(frames)
+    }
+
+    /// The kallsyms size of symbol `index` (into [`Self::symbols`]), as
+    /// `scripts/faddr2line` computes it: the distance to the first symbol of the same
+    /// section at or past the symbol's ELF end (at least one byte on), else to the
+    /// section's end. Mapping symbols (`$x`, `$d`) do not count. `None` for symbols
+    /// without a section or when the distance is 0.
+    pub fn kallsyms_size(&self, index: usize) -> Option<u64> {
+        let s = self.symbols().get(index)?;
+        let sec = s.section_index?;
+        let by_section = self.by_section.get_or_init(|| {
+            let mut m: HashMap<usize, Vec<u64>> = HashMap::new();
+            for s in self.symbols() {
+                if let (Some(sec), false) = (s.section_index, s.is_mapping_symbol()) {
+                    m.entry(sec).or_default().push(s.addr);
+                }
+            }
+            for v in m.values_mut() {
+                v.sort_unstable();
+            }
+            m
+        });
+        let list = by_section.get(&sec)?;
+        let start =
+            list.partition_point(|&a| a < s.addr.saturating_add(s.size.unwrap_or(0).max(1)));
+        let end = match list.get(start) {
+            Some(&next) => next,
+            None => {
+                let info = self.sections().iter().find(|x| x.index == sec)?;
+                // Symbol values of relocatable objects are section offsets.
+                let base = if self.kind() == ObjectKind::Relocatable {
+                    0
+                } else {
+                    info.addr
+                };
+                base + info.size
+            }
+        };
+        end.checked_sub(s.addr).filter(|&n| n > 0)
     }
 
     /// The source directory prefix, found as `scripts/faddr2line` finds it: the file of

@@ -91,6 +91,8 @@ pub struct Symbolizer {
     symbols: Vec<Symbol>,
     addrmap: AddrMap,
     context: Option<context::Context>,
+    /// Sorted symbol values per section, for [`Symbolizer::kallsyms_size`]; built on use.
+    by_section: std::sync::OnceLock<std::collections::HashMap<usize, Vec<u64>>>,
 }
 
 impl Symbolizer {
@@ -143,6 +145,7 @@ impl Symbolizer {
             symbols,
             addrmap,
             context,
+            by_section: std::sync::OnceLock::new(),
         })
     }
 
