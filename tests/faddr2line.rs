@@ -661,6 +661,19 @@ fn separate_debug_file_through_gnu_debuglink() {
                 "{fixture} with DWARF in {}",
                 debug.display()
             );
+            // Fully stripped (linked programs only: a module needs its symbols to load):
+            // the symbols come from the debug file too.
+            if name != "prog" {
+                continue;
+            }
+            let bare = dir.join(format!("{name}.bare"));
+            objcopy(&[
+                "--strip-all".as_ref(),
+                link.as_ref(),
+                src.as_os_str(),
+                bare.as_os_str(),
+            ]);
+            assert_eq!(run(&bare), reference, "{fixture} stripped of all symbols");
         }
     }
 }

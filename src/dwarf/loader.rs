@@ -135,7 +135,7 @@ pub struct Loader {
     pub(crate) debug: HashMap<&'static str, Bytes>,
 }
 
-fn map_file(path: &Path) -> Result<Bytes, Error> {
+pub(crate) fn map_file(path: &Path) -> Result<Bytes, Error> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::new(format!("{}: cannot open: {e}", path.display())))?;
     let len = file

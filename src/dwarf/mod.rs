@@ -102,11 +102,25 @@ impl Symbolizer {
     pub fn open(path: impl AsRef<Path>) -> Result<Symbolizer> {
         let path = path.as_ref();
         let loader = loader::Loader::open(path)?;
-        let symbols = match symtab::read::read_elf(loader.data()) {
+        let mut symbols = match symtab::read::read_elf(loader.data()) {
             Ok(t) => t.symbols,
-            Err(e) if e.to_string().contains("no symbol table") => Vec::new(),
+            Err(e)
+                if e.kind() == symtab::ErrorKind::Malformed
+                    && e.to_string().contains("no symbol table") =>
+            {
+                Vec::new()
+            }
             Err(e) => return Err(Error::new(format!("{}: {e}", path.display()))),
         };
+        if symbols.is_empty() {
+            // A fully stripped object: its separate debug file keeps the symbol table.
+            if let Some(debug) = &loader.debug_file {
+                let map = loader::map_file(debug)?;
+                if let Ok(t) = symtab::read::read_elf(&map) {
+                    symbols = t.symbols;
+                }
+            }
+        }
         let relocatable = loader.kind == ObjectKind::Relocatable;
         let bases: Vec<u64> = {
             let n = loader
