@@ -749,3 +749,40 @@ fn bug_tables_point_at_traps() {
         }
     }
 }
+
+/// All 747 syzkaller reports as one log, decoded against the (wrong) x86 kernel, text and
+/// JSON: no crash, every report found, output a superset of the input lines.
+#[test]
+fn syzkaller_corpus_against_a_foreign_kernel() {
+    let k = kernel("x86_64-thin");
+    let v = k.vmlinux.display().to_string();
+    let dir = shared().join("corpus/syzkaller");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .expect("corpus")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 700,
+        "{}: {} files",
+        dir.display(),
+        files.len()
+    );
+    let mut all = Vec::new();
+    for f in &files {
+        all.extend(fs::read(f).unwrap());
+        all.push(b'\n');
+    }
+    let out = run_stdin(&["decode", "--vmlinux", &v, "-"], &all);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.len() >= all.len());
+    let out = run_stdin(&["decode", "--json", "--vmlinux", &v, "-"], &all);
+    assert!(matches!(out.status.code(), Some(0 | 1)));
+    let n = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert!(n >= files.len(), "{n} reports from {} files", files.len());
+}
