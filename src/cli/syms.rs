@@ -172,7 +172,7 @@ fn write_symbol_line(
     } else {
         write!(out, "{:0width$x} {} {}", s.addr, s.letter, s.name)?;
     }
-    if clean.is_empty() {
+    if clean.is_empty() && !s.name.is_empty() {
         // first-dot turns `.str.1` into nothing, as 5.16-6.4 kernels did: say so visibly.
         write!(out, " \"\"")?;
     } else if clean != s.name {
