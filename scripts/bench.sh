@@ -124,8 +124,8 @@ table() {
   row_n=0
   {
     printf '\n### %s\n\n' "$1"
-    printf '| tool | time (mean ± σ) | peak RSS | time ÷ ksym | RSS ÷ ksym | load |\n'
-    printf '|---|---|---|---|---|---|\n'
+    printf '| tool | wall time (mean ± σ) | CPU user+sys | peak RSS | time ÷ ksym | RSS ÷ ksym | load |\n'
+    printf '|---|---|---|---|---|---|---|\n'
   } >> "$out"
 }
 
@@ -143,7 +143,7 @@ measure() {
   say "== $section: $label (load $l)"
   say "   \$ $cmd"
   if ! "${hf[@]}" "$cmd" >&2; then
-    printf '| %s | failed | | | | %s |\n' "$label" "$l" >> "$out"
+    printf '| %s | failed | | | | | %s |\n' "$label" "$l" >> "$out"
     return 0
   fi
   [ -z "$prepare" ] || sh -c "$prepare"
@@ -158,8 +158,10 @@ measure() {
     my ($mean, $sd) = ($r->{mean}, $r->{stddev} // 0);
     my $t = $mean >= 1 ? sprintf("%.2f s ± %.2f", $mean, $sd) : sprintf("%.0f ms ± %.0f", $mean * 1e3, $sd * 1e3);
     my $m = sprintf("%.0f MiB", $rss / 1024);
+    my $cpu = $r->{user} + $r->{system};
+    my $c = $cpu >= 1 ? sprintf("%.2f s", $cpu) : sprintf("%.0f ms", $cpu * 1e3);
     my ($tr, $mr) = $ref_mean eq "" ? ("1", "1") : (sprintf("%.2f", $mean / $ref_mean), sprintf("%.2f", $rss / $ref_rss));
-    printf "| %s | %s | %s | %s | %s | %s |\n", $label, $t, $m, $tr, $mr, $load;
+    printf "| %s | %s | %s | %s | %s | %s | %s |\n", $label, $t, $c, $m, $tr, $mr, $load;
     printf STDERR "%s %s\n", $mean, $rss;
   ' "$json" "$label" "$rss_kb" "$ref_mean" "$ref_rss" "$l" >> "$out" 2> "$results/last.txt"
   if [ -z "$ref_mean" ]; then
@@ -200,7 +202,7 @@ bench_faddr2line() {
     # Both must answer, and the same.
     diff <("$ksym" faddr2line "$v" "$one") <(bash "$script" "$v" "$one") > "$results/faddr2line-diff.txt" ||
       note "**outputs differ on $name $one** (see results/faddr2line-diff.txt)"
-    table "one address, $name ($(du -m "$v" | cut -f1) MB): \`$one\`"
+    table "one address, $name ($(du -m "$v" | cut -f1) MiB): \`$one\`"
     measure "ksym faddr2line, cold" "$runs" "$(evict "$v")" "$ksym faddr2line $v $one"
     measure "scripts/faddr2line, cold" "$slow_runs" "$(evict "$v")" "bash $script $v $one"
     table "one address, $name, warm cache: \`$one\`"
@@ -227,7 +229,7 @@ bench_faddr2line() {
 # line: decode_stacktrace.sh would hand it to scripts/decodecode (objdump), a separate job.
 make_oops() { # PICKS > LOG
   awk '
-    function ts() { t += 0.000006; return sprintf("[%12.6f] ", t) }
+    function ts(s) { s = sprintf("[%12.6f] ", t); t += 0.000006; return s }
     BEGIN { t = 123.456789 }
     { frame[NR] = $1 }
     END {
@@ -335,13 +337,22 @@ bench_inlined() {
   measure "ksym inlined, cold" "$slow_runs" "$(evict "$vmlinux")" "$ksym inlined $vmlinux $func"
 }
 
+{
+  echo "## machine"
+  echo
+  echo "- $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), family $(lscpu | sed -n 's/^CPU family: *//p') model $(lscpu | sed -n 's/^Model: *//p'), $(nproc) cores ($(lscpu | awk -F': *' '/^Hypervisor vendor/ { v = $2 } END { print v ? v " guest" : "bare metal" }'))"
+  echo "- memory: $(free -m | awk '/^Mem:/ { print $2 }') MiB; kernel $(uname -r); Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
+  echo "- $(hyperfine --version), $(llvm-symbolizer-16 --version | sed -n 's/.*LLVM version/LLVM/p'), binutils $(dpkg-query -W -f='${Version}' binutils), linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1), $(perl -e 'print "perl $^V"'), $(gcc --version | head -n 1), $(rustc --version)"
+  echo "- ksym $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), production vmlinux: $vmlinux"
+} > "$results/machine.md"
+
 for s in "${sections[@]}"; do
   "bench_$s"
 done
 
 say ""
 say "bench.sh: results (also in $results/):"
-for s in "${sections[@]}"; do
+for s in machine "${sections[@]}"; do
   cat "$results/$s.md"
   echo
 done
