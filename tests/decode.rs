@@ -317,3 +317,29 @@ fn modules_compressed_and_build_id() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("drivers/misc/lkdtm/core.c:329"));
 }
+
+/// Constructed from the x86 panic: its call trace as old-style bare `[<address>]`
+/// frames (run-time addresses from System.map plus the boot's KASLR offset). With the
+/// `Kernel Offset:` line, and without it but with one frame printing address and symbol.
+#[test]
+fn raw_addresses_use_the_kaslr_offset() {
+    let k = kernel("x86_64-thin");
+    let want = [
+        "dump_stack_lvl",
+        "panic",
+        "full_proxy_write",
+        "vfs_write",
+        "ksys_write",
+        "do_syscall_64",
+        "entry_SYSCALL_64_after_hwframe",
+    ];
+    for name in ["x86_64-thin-raw-kaslr.log", "x86_64-thin-raw-derived.log"] {
+        let o = json(&k, &root().join("testdata/decode").join(name));
+        assert_eq!(o[0]["kaslr_offset"], "0x34800000", "{name}");
+        let got: Vec<&str> = frames(&o[0])
+            .iter()
+            .map(|f| f["elf_symbol"].as_str().unwrap_or("-"))
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
