@@ -61,7 +61,7 @@ pub struct Summary {
 pub type Outcome = Option<Result<Resolved, String>>;
 
 /// A running decode.
-pub struct Decoder<'w> {
+struct Decoder<'w> {
     opts: Options,
     warn: &'w mut dyn FnMut(&str),
     vmlinux: Option<Result<Object, String>>,
@@ -306,7 +306,7 @@ impl<'w> Decoder<'w> {
     }
 
     /// Resolve one frame in the context of its report.
-    pub fn frame(&mut self, f: &Frame, oops: Option<&Oops>) -> Outcome {
+    fn frame(&mut self, f: &Frame, oops: Option<&Oops>) -> Outcome {
         if f.user {
             return None;
         }
