@@ -108,26 +108,32 @@ impl Object {
         offset: u64,
         size: Option<u64>,
     ) -> Option<(usize, bool)> {
-        let (cands, lto) = match self.exact.get(printed) {
-            Some(v) => (v, false),
-            None => (self.cleaned.get(printed)?, true),
-        };
-        if cands.len() == 1 {
-            return Some((cands[0], lto));
-        }
+        let exact = self.exact.get(printed).map(Vec::as_slice).unwrap_or(&[]);
+        let lto = self.cleaned.get(printed).map(Vec::as_slice).unwrap_or(&[]);
+        // The printed size decides first: exact names, then LTO-renamed ones (a static
+        // `foo` and a promoted `foo.llvm.N` can both exist).
         if let Some(z) = size {
-            if let Some(&i) = cands.iter().find(|&&i| self.sizes(i).contains(&Some(z))) {
-                return Some((i, lto));
+            for (cands, is_lto) in [(exact, false), (lto, true)] {
+                if let Some(&i) = cands.iter().find(|&&i| self.sizes(i).contains(&Some(z))) {
+                    return Some((i, is_lto));
+                }
             }
         }
-        let fits = cands.iter().find(|&&i| {
+        let (cands, is_lto) = if exact.is_empty() {
+            (lto, true)
+        } else {
+            (exact, false)
+        };
+        let first = *cands.first()?;
+        // No size match: the first candidate the offset fits in.
+        let fits = cands.iter().copied().find(|&i| {
             self.sizes(i)
                 .iter()
                 .flatten()
                 .next()
                 .is_some_and(|&z| offset < z)
         });
-        Some((*fits.unwrap_or(&cands[0]), lto))
+        Some((fits.unwrap_or(first), is_lto))
     }
 
     /// Resolve `symbol + offset` (printed name) or a lookup `address`.
