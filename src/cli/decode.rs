@@ -99,7 +99,7 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
     }
     if summary.resolved < summary.frames {
         warn(format!(
-            "{} of {} kernel frames not decoded",
+            "{} of {} kernel frames not decoded (--json gives each frame's reason)",
             summary.frames - summary.resolved,
             summary.frames
         ));
