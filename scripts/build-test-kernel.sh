@@ -1,0 +1,197 @@
+#!/bin/sh
+# Build a small Clang ThinLTO x86_64 kernel (Debian's linux-source-6.1, `make LLVM=-16`,
+# the config of ../shared/kernels/x86_64-thin) twice, once with the stock kbuild tools and
+# once with ksym in place of scripts/kallsyms and scripts/generate_initcall_order.pl
+# (scripts/kbuild/linux-6.1-ksym.patch), boot both under qemu with initcall_debug and
+# compare what the kernels themselves report:
+#   - /proc/kallsyms of both boots (printed by the shared /init in ksym_mode=kallsyms),
+#   - the initcall_debug order ("calling  FN+0x0/SIZE @ 1" lines),
+#   - the compiled kallsyms tables of both vmlinux files (`ksym kallsyms-dump`),
+#   - .tmp_initcalls.lds, System.map and the vmlinux files themselves.
+# With CHANGE=1 it also builds a third kernel with a one-line source change and runs
+# `ksym lp-map` between the stock and the changed vmlinux.
+#
+# Run by hand, as root on Debian 12 (too slow for CI: a build takes several minutes).
+# Environment:
+#   WORK=DIR      work directory (default target/kernel in the checkout)
+#   JOBS=N        make -j (default 2)
+#   FULL=1        make the ksym build a clean rebuild (`make clean` first); by default it
+#                 rebuilds incrementally in the same tree, which reruns exactly the steps
+#                 the patch touches (initcall order script, vmlinux.o LTO link, kallsyms)
+#   CHANGE=1      also the third build and `ksym lp-map`
+#   NO_INSTALL=1  do not apt-get install anything
+# Both builds use the same source path and fixed KBUILD_BUILD_* values, so any difference
+# between them comes from the tools, not from paths or time stamps.
+# Exit status: 0 when every comparison holds, 1 when one differs, 2 on a setup error.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SHARED:-$root/../shared}/kernels/x86_64-thin
+WORK=${WORK:-$root/target/kernel}
+JOBS=${JOBS:-2}
+mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
+src=$WORK/linux
+out=$WORK/out
+mkdir -p "$out"
+
+die() { echo "build-test-kernel: $*" >&2; exit 2; }
+step() { echo "== $(date -u +%H:%M:%S) $*"; }
+
+for f in config init.c; do
+    [ -f "$shared/$f" ] || die "missing $shared/$f (the shared kernels folder, ../shared)"
+done
+
+# --- tools -------------------------------------------------------------------------------
+if [ "${NO_INSTALL:-}" != 1 ]; then
+    need=
+    for p in clang-16 lld-16 llvm-16 flex bison bc libelf-dev libssl-dev cpio \
+             linux-source-6.1 gcc libc6-dev qemu-system-x86; do
+        dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
+    done
+    if [ -n "$need" ]; then
+        [ "$(id -u)" = 0 ] || die "need root to install:$need"
+        step "apt-get install$need"
+        apt-get update
+        # Debian 12's qemu-system-x86 conflicts with a newer qemu-utils: pin the match.
+        apt-get install -y --allow-downgrades $need \
+            qemu-utils=1:7.2+dfsg-7+deb12u18+b3 qemu-block-extra=1:7.2+dfsg-7+deb12u18+b3
+    fi
+fi
+tarball=/usr/src/linux-source-6.1.tar.xz
+[ -f "$tarball" ] || die "missing $tarball (apt-get install linux-source-6.1)"
+
+step "cargo build --release"
+(cd "$root" && nice -n 19 cargo build --release -j"$JOBS" --bin ksym)
+ksym=$root/target/release/ksym
+# Every ksym call made by the kernel build is logged, as evidence that it really ran.
+cat > "$WORK/ksym-logged" <<EOF
+#!/bin/sh
+echo "\$(date -u +%H:%M:%S) ksym \$*" >> "$out/ksym-calls.log"
+exec "$ksym" "\$@"
+EOF
+chmod +x "$WORK/ksym-logged"
+
+# --- source tree -------------------------------------------------------------------------
+if [ ! -f "$src/Makefile" ]; then
+    step "extract $tarball"
+    rm -rf "$src" && mkdir -p "$src"
+    tar -xf "$tarball" -C "$src" --strip-components=1
+fi
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
+export KBUILD_BUILD_USER=ksym KBUILD_BUILD_HOST=build KBUILD_BUILD_VERSION=1
+kmake() { (cd "$src" && nice -n 19 make LLVM=-16 -j"$JOBS" "$@"); }
+
+save() { # save WAY: keep what the comparisons need
+    d=$out/$1
+    rm -rf "$d" && mkdir -p "$d"
+    for f in vmlinux System.map .tmp_initcalls.lds arch/x86/boot/bzImage; do
+        cp "$src/$f" "$d/"
+    done
+}
+
+patched() { grep -q 'KSYM:-ksym' "$src/scripts/link-vmlinux.sh"; }
+
+# --- build 1: stock ------------------------------------------------------------------------
+if [ ! -f "$out/stock/bzImage" ]; then
+    patched && (cd "$src" && patch -p1 -R < "$root/scripts/kbuild/linux-6.1-ksym.patch")
+    cp "$shared/config" "$src/.config"
+    kmake olddefconfig >/dev/null
+    step "build 1: stock tools"
+    t0=$(date +%s)
+    kmake bzImage > "$out/build-stock.log" 2>&1 || { tail -20 "$out/build-stock.log"; die "stock build failed"; }
+    echo "stock build: $(( $(date +%s) - t0 )) s" | tee "$out/build-stock.time"
+    save stock
+fi
+
+# --- build 2: ksym -------------------------------------------------------------------------
+if [ ! -f "$out/ksym/bzImage" ]; then
+    patched || (cd "$src" && patch -p1 < "$root/scripts/kbuild/linux-6.1-ksym.patch")
+    [ "${FULL:-}" = 1 ] && kmake clean >/dev/null
+    step "build 2: ksym kallsyms + ksym initcalls lds"
+    : > "$out/ksym-calls.log"
+    t0=$(date +%s)
+    KSYM=$WORK/ksym-logged kmake bzImage > "$out/build-ksym.log" 2>&1 || { tail -20 "$out/build-ksym.log"; die "ksym build failed"; }
+    echo "ksym build: $(( $(date +%s) - t0 )) s" | tee "$out/build-ksym.time"
+    grep -q 'initcalls lds' "$out/ksym-calls.log" || die "the ksym build did not call ksym initcalls lds"
+    grep -q ' kallsyms ' "$out/ksym-calls.log" || die "the ksym build did not call ksym kallsyms"
+    save ksym
+fi
+
+# --- initramfs: the shared /init, static --------------------------------------------------
+if [ ! -f "$out/init.cpio" ]; then
+    step "initramfs"
+    gcc -static -O2 -o "$out/init" "$shared/init.c"
+    gcc -O2 -o "$out/gen_init_cpio" "$src/usr/gen_init_cpio.c"
+    cat > "$out/init.list" <<EOF
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+file /init $out/init 0755 0 0
+EOF
+    "$out/gen_init_cpio" "$out/init.list" > "$out/init.cpio"
+fi
+
+# --- boot ---------------------------------------------------------------------------------
+accel=tcg
+[ -w /dev/kvm ] && accel=kvm
+boot() { # boot WAY: console log in $out/WAY/console.log
+    step "boot $1 ($accel)"
+    timeout 600 qemu-system-x86_64 -accel "$accel" -m 512 -nographic -no-reboot \
+        -kernel "$out/$1/bzImage" -initrd "$out/init.cpio" \
+        -append "console=ttyS0 panic=-1 initcall_debug nokaslr loglevel=8 ksym_mode=kallsyms" \
+        < /dev/null > "$out/$1/console.log" 2>&1 || true
+    tr -d '\r' < "$out/$1/console.log" > "$out/$1/console.txt"
+    sed -n '/^KSYM-KALLSYMS-BEGIN/,/^KSYM-KALLSYMS-END/p' "$out/$1/console.txt" \
+        | sed '1d;$d' > "$out/$1/kallsyms.txt"
+    grep -q '^KSYM-KALLSYMS-END' "$out/$1/console.txt" || { echo "$1: no complete /proc/kallsyms dump"; return 1; }
+    sed -n 's/^\[[ 0-9.]*\] calling  \([^ ]*\) @ .*/\1/p' "$out/$1/console.txt" > "$out/$1/initcalls.txt"
+    "$ksym" kallsyms-dump "$out/$1/vmlinux" > "$out/$1/kallsyms-dump.txt"
+    echo "$1: $(grep -c . "$out/$1/kallsyms.txt") /proc/kallsyms lines," \
+         "$(grep -c . "$out/$1/initcalls.txt") initcalls," \
+         "$(grep -c . "$out/$1/kallsyms-dump.txt") kallsyms-dump entries"
+}
+boot stock
+boot ksym
+
+# --- compare ------------------------------------------------------------------------------
+status=0
+same() { # same LABEL FILE: stock vs ksym
+    if cmp -s "$out/stock/$2" "$out/ksym/$2"; then
+        echo "SAME     $1"
+    else
+        echo "DIFFERS  $1"; diff "$out/stock/$2" "$out/ksym/$2" | head -10; status=1
+    fi
+}
+step "compare stock vs ksym"
+same "/proc/kallsyms (booted)" kallsyms.txt
+same "initcall_debug order" initcalls.txt
+same "kallsyms-dump of vmlinux" kallsyms-dump.txt
+same ".tmp_initcalls.lds" .tmp_initcalls.lds
+same "System.map" System.map
+same "vmlinux (bytes)" vmlinux
+same "bzImage (bytes)" bzImage
+sha256sum "$out"/stock/vmlinux "$out"/ksym/vmlinux | sed "s|$out/||"
+echo "ksym calls made by the kernel build:"
+sed 's/^/  /' "$out/ksym-calls.log"
+
+# --- build 3: a one-line change, then ksym lp-map --------------------------------------------
+if [ "${CHANGE:-}" = 1 ]; then
+    # A constant in a static function of a file whose promoted symbols carry .llvm. hashes.
+    f=${CHANGE_FILE:-kernel/printk/printk.c}
+    if [ ! -f "$out/changed/bzImage" ]; then
+        step "build 3: one-line change in $f"
+        [ -f "$src/$f.orig" ] || cp "$src/$f" "$src/$f.orig"
+        cp "$src/$f.orig" "$src/$f"
+        sh -c "${CHANGE_CMD:-sed -i 's/^\\(#define PREFIX_MAX\\t*\\)32\$/\\148/' \"$src/$f\"}"
+        diff -u "$src/$f.orig" "$src/$f" > "$out/change.diff" && die "the change did not apply to $f"
+        KSYM=$WORK/ksym-logged kmake bzImage > "$out/build-changed.log" 2>&1 || die "changed build failed"
+        save changed
+        cp "$src/$f.orig" "$src/$f"
+    fi
+    step "ksym lp-map stock changed"
+    "$ksym" lp-map "$out/stock/vmlinux" "$out/changed/vmlinux" > "$out/lp-map.txt" || true
+    "$ksym" lp-map --json "$out/stock/vmlinux" "$out/changed/vmlinux" > "$out/lp-map.jsonl" || true
+    tail -20 "$out/lp-map.txt"
+fi
+exit $status
