@@ -86,18 +86,23 @@ impl Object {
         })
     }
 
-    /// The kallsyms-style sizes of symbol `i`: ELF size, distance to the next symbol, and
-    /// distance to the end of its section.
-    fn sizes(&self, i: usize) -> [Option<u64>; 3] {
+    /// The kallsyms-style sizes of symbol `i`: ELF size, distance to the next symbol,
+    /// distance to the end of its section, and `scripts/faddr2line`'s size.
+    fn sizes(&self, i: usize) -> [Option<u64>; 4] {
         let s = &self.symz.symbols()[i];
         let Some(a) = self.symz.symbol_address(s) else {
-            return [None; 3];
+            return [None; 4];
         };
         let entries = self.symz.addrmap().entries();
         let j = entries.partition_point(|e| e.addr <= a);
         let next = entries.get(j).map(|e| e.addr - a);
         let sec_end = self.symz.section_offset(a).map(|(sec, off)| sec.size - off);
-        [s.size.filter(|&z| z > 0), next, sec_end]
+        [
+            s.size.filter(|&z| z > 0),
+            next,
+            sec_end,
+            self.symz.kallsyms_size(i),
+        ]
     }
 
     /// Pick the symbol for a printed `name+offset/size`: index and whether the match
