@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{require_tool, root, shared, unxz, TempDir};
+use common::{require_tool, root, shared, TempDir};
 use symtab::kallsyms::{self, Layout};
 
 /// The temp dir, the compiled C tool and the decompressed maps, made once per run.
@@ -102,6 +102,13 @@ enum Arch {
     Arm64,
 }
 
+/// `common::unxz`, one decompression at a time (tests run in parallel and share files).
+fn unxz(rel: &str, dir: &Path) -> PathBuf {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    common::unxz(rel, dir)
+}
+
 fn synthetic(name: &str) -> PathBuf {
     root().join("testdata/kallsyms").join(name)
 }
@@ -176,6 +183,52 @@ fn same_as_c_on_synthetic_maps_every_flag_combination() {
                 .collect();
             differential(&flags, &synthetic(map));
         }
+    }
+}
+
+#[test]
+fn same_as_c_on_mutated_maps() {
+    // Deterministic mutations (xorshift) of the synthetic maps: replaced, inserted and
+    // deleted bytes from the map alphabet, under varying flags. Malformed input must be
+    // read exactly as the C tool's fscanf reads it.
+    const ALPHABET: &[u8] = b"0123456789abcdefxX \t\n-+_.tTAaDdwWU$";
+    let sources: Vec<Vec<u8>> = ["edge.map", "malformed.map"]
+        .iter()
+        .map(|m| std::fs::read(synthetic(m)).unwrap())
+        .collect();
+    let dir = TempDir::new("kallsyms-mutate");
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    for round in 0..120 {
+        let mut d = sources[round % 2].clone();
+        for _ in 0..1 + next(15) {
+            let i = next(d.len());
+            let c = ALPHABET[next(ALPHABET.len())];
+            match next(3) {
+                0 => d[i] = c,
+                1 => d.insert(i, c),
+                _ => {
+                    d.remove(i);
+                }
+            }
+        }
+        let map = dir.path().join(format!("m{round}.map"));
+        std::fs::write(&map, &d).unwrap();
+        let flags: Vec<&str> = [
+            "--all-symbols",
+            "--absolute-percpu",
+            "--base-relative",
+            "--lto-clang",
+        ]
+        .into_iter()
+        .filter(|_| next(2) == 0)
+        .collect();
+        differential(&flags, &map);
     }
 }
 
@@ -387,6 +440,49 @@ fn round_trip(map: &Path, arch: Arch, layout: Layout, flags: &[&str], tag: &str)
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "{tag}: symbol {i}");
     }
+    if arch == Arch::X86 {
+        // Link the object (so the values are resolved in place) and strip it: the
+        // structural reader must find the same table without any symbol.
+        let linked = linked_and_stripped(&o, text_address(map));
+        let d = run_ksym(&["kallsyms-dump"], &linked);
+        assert!(
+            d.status.success(),
+            "{tag}: dump of the stripped link: {}",
+            String::from_utf8_lossy(&d.stderr)
+        );
+        let got2: Vec<String> = String::from_utf8_lossy(&d.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert!(got2 == got, "{tag}: the stripped link dumps differently");
+    }
+}
+
+/// `ld` the generated object with `_text` defined, then `strip` it.
+fn linked_and_stripped(o: &Path, text: u64) -> PathBuf {
+    require_tool("ld", "binutils");
+    require_tool("strip", "binutils");
+    let out = o.with_extension("linked");
+    // .rodata within 2 GiB of _text, as in a kernel, for the 7.0 entry-relative offsets.
+    let rodata = text.wrapping_add(0x100_0000);
+    let st = Command::new("ld")
+        .arg("-e0")
+        .arg(format!("--defsym=_text={text:#x}"))
+        .arg(format!("--section-start=.rodata={rodata:#x}"))
+        .arg("-o")
+        .arg(&out)
+        .arg(o)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "ld {}: {}",
+        o.display(),
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let st = Command::new("strip").arg(&out).status().unwrap();
+    assert!(st.success(), "strip {}", out.display());
+    out
 }
 
 #[test]
@@ -477,6 +573,52 @@ fn dump_of_shared_vmlinux_equals_proc_kallsyms() {
         assert_eq!(rec["data"]["layout"], "6.1");
         assert_eq!(rec["data"]["count"], want.len());
     }
+}
+
+#[test]
+fn dump_of_stripped_vmlinux_and_raw_image() {
+    let e = env();
+    let dir = TempDir::new("kallsyms-strip");
+    for (k, strip) in [
+        ("x86_64-thin", "strip"),
+        ("arm64-thin", "aarch64-linux-gnu-strip"),
+    ] {
+        require_tool(strip, "binutils-aarch64-linux-gnu");
+        let vmlinux = unxz(&format!("kernels/{k}/vmlinux.xz"), e.dir.path());
+        let full = run_ksym(&["kallsyms-dump"], &vmlinux);
+        assert!(full.status.success());
+        let stripped = dir.path().join(format!("{k}.stripped"));
+        let st = Command::new(strip)
+            .arg("-o")
+            .arg(&stripped)
+            .arg(&vmlinux)
+            .status()
+            .unwrap();
+        assert!(st.success(), "{strip} {}", vmlinux.display());
+        let d = run_ksym(&["kallsyms-dump"], &stripped);
+        assert!(
+            d.status.success(),
+            "{k}: {}",
+            String::from_utf8_lossy(&d.stderr)
+        );
+        assert!(
+            d.stdout == full.stdout,
+            "{k}: stripped vmlinux dumps differently"
+        );
+    }
+    // The arm64 boot Image: raw bytes, no ELF at all.
+    let image = unxz("kernels/arm64-thin/Image.xz", e.dir.path());
+    let vmlinux = unxz("kernels/arm64-thin/vmlinux.xz", e.dir.path());
+    let d = run_ksym(&["kallsyms-dump"], &image);
+    assert!(
+        d.status.success(),
+        "Image: {}",
+        String::from_utf8_lossy(&d.stderr)
+    );
+    assert!(
+        d.stdout == run_ksym(&["kallsyms-dump"], &vmlinux).stdout,
+        "arm64 Image dumps differently from its vmlinux"
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Fuzz the kallsyms readers: any bytes given to the table reader (as an ELF file) and to
-//! the generator (as a symbol map) must give a result or an error, never a panic, a hang
-//! or a huge allocation.
+//! Fuzz the kallsyms readers: any bytes given to the table reader (ELF, or raw data
+//! searched for a table by structure) and to the generator (as a symbol map) must give a
+//! result or an error, never a panic, a hang or a huge allocation.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
             layout,
             text_base: 0xffff_ffff_8100_0000,
         };
-        if let Ok(d) = decode::dump_elf(data, &opts) {
+        if let Ok(d) = decode::dump(data, &opts) {
             assert!(d.entries.len() <= data.len());
         }
     }

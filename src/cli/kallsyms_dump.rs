@@ -1,15 +1,16 @@
 //! `ksym kallsyms-dump`: print the kallsyms table of a kernel as `/proc/kallsyms` does.
 //!
 //! Reads a `vmlinux` (any layout from 6.1 to 7.0, chosen from the `Linux version`
-//! string and the table itself) or the object file assembled from `ksym kallsyms` or
+//! string and the table itself), the object file assembled from `ksym kallsyms` or
 //! `scripts/kallsyms` output, where addresses are relative to `_text` unless
-//! `--text-base` gives its value.
+//! `--text-base` gives its value, or, without symbols, a stripped `vmlinux` or a raw
+//! 64-bit image, where the table is located by its structure.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use symtab::kallsyms::decode::{dump_elf, DumpOptions};
+use symtab::kallsyms::decode::{dump, DumpOptions};
 use symtab::kallsyms::Layout;
 
 use super::{Out, Status};
@@ -27,7 +28,8 @@ pub struct Args {
     /// Write JSON Lines: one "table" record, then one "symbol" record per entry.
     #[arg(long)]
     json: bool,
-    /// A vmlinux, or an object assembled from generated kallsyms source.
+    /// A vmlinux (possibly stripped), an object assembled from generated kallsyms source,
+    /// or a raw uncompressed 64-bit kernel image.
     #[arg(value_name = "FILE")]
     file: PathBuf,
 }
@@ -87,7 +89,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
         layout: o.layout,
         text_base: o.text_base,
     };
-    let dump = dump_elf(&data, &opts).with_context(|| format!("{name}: kallsyms"))?;
+    let dump = dump(&data, &opts).with_context(|| format!("{name}: kallsyms"))?;
     if o.json {
         write_record(
             out,

@@ -159,9 +159,12 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
         );
     }
     if tables.is_empty() {
-        return Err(malformed(
-            "no kallsyms_* symbols (not a kernel with kallsyms?)",
-        ));
+        tables = scan_sections(&file, big_endian).ok_or_else(|| {
+            malformed(
+                "no kallsyms_* symbols, and no kallsyms table found in the sections \
+                 (not a kernel with kallsyms?)",
+            )
+        })?;
     }
     let text_base = text_value.unwrap_or(opts.text_base);
     let mut relocs = HashMap::new();
@@ -196,6 +199,67 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
         tables,
     };
     decode(&reader, opts.layout, version)
+}
+
+/// Locate the tables structurally in the allocated sections (a stripped `vmlinux`).
+fn scan_sections<'a>(
+    file: &object::File<'a>,
+    big_endian: bool,
+) -> Option<HashMap<&'static str, Region<'a>>> {
+    for sec in file.sections() {
+        if sec.kind() == object::SectionKind::UninitializedData || sec.address() == 0 {
+            continue;
+        }
+        let Ok(data) = sec.data() else { continue };
+        if let Some(l) = super::scan::locate(data, sec.address(), big_endian) {
+            return Some(regions(data, sec.address(), sec.index().0, &l));
+        }
+    }
+    None
+}
+
+fn regions<'a>(
+    data: &'a [u8],
+    base: u64,
+    section: usize,
+    l: &super::scan::Located,
+) -> HashMap<&'static str, Region<'a>> {
+    l.tables
+        .iter()
+        .map(|&(name, off)| {
+            let r = Region {
+                data: data.get(off..).unwrap_or(&[]),
+                addr: base.wrapping_add(off as u64),
+                section,
+                sec_off: off as u64,
+            };
+            (name, r)
+        })
+        .collect()
+}
+
+/// Read the kallsyms table of any kernel file: ELF (by symbols, or by structure when
+/// stripped) or a raw image such as an uncompressed arm64 `Image`, where the table is
+/// found by structure and `text_base` is taken as the image's load address.
+pub fn dump(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
+    if data.starts_with(b"\x7fELF") {
+        return dump_elf(data, opts);
+    }
+    for big_endian in [false, true] {
+        if let Some(l) = super::scan::locate(data, opts.text_base, big_endian) {
+            let reader = Reader {
+                big_endian,
+                is_64: true,
+                relocs: HashMap::new(),
+                tables: regions(data, opts.text_base, 0, &l),
+            };
+            return decode(&reader, opts.layout, find_banner(data));
+        }
+    }
+    Err(malformed(
+        "not ELF, and no kallsyms table found in the raw data (a compressed image must \
+         be decompressed first)",
+    ))
 }
 
 fn string_at(file: &object::File<'_>, addr: u64) -> Option<String> {

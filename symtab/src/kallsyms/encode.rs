@@ -149,8 +149,8 @@ fn compress_pair(
     pair: [u8; 2],
     slot: u8,
 ) {
-    for i in 0..c.start.len() {
-        if !(sets[i].has(pair[0]) && sets[i].has(pair[1])) {
+    for (i, set) in sets.iter_mut().enumerate() {
+        if !(set.has(pair[0]) && set.has(pair[1])) {
             continue;
         }
         let start = c.start[i] as usize;
@@ -173,7 +173,7 @@ fn compress_pair(
             w += 1;
         }
         c.len[i] = w as u32;
-        sets[i].add(slot);
+        set.add(slot);
         learn(profit, &s[..w], 1);
     }
 }

@@ -40,12 +40,15 @@
 //! - [`encode`]: the token compression, byte for byte;
 //! - [`layout`]: the layouts and their assembler text;
 //! - [`decode`]: reading tables back out of ELF files (vmlinux, or the assembled
-//!   output of the generator).
+//!   output of the generator);
+//! - [`scan`]: finding the tables by their structure when there are no symbols
+//!   (stripped `vmlinux`, raw images).
 
 pub mod decode;
 pub mod encode;
 pub mod layout;
 pub mod raw;
+pub mod scan;
 
 use std::collections::HashMap;
 

@@ -3,7 +3,7 @@
 //! The kernel tool reads its input with `fscanf(in, "%llx %c %2048s\n", ...)` in a loop
 //! that runs until end of file, so the input is really a stream of whitespace-separated
 //! fields, not of lines: a line with two fields takes its name from the next line. A
-//! drop-in replacement has to read malformed input the same way, so [`Scanner`] emulates
+//! drop-in replacement has to read malformed input the same way, so `Scanner` emulates
 //! glibc's `fscanf` and `fgets` for exactly these directives. Then come the kernel's
 //! filters (ignored names, text ranges, percpu symbols) and its address sort.
 

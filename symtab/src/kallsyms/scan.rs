@@ -1,0 +1,284 @@
+//! Finding a kallsyms table without symbols: in a stripped `vmlinux` or a raw kernel
+//! image (an uncompressed arm64 `Image`), by the tables' structure rather than by byte
+//! patterns.
+//!
+//! 1. `kallsyms_token_index` is 256 strictly increasing u16 starting at 0, at an 8-byte
+//!    aligned offset; `kallsyms_token_table` ends (padded to 8) right before it, and each
+//!    string i ends exactly where string i+1 begins.
+//! 2. The markers end right before the token table (6.4 and later) or before the 3-byte
+//!    `kallsyms_seqs_of_names` that does (6.1). For each aligned `kallsyms_num_syms`
+//!    candidate N before them, the markers' position follows from N; the first marker
+//!    must be 0, the markers increasing, and the names must decode to exactly fill the
+//!    space up to the markers.
+//! 3. The addresses sit before `kallsyms_num_syms` (6.1) or after the token index (6.4+);
+//!    of the encodings that fit there, the one giving addresses in ascending order wins.
+//!
+//! Only 64-bit tables are located (pointers of 8 bytes, 8-byte alignment).
+
+/// Where each table starts, as offsets into the scanned bytes.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// `(table name, offset)` for every table found.
+    pub tables: Vec<(&'static str, usize)>,
+}
+
+struct Bytes<'a> {
+    d: &'a [u8],
+    be: bool,
+}
+
+impl Bytes<'_> {
+    fn u(&self, off: usize, n: usize) -> Option<u64> {
+        let b = self.d.get(off..off.checked_add(n)?)?;
+        let mut v = 0u64;
+        for i in 0..n {
+            let byte = if self.be { b[i] } else { b[n - 1 - i] };
+            v = v << 8 | u64::from(byte);
+        }
+        Some(v)
+    }
+}
+
+fn align8(x: usize) -> usize {
+    (x + 7) & !7
+}
+
+/// The only multiple of 8 in `(x - 8, x]`.
+fn floor8(x: usize) -> usize {
+    x & !7
+}
+
+/// Locate the tables in `data` (one endianness), whose first byte is at address `base`.
+pub fn locate(data: &[u8], base: u64, big_endian: bool) -> Option<Located> {
+    let b = Bytes {
+        d: data,
+        be: big_endian,
+    };
+    let mut p = 0;
+    while p + 512 <= data.len() {
+        if let Some(t) = token_index_at(&b, p) {
+            for six_one in [true, false] {
+                if let Some(l) = tables_before(&b, base, t, p, six_one) {
+                    return Some(l);
+                }
+            }
+        }
+        p += 8;
+    }
+    None
+}
+
+/// If a token index starts at `p`, the start of the token table before it.
+fn token_index_at(b: &Bytes<'_>, p: usize) -> Option<usize> {
+    if b.u(p, 2)? != 0 {
+        return None;
+    }
+    let mut idx = [0usize; 256];
+    for (i, v) in idx.iter_mut().enumerate().skip(1) {
+        *v = b.u(p + 2 * i, 2)? as usize;
+    }
+    if idx.windows(2).any(|w| w[1] <= w[0]) {
+        return None;
+    }
+    // The last string: from t + idx[255] to a NUL, then padding up to p.
+    let last = idx[255];
+    let lo = p.checked_sub(last + 1 + 7 + 256)?;
+    let mut t = align8(lo);
+    while t + last < p {
+        if check_tokens(b.d, t, &idx, p) {
+            return Some(t);
+        }
+        t += 8;
+    }
+    None
+}
+
+fn check_tokens(d: &[u8], t: usize, idx: &[usize; 256], p: usize) -> bool {
+    for i in 0..256 {
+        let start = t + idx[i];
+        let end = if i < 255 { t + idx[i + 1] - 1 } else { start };
+        let Some(s) = d.get(start..p) else {
+            return false;
+        };
+        if i < 255 {
+            // String i is exactly [start, end) and its NUL at end.
+            if end >= p || d[end] != 0 || s[..end - start].contains(&0) {
+                return false;
+            }
+        } else {
+            let Some(nul) = s.iter().position(|&c| c == 0) else {
+                return false;
+            };
+            if align8(start + nul + 1) != p {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Find `kallsyms_num_syms`, names and markers ending before the token table `t`.
+fn tables_before(b: &Bytes<'_>, base: u64, t: usize, p: usize, six_one: bool) -> Option<Located> {
+    let mut q = t.checked_sub(16)? & !7;
+    let lowest = t.saturating_sub(64 << 20);
+    loop {
+        if let Some(l) = try_num_syms(b, base, q, t, p, six_one) {
+            return Some(l);
+        }
+        if q < lowest + 8 {
+            return None;
+        }
+        q -= 8;
+    }
+}
+
+fn try_num_syms(
+    b: &Bytes<'_>,
+    base: u64,
+    q: usize,
+    t: usize,
+    p: usize,
+    six_one: bool,
+) -> Option<Located> {
+    let n = b.u(q, 4)? as usize;
+    if n == 0 || q + 8 + 2 * n > t {
+        return None;
+    }
+    let seqs = if six_one {
+        Some(floor8(t.checked_sub(3 * n)?))
+    } else {
+        None
+    };
+    let markers_end = seqs.unwrap_or(t);
+    let k = n.div_ceil(256);
+    let m = floor8(markers_end.checked_sub(4 * k)?);
+    let names = q + 8;
+    if m < names || b.u(m, 4)? != 0 {
+        return None;
+    }
+    let last = b.u(m + 4 * (k - 1), 4)? as usize;
+    if names + last >= m {
+        return None;
+    }
+    // Decode the entry lengths: they must reach exactly the markers.
+    let mut off = 0usize;
+    for i in 0..n {
+        if i % 256 == 0 && b.u(m + 4 * (i / 256), 4)? as usize != off {
+            return None;
+        }
+        let b0 = b.u(names + off, 1)? as usize;
+        let (len, hdr) = if b0 & 0x80 != 0 {
+            ((b0 & 0x7f) | (b.u(names + off + 1, 1)? as usize) << 7, 2)
+        } else {
+            (b0, 1)
+        };
+        if len == 0 {
+            return None;
+        }
+        off += hdr + len;
+        if names + off > m {
+            return None;
+        }
+    }
+    if align8(names + off) != m {
+        return None;
+    }
+    let mut tables = vec![
+        ("kallsyms_num_syms", q),
+        ("kallsyms_names", names),
+        ("kallsyms_markers", m),
+        ("kallsyms_token_table", t),
+        ("kallsyms_token_index", p),
+    ];
+    if let Some(s) = seqs {
+        tables.push(("kallsyms_seqs_of_names", s));
+    }
+    tables.extend(addresses(b, base, q, p, n, six_one)?);
+    Some(Located { tables })
+}
+
+/// The address tables, chosen among the encodings that fit by ascending addresses.
+fn addresses(
+    b: &Bytes<'_>,
+    image_base: u64,
+    q: usize,
+    p: usize,
+    n: usize,
+    six_one: bool,
+) -> Option<Vec<(&'static str, usize)>> {
+    let ascending = |vals: &mut dyn Iterator<Item = Option<u64>>| -> bool {
+        let mut prev = 0u64;
+        for v in vals {
+            match v {
+                Some(v) if v >= prev => prev = v,
+                _ => return false,
+            }
+        }
+        true
+    };
+    // Base-relative, plain or with absolute percpu entries: either order will do.
+    let relative = |base: u64, at: usize| -> bool {
+        let plain = |i: usize| b.u(at + 4 * i, 4).map(|v| base.wrapping_add(v));
+        let percpu = |i: usize| {
+            b.u(at + 4 * i, 4).map(|v| {
+                if v & 0x8000_0000 == 0 {
+                    v
+                } else {
+                    base.wrapping_sub(1)
+                        .wrapping_sub(i64::from(v as u32 as i32) as u64)
+                }
+            })
+        };
+        ascending(&mut (0..n).map(plain)) || ascending(&mut (0..n).map(percpu))
+    };
+    if six_one {
+        // Base-relative: relative_base at q - 8, offsets before it.
+        if let Some(rb) = q.checked_sub(8) {
+            let off = floor8(rb.checked_sub(4 * n)?);
+            let base = b.u(rb, 8)?;
+            if relative(base, off) {
+                return Some(vec![
+                    ("kallsyms_offsets", off),
+                    ("kallsyms_relative_base", rb),
+                ]);
+            }
+        }
+        let a = q.checked_sub(8 * n)?;
+        if ascending(&mut (0..n).map(|i| b.u(a + 8 * i, 8))) {
+            return Some(vec![("kallsyms_addresses", a)]);
+        }
+        return None;
+    }
+    let a = align8(p + 512);
+    let rb = align8(a + 4 * n);
+    if let Some(base) = b.u(rb, 8) {
+        if relative(base, a) {
+            return Some(vec![
+                ("kallsyms_offsets", a),
+                ("kallsyms_relative_base", rb),
+                ("kallsyms_seqs_of_names", align8(rb + 8)),
+            ]);
+        }
+    }
+    if ascending(&mut (0..n).map(|i| b.u(a + 8 * i, 8))) {
+        return Some(vec![
+            ("kallsyms_addresses", a),
+            ("kallsyms_seqs_of_names", align8(a + 8 * n)),
+        ]);
+    }
+    // Entry-relative (7.0): from each entry's own address.
+    let pc = |i: usize| {
+        b.u(a + 4 * i, 4).map(|v| {
+            image_base
+                .wrapping_add((a + 4 * i) as u64)
+                .wrapping_add(i64::from(v as u32 as i32) as u64)
+        })
+    };
+    if ascending(&mut (0..n).map(pc)) {
+        return Some(vec![
+            ("kallsyms_offsets", a),
+            ("kallsyms_seqs_of_names", align8(a + 4 * n)),
+        ]);
+    }
+    None
+}
