@@ -37,9 +37,10 @@ pub struct Args {
     /// Sort kallsyms_seqs_of_names by names cut at ".llvm." (Clang LTO, layouts before 6.11).
     #[arg(long)]
     lto_clang: bool,
-    /// Table layout: 6.1 (default), 6.4, 6.11, 6.15 or 7.0.
-    #[arg(long, value_name = "VERSION", default_value = "6.1")]
-    layout: Layout,
+    /// Table layout: 6.1 (the default), 6.4, 6.11, 6.15 or 7.0 (the default with
+    /// --pc-relative).
+    #[arg(long, value_name = "VERSION")]
+    layout: Option<Layout>,
     /// Store offsets relative to each entry (the 7.0 layout; selects it by default).
     #[arg(long)]
     pc_relative: bool,
@@ -65,11 +66,11 @@ pub struct Options {
 impl Args {
     /// Convert parsed arguments into plain options.
     pub fn into_options(self) -> Options {
-        let layout = if self.pc_relative && self.layout == Layout::V6_1 {
+        let layout = self.layout.unwrap_or(if self.pc_relative {
             Layout::V7_0
         } else {
-            self.layout
-        };
+            Layout::V6_1
+        });
         Options {
             generate: kallsyms::Options {
                 all_symbols: self.all_symbols,
@@ -152,5 +153,11 @@ mod tests {
         assert_eq!(o.generate.layout, Layout::V7_0);
         assert!(o.generate.clean.is_none());
         assert!(T::try_parse_from(["t", "--layout=5.0", "x"]).is_err());
+        // An explicit older layout stays, so that the generator rejects the flag.
+        let o = T::parse_from(["t", "--pc-relative", "--layout=6.1", "x"])
+            .a
+            .into_options();
+        assert_eq!(o.generate.layout, Layout::V6_1);
+        assert!(o.generate.address_mode().is_err());
     }
 }
