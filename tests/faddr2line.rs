@@ -12,7 +12,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use ksym::dwarf::Symbolizer;
 use symtab::SymKind;
@@ -30,34 +29,9 @@ fn kernel(rel: &str) -> PathBuf {
     common::unxz(rel, &cache())
 }
 
-/// `scripts/faddr2line` of Linux 6.1, extracted once.
+/// `scripts/faddr2line` of Linux 6.1.
 fn script() -> PathBuf {
-    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
-    SCRIPT
-        .get_or_init(|| {
-            let tarball = Path::new("/usr/src/linux-source-6.1.tar.xz");
-            assert!(
-                tarball.is_file(),
-                "{} is missing: install the Debian package linux-source-6.1",
-                tarball.display()
-            );
-            let dir = cache().join("linux-6.1-scripts");
-            let path = dir.join("linux-source-6.1/scripts/faddr2line");
-            if !path.is_file() {
-                std::fs::create_dir_all(&dir).expect("script dir");
-                let st = Command::new("tar")
-                    .args(["-xJf"])
-                    .arg(tarball)
-                    .arg("-C")
-                    .arg(&dir)
-                    .args(["--occurrence=1", "linux-source-6.1/scripts/faddr2line"])
-                    .status()
-                    .expect("cannot run tar");
-                assert!(st.success(), "cannot extract scripts/faddr2line");
-            }
-            path
-        })
-        .clone()
+    common::linux_source("scripts/faddr2line")
 }
 
 fn ksym(args: &[&str], cwd: &Path) -> Output {

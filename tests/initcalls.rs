@@ -21,43 +21,12 @@ fn fixture(name: &str) -> PathBuf {
     common::root().join("testdata/link").join(name)
 }
 
-/// generate_initcall_order.pl from /usr/src/linux-source-6.1.tar.xz, extracted once.
+/// generate_initcall_order.pl of Linux 6.1.
 fn perl_script() -> &'static Path {
     static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
     SCRIPT.get_or_init(|| {
         require_tool("perl", "perl");
-        let tar = Path::new("/usr/src/linux-source-6.1.tar.xz");
-        assert!(
-            tar.is_file(),
-            "{} is missing: install the Debian package linux-source-6.1",
-            tar.display()
-        );
-        // Cached in cargo's per-target test temp dir: extracting takes ~25 s.
-        let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("linux-6.1-scripts");
-        let p = base.join("linux-source-6.1/scripts/generate_initcall_order.pl");
-        if p.is_file() {
-            return p;
-        }
-        let dir = base.with_extension(format!("part{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let st = Command::new("tar")
-            .arg("-xJf")
-            .arg(tar)
-            .arg("-C")
-            .arg(&dir)
-            .args(["--wildcards", "*/scripts/generate_initcall_order.pl"])
-            .status()
-            .expect("cannot run tar");
-        assert!(
-            st.success(),
-            "cannot extract the script from {}",
-            tar.display()
-        );
-        if std::fs::rename(&dir, &base).is_err() {
-            let _ = std::fs::remove_dir_all(&dir); // another run got there first
-        }
-        assert!(p.is_file(), "{} not found after extraction", p.display());
-        p
+        common::linux_source("scripts/generate_initcall_order.pl")
     })
 }
 

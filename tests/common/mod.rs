@@ -101,3 +101,69 @@ pub fn require_tool(tool: &str, package: &str) {
         "{tool} is not installed: install the Debian package {package} (scripts/test.sh does)"
     );
 }
+
+/// The files of Linux 6.1 the differential tests run or build, from Debian's
+/// `linux-source-6.1` package. Never committed: extracted at test time.
+const LINUX_SOURCE_FILES: &[&str] = &[
+    "linux-source-6.1/scripts/faddr2line",
+    "linux-source-6.1/scripts/decode_stacktrace.sh",
+    "linux-source-6.1/scripts/generate_initcall_order.pl",
+    "linux-source-6.1/scripts/kallsyms.c",
+];
+
+/// The path of `rel` (e.g. `scripts/faddr2line`) inside Linux 6.1's source, extracting
+/// [`LINUX_SOURCE_FILES`] in one pass over the tarball the first time any test asks
+/// (decompressing it takes about 20 s), into cargo's per-target test temp dir.
+pub fn linux_source(rel: &str) -> PathBuf {
+    use std::sync::Mutex;
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("linux-source-6.1-files");
+    let path = base.join("linux-source-6.1").join(rel);
+    assert!(
+        LINUX_SOURCE_FILES
+            .iter()
+            .any(|f| Path::new("linux-source-6.1").join(rel).starts_with(f)),
+        "{rel} is not in LINUX_SOURCE_FILES (tests/common/mod.rs): add it there"
+    );
+    if base.is_dir() {
+        assert!(
+            path.exists(),
+            "{} is missing from the extracted source",
+            path.display()
+        );
+        return path;
+    }
+    let tar = Path::new("/usr/src/linux-source-6.1.tar.xz");
+    assert!(
+        tar.is_file(),
+        "{} is missing: install the Debian package linux-source-6.1 (scripts/test.sh does)",
+        tar.display()
+    );
+    let part = base.with_extension(format!("part{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&part);
+    std::fs::create_dir_all(&part).expect("cannot create the source dir");
+    let st = Command::new("tar")
+        .arg("-xJf")
+        .arg(tar)
+        .arg("-C")
+        .arg(&part)
+        .args(LINUX_SOURCE_FILES)
+        .status()
+        .expect("cannot run tar");
+    assert!(
+        st.success(),
+        "cannot extract {LINUX_SOURCE_FILES:?} from {}",
+        tar.display()
+    );
+    if std::fs::rename(&part, &base).is_err() {
+        // Another test process extracted it first.
+        let _ = std::fs::remove_dir_all(&part);
+    }
+    assert!(
+        path.exists(),
+        "{} not found after extraction",
+        path.display()
+    );
+    path
+}

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use crate::common::{self, root};
@@ -12,27 +12,7 @@ use serde_json::Value;
 
 /// decode_stacktrace.sh of Linux 6.1 (Debian's linux-source-6.1), extracted once.
 fn decode_stacktrace() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("decode-script");
-    let script = dir.join("linux-source-6.1/scripts/decode_stacktrace.sh");
-    if !script.exists() {
-        let tar = Path::new("/usr/src/linux-source-6.1.tar.xz");
-        assert!(
-            tar.exists(),
-            "{} is missing: install the Debian package linux-source-6.1",
-            tar.display()
-        );
-        fs::create_dir_all(&dir).unwrap();
-        let st = Command::new("tar")
-            .arg("-xf")
-            .arg(tar)
-            .arg("-C")
-            .arg(&dir)
-            .arg("linux-source-6.1/scripts/decode_stacktrace.sh")
-            .status()
-            .expect("cannot run tar");
-        assert!(st.success(), "cannot extract decode_stacktrace.sh");
-    }
-    script
+    common::linux_source("scripts/decode_stacktrace.sh")
 }
 
 /// The 6.1 script against ksym on the x86 WARNING (module and kernel frames, inlining).
