@@ -86,7 +86,13 @@ if [ -z "$vmlinux" ]; then
     (
       cd "$bench/debian"
       ls linux-image-6.1.0-56-amd64-dbg_*.deb > /dev/null 2>&1 ||
-        apt-get download linux-image-6.1.0-56-amd64-dbg
+        apt-get download linux-image-6.1.0-56-amd64-dbg || {
+          say "bench.sh: apt-get download failed; updating the package lists and retrying"
+          sudo=""
+          [ "$(id -u)" -eq 0 ] || sudo="sudo"
+          $sudo apt-get update -qq
+          apt-get download linux-image-6.1.0-56-amd64-dbg
+        }
       say "bench.sh: extracting vmlinux from $(ls linux-image-6.1.0-56-amd64-dbg_*.deb)"
       dpkg-deb --fsys-tarfile linux-image-6.1.0-56-amd64-dbg_*.deb |
         tar -x ./usr/lib/debug/boot/vmlinux-6.1.0-56-amd64
@@ -104,6 +110,8 @@ unxz_once() { # SRC.xz DEST
 }
 small=$bench/kernels/x86_64-thin/vmlinux
 unxz_once "$shared/kernels/x86_64-thin/vmlinux.xz" "$small"
+# Picked addresses are cached per production vmlinux (name and size).
+picks_key=$(basename "$vmlinux")-$(stat -c %s "$vmlinux")
 
 # --- measuring --------------------------------------------------------------------------
 has_sub() { # SUBCOMMAND [SUB-SUBCOMMAND]: is it built into ksym?
@@ -211,14 +219,14 @@ bench_faddr2line() {
   done
 
   # 200 return addresses spread over the functions of the production vmlinux.
-  local picks=$bench/faddr2line-200.txt
+  local picks=$bench/faddr2line-200-$picks_key.txt
   [ -s "$picks" ] || scripts/bench/pick.sh "$vmlinux" 200 > "$picks"
   local funcs addrs=$bench/faddr2line-200.addr
   awk '{ print $2 }' "$picks" > "$addrs"
   funcs=$(awk '{ print $1 }' "$picks" | paste -sd' ')
   local nf
   nf=$("$ksym" faddr2line "$vmlinux" $funcs | grep -c '^[^ ]*+0x[0-9a-f]*/0x[0-9a-f]*:$' || true)
-  table "200 addresses, $(basename "$vmlinux") (${nf} of 200 resolved by ksym; list: target/bench/faddr2line-200.txt)"
+  table "200 addresses, $(basename "$vmlinux") (${nf} of 200 resolved by ksym; list: ${picks#"$root"/})"
   measure "ksym faddr2line (200 args)" "$runs" "" "$ksym faddr2line $vmlinux $funcs"
   measure "llvm-symbolizer-16 --inlining (stdin)" "$runs" "" "llvm-symbolizer-16 --inlining --obj=$vmlinux < $addrs"
 }
@@ -266,7 +274,7 @@ make_oops() { # PICKS > LOG
 bench_decode() {
   start_section decode
   has_sub decode || { skipped decode; return; }
-  local picks=$bench/oops-41.txt log=$bench/oops-40-frames.log addrs=$bench/oops-40-frames.addr
+  local picks=$bench/oops-41-$picks_key.txt log=$bench/oops-40-frames.log addrs=$bench/oops-40-frames.addr
   [ -s "$picks" ] || scripts/bench/pick.sh "$vmlinux" 41 > "$picks"
   make_oops "$picks" > "$log"
   # The addresses ksym looks up: each return address - 1 (the call), the RIP as printed.
