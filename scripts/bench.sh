@@ -248,7 +248,7 @@ make_oops() { # PICKS > LOG
       printf "%s#PF: error_code(0x0000) - not-present page\n", ts()
       printf "%sPGD 0 P4D 0 \n", ts()
       printf "%sOops: 0000 [#1] PREEMPT SMP NOPTI\n", ts()
-      printf "%sCPU: 3 PID: 4242 Comm: bench Not tainted 6.1.0-56-amd64 #1  Debian 6.1.158-1\n", ts()
+      printf "%sCPU: 3 PID: 4242 Comm: bench Not tainted 6.1.0-56-amd64 #1 Debian 6.1.192-2\n", ts()
       printf "%sHardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 04/01/2014\n", ts()
       printf "%sRIP: 0010:%s\n", ts(), frame[NR]
       printf "%sRSP: 0018:ffffb3c2c0a4bc58 EFLAGS: 00010246\n", ts()
