@@ -1,17 +1,20 @@
 //! The lazy DWARF context: unit ranges up front, lines and functions per unit on demand.
 //!
-//! Built on `addr2line::Context`, which parses only the unit headers and their address
-//! ranges when created and a unit's line program and function tree the first time an
-//! address falls in it. Next to it, [`super::lines::LineTable`]s (also built once per unit,
-//! on demand) give the line table's discriminator, which addr2line does not expose, and a
-//! fallback location where addr2line rejects a unit's line program (wrapping address
-//! advances in arm64 assembly units).
+//! Opening reads only what maps an address to its unit: the unit headers, the
+//! `.debug_aranges` sets, and for units without one the root DIE's
+//! `DW_AT_ranges`/`low_pc`/`high_pc` (decoding just that DIE's abbreviation, not the
+//! unit's whole table). A unit's full header (abbreviations, line-program header), its
+//! line table ([`super::lines`]) and its functions ([`super::funcs`]) are parsed the first
+//! time an address falls in it or a name refers into it, each in its own cell. The search
+//! order and answers follow gimli's addr2line, whose `Context` parses every unit's
+//! abbreviations and line-program header when created, which on a production vmlinux
+//! costs more than the lookups themselves.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
-use gimli::RunTimeEndian;
+use gimli::{AttributeValue, Reader as _, RunTimeEndian, UnitOffset};
 
+use super::funcs::{self, Functions};
 use super::lines::LineTable;
 use super::loader::{Bytes, Loader};
 use super::Error;
@@ -28,13 +31,29 @@ pub(crate) struct RawFrame {
     pub column: Option<u32>,
 }
 
+/// One unit: its header, and what is parsed of it on demand.
+struct Slot {
+    header: gimli::UnitHeader<Reader>,
+    unit: OnceLock<Result<gimli::Unit<Reader>, Error>>,
+    lines: OnceLock<Result<Arc<LineTable>, Error>>,
+    functions: OnceLock<Result<Functions, Error>>,
+}
+
+/// A unit's address range; sorted by `(end, unit)` as addr2line sorts them.
+struct UnitRange {
+    begin: u64,
+    end: u64,
+    unit: usize,
+    /// The lowest `begin` of this and every later entry.
+    min_begin: u64,
+}
+
 /// The DWARF of one object, ready for lookups.
 pub(crate) struct Context {
-    dwarf: Arc<gimli::Dwarf<Reader>>,
-    inner: addr2line::Context<Reader>,
-    /// Unit address ranges `(begin, end, unit offset)`, sorted; built on first need.
-    ranges: OnceLock<Vec<(u64, u64, usize)>>,
-    lines: Mutex<HashMap<usize, Arc<LineTable>>>,
+    dwarf: gimli::Dwarf<Reader>,
+    /// Units in `.debug_info` order (so by offset); type units left out.
+    units: Vec<Slot>,
+    ranges: Vec<UnitRange>,
 }
 
 fn err(e: impl std::fmt::Display) -> Error {
@@ -42,125 +61,338 @@ fn err(e: impl std::fmt::Display) -> Error {
 }
 
 impl Context {
-    /// Build the context: parses unit headers and ranges only.
+    /// Build the context: unit headers and ranges only.
     pub(crate) fn new(loader: &Loader) -> Result<Context, Error> {
         let endian = if loader.little_endian {
             RunTimeEndian::Little
         } else {
             RunTimeEndian::Big
         };
-        let dwarf = Arc::new(gimli::Dwarf::load(|id| -> Result<Reader, Error> {
+        let dwarf = gimli::Dwarf::load(|id| -> Result<Reader, Error> {
             Ok(Reader::new(loader.section(id.name()), endian))
-        })?);
-        let inner = addr2line::Context::from_arc_dwarf(dwarf.clone()).map_err(err)?;
+        })?;
+        let mut aranges = Vec::new();
+        let mut sets = dwarf.debug_aranges.headers();
+        while let Some(set) = sets.next()? {
+            aranges.push((set.debug_info_offset().0, set.offset()));
+        }
+        aranges.sort_unstable_by_key(|a| a.0);
+
+        let mut units = Vec::new();
+        let mut ranges = Vec::new();
+        let mut headers = dwarf.units();
+        while let Some(header) = headers.next()? {
+            let Some(offset) = header.debug_info_offset() else {
+                continue;
+            };
+            let wants_range = match header.type_() {
+                gimli::UnitType::Type { .. } | gimli::UnitType::SplitType { .. } => continue,
+                gimli::UnitType::Partial => false,
+                _ => true,
+            };
+            let index = units.len();
+            let slot = Slot {
+                header,
+                unit: OnceLock::new(),
+                lines: OnceLock::new(),
+                functions: OnceLock::new(),
+            };
+            let mut push = |begin, end| {
+                ranges.push(UnitRange {
+                    begin,
+                    end,
+                    unit: index,
+                    min_begin: 0,
+                })
+            };
+            if wants_range
+                && !arange_ranges(&dwarf, &aranges, offset.0, &mut push)?
+                && !root_ranges(&dwarf, &slot.header, &mut push).unwrap_or(false)
+            {
+                // No declared range: use the line program's sequences.
+                if let Ok(table) = slot.lines(&dwarf) {
+                    for (begin, end) in table.ranges() {
+                        push(begin, end);
+                    }
+                }
+            }
+            units.push(slot);
+        }
+        ranges.sort_unstable_by_key(|r| (r.end, r.unit));
+        let mut min = u64::MAX;
+        for r in ranges.iter_mut().rev() {
+            min = min.min(r.begin);
+            r.min_begin = min;
+        }
         Ok(Context {
             dwarf,
-            inner,
-            ranges: OnceLock::new(),
-            lines: Mutex::new(HashMap::new()),
+            units,
+            ranges,
         })
     }
 
     /// The inline chain at `addr`, innermost first; empty when no unit covers it.
     pub(crate) fn frames(&self, addr: u64) -> Result<Vec<RawFrame>, Error> {
-        match self.addr2line_frames(addr) {
-            Ok(f) => Ok(f),
-            // Only the wrapping line-program advance is tolerated (see `lines`); any
-            // other malformed DWARF is this address's error.
-            Err(gimli::Error::AddressOverflow) => match self.row(addr)? {
-                Some((table, row)) => Ok(vec![RawFrame {
-                    function: None,
-                    file: table.file(row.file).map(str::to_string),
-                    line: (row.line != 0).then_some(row.line),
-                    column: (row.line != 0).then_some(row.column),
-                }]),
-                None => Ok(Vec::new()),
-            },
-            Err(e) => Err(err(e)),
-        }
-    }
-
-    fn addr2line_frames(&self, addr: u64) -> Result<Vec<RawFrame>, gimli::Error> {
-        let mut iter = self.inner.find_frames(addr).skip_all_loads()?;
-        let mut out = Vec::new();
-        while let Some(frame) = iter.next()? {
-            let function = match frame.function {
-                Some(f) => Some(f.raw_name()?.into_owned()),
+        for index in self.units_at(addr) {
+            let slot = &self.units[index];
+            let unit = slot.unit(&self.dwarf)?.unit_ref(&self.dwarf);
+            let function = slot.functions(unit)?.find(self, unit, addr)?;
+            let lines = match unit.line_program {
+                Some(_) => Some(slot.lines(&self.dwarf)?),
                 None => None,
             };
-            let (file, line, column) = match frame.location {
-                Some(l) => (l.file.map(str::to_string), l.line, l.column),
-                None => (None, None, None),
-            };
-            out.push(RawFrame {
-                function,
-                file,
-                line,
-                column,
+            let row = lines.as_ref().and_then(|t| t.find(addr));
+            let file = |f: Option<u64>| f.and_then(|f| lines.as_ref()?.file(f).map(str::to_string));
+            // The innermost frame's location is the line table's; each outer frame's is
+            // the call site of the frame inside it.
+            let mut next = row.map(|r| RawFrame {
+                function: None,
+                file: file(Some(r.file)),
+                line: (r.line != 0).then_some(r.line),
+                column: (r.line != 0).then_some(r.column),
             });
+            let Some(function) = function else {
+                match next {
+                    Some(f) => return Ok(vec![f]),
+                    None => continue,
+                }
+            };
+            let mut out = Vec::new();
+            for inl in function.inlined_at(addr).into_iter().rev() {
+                out.push(RawFrame {
+                    function: inl.name.clone(),
+                    ..next.take().unwrap_or_default()
+                });
+                next = Some(RawFrame {
+                    function: None,
+                    file: file(inl.call_file),
+                    line: (inl.call_line != 0).then_some(inl.call_line),
+                    column: (inl.call_column != 0).then_some(inl.call_column),
+                });
+            }
+            out.push(RawFrame {
+                function: function.name.clone(),
+                ..next.unwrap_or_default()
+            });
+            return Ok(out);
         }
-        Ok(out)
+        Ok(Vec::new())
     }
 
     /// The discriminator of the line-table row covering `addr` (0 when none).
     pub(crate) fn discriminator(&self, addr: u64) -> Result<u32, Error> {
-        Ok(self.row(addr)?.map_or(0, |(_, r)| r.discriminator))
+        for index in self.units_at(addr) {
+            let slot = &self.units[index];
+            if let Some(row) = slot.lines(&self.dwarf)?.find(addr) {
+                return Ok(row.discriminator);
+            }
+        }
+        Ok(0)
     }
 
-    fn unit_ranges(&self) -> &[(u64, u64, usize)] {
-        self.ranges.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut headers = self.dwarf.units();
-            while let Ok(Some(h)) = headers.next() {
-                let offset = h.offset().0;
-                let Ok(unit) = self.dwarf.unit(h) else {
-                    continue;
-                };
-                let Ok(mut ranges) = self.dwarf.unit_ranges(&unit) else {
-                    continue;
-                };
-                while let Ok(Some(r)) = ranges.next() {
-                    if r.begin < r.end {
-                        out.push((r.begin, r.end, offset));
-                    }
+    /// Units whose ranges hold `addr`, in addr2line's order.
+    fn units_at(&self, addr: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.ranges.partition_point(|r| r.end <= addr);
+        self.ranges[start..]
+            .iter()
+            .take_while(move |r| addr >= r.min_begin)
+            .filter(move |r| r.begin <= addr && addr < r.end)
+            .map(|r| r.unit)
+    }
+
+    /// The name a reference attribute leads to (see [`funcs::name_entry`]).
+    pub(crate) fn name_attr(
+        &self,
+        unit: gimli::UnitRef<'_, Reader>,
+        value: AttributeValue<Reader>,
+        limit: usize,
+    ) -> Result<Option<Reader>, Error> {
+        if limit == 0 {
+            return Ok(None);
+        }
+        match value {
+            AttributeValue::UnitRef(offset) => funcs::name_entry(self, unit, offset, limit),
+            AttributeValue::DebugInfoRef(target) => {
+                // The unit holding `target`: the last one starting before it.
+                let i = self.units.partition_point(|s| {
+                    s.header.debug_info_offset().map_or(0, |o| o.0) < target.0
+                });
+                let missing =
+                    || Error::new(format!("no DIE at .debug_info offset {:#x}", target.0));
+                let slot = i
+                    .checked_sub(1)
+                    .map(|i| &self.units[i])
+                    .ok_or_else(missing)?;
+                let offset = target.to_unit_offset(&slot.header).ok_or_else(missing)?;
+                let other = slot.unit(&self.dwarf)?.unit_ref(&self.dwarf);
+                funcs::name_entry(self, other, offset, limit)
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+impl Slot {
+    fn unit(&self, dwarf: &gimli::Dwarf<Reader>) -> Result<&gimli::Unit<Reader>, Error> {
+        self.unit
+            .get_or_init(|| dwarf.unit(self.header.clone()).map_err(err))
+            .as_ref()
+            .map_err(Error::clone)
+    }
+
+    fn lines(&self, dwarf: &gimli::Dwarf<Reader>) -> Result<Arc<LineTable>, Error> {
+        self.lines
+            .get_or_init(|| {
+                let unit = self.unit(dwarf)?;
+                Ok(Arc::new(LineTable::parse(unit.unit_ref(dwarf))?))
+            })
+            .clone()
+    }
+
+    fn functions(&self, unit: gimli::UnitRef<'_, Reader>) -> Result<&Functions, Error> {
+        self.functions
+            .get_or_init(|| Functions::parse(unit))
+            .as_ref()
+            .map_err(Error::clone)
+    }
+}
+
+/// The ranges `.debug_aranges` gives unit `offset`; false when it gives none.
+fn arange_ranges(
+    dwarf: &gimli::Dwarf<Reader>,
+    aranges: &[(usize, gimli::DebugArangesOffset)],
+    offset: usize,
+    push: &mut impl FnMut(u64, u64),
+) -> Result<bool, Error> {
+    let first = aranges.partition_point(|a| a.0 < offset);
+    let mut any = false;
+    for (_, set) in aranges[first..].iter().take_while(|a| a.0 == offset) {
+        let mut entries = dwarf.debug_aranges.header(*set)?.entries();
+        while let Some(entry) = entries.next().transpose() {
+            // Skip bad entries (address overflow) as addr2line does; `next` fuses on
+            // errors it cannot skip.
+            let Ok(entry) = entry else { continue };
+            if entry.length() != 0 {
+                let r = entry.range();
+                push(r.begin, r.end);
+                any = true;
+            }
+        }
+    }
+    Ok(any)
+}
+
+/// The ranges of a unit's root DIE; false when it declares none.
+///
+/// Parses only the root DIE's abbreviation: the unit's full table can be large, and the
+/// other entries are not needed to place the unit.
+fn root_ranges(
+    dwarf: &gimli::Dwarf<Reader>,
+    header: &gimli::UnitHeader<Reader>,
+    push: &mut impl FnMut(u64, u64),
+) -> Result<bool, Error> {
+    let abbreviations = Arc::new(root_abbreviation(dwarf, header)?);
+    let mut unit = gimli::Unit {
+        header: header.clone(),
+        abbreviations,
+        name: None,
+        comp_dir: None,
+        low_pc: 0,
+        str_offsets_base: gimli::DebugStrOffsetsBase::default_for_encoding_and_file(
+            header.encoding(),
+            dwarf.file_type,
+        ),
+        addr_base: gimli::DebugAddrBase(0),
+        loclists_base: gimli::DebugLocListsBase::default_for_encoding_and_file(
+            header.encoding(),
+            dwarf.file_type,
+        ),
+        rnglists_base: gimli::DebugRngListsBase::default_for_encoding_and_file(
+            header.encoding(),
+            dwarf.file_type,
+        ),
+        line_program: None,
+        dwo_id: None,
+    };
+    let mut low_pc = None;
+    {
+        let mut cursor = unit.header.entries(&unit.abbreviations);
+        cursor.next_dfs()?;
+        let root = cursor
+            .current()
+            .ok_or_else(|| Error::new("unit without a root DIE"))?;
+        for attr in root.attrs() {
+            match (attr.name(), attr.value()) {
+                (gimli::DW_AT_low_pc, v) => low_pc = Some(v),
+                (
+                    gimli::DW_AT_addr_base | gimli::DW_AT_GNU_addr_base,
+                    AttributeValue::DebugAddrBase(b),
+                ) => unit.addr_base = b,
+                (
+                    gimli::DW_AT_rnglists_base | gimli::DW_AT_GNU_ranges_base,
+                    AttributeValue::DebugRngListsBase(b),
+                ) => unit.rnglists_base = b,
+                (gimli::DW_AT_str_offsets_base, AttributeValue::DebugStrOffsetsBase(b)) => {
+                    unit.str_offsets_base = b
                 }
+                _ => {}
             }
-            out.sort_unstable();
-            out
-        })
+        }
     }
-
-    /// The line table of the unit covering `addr` and its row there.
-    fn row(&self, addr: u64) -> Result<Option<(Arc<LineTable>, super::lines::Row)>, Error> {
-        let ranges = self.unit_ranges();
-        let end = ranges.partition_point(|r| r.0 <= addr);
-        for &(_, stop, offset) in ranges[..end].iter().rev() {
-            if addr >= stop {
-                continue;
-            }
-            let table = self.table(offset)?;
-            if let Some(row) = table.find(addr) {
-                let row = *row;
-                return Ok(Some((table, row)));
-            }
+    if let Some(v) = low_pc {
+        if let Some(a) = dwarf.attr_address(&unit, v)? {
+            unit.low_pc = a;
         }
-        Ok(None)
     }
+    let mut any = false;
+    let mut list = dwarf.unit_ranges(&unit)?;
+    while let Some(r) = list.next()? {
+        if r.begin < r.end {
+            push(r.begin, r.end);
+            any = true;
+        }
+    }
+    Ok(any)
+}
 
-    fn table(&self, offset: usize) -> Result<Arc<LineTable>, Error> {
-        if let Some(t) = self.lines.lock().ok().and_then(|m| m.get(&offset).cloned()) {
-            return Ok(t);
+/// An abbreviation table holding only the declaration the unit's root DIE uses.
+fn root_abbreviation(
+    dwarf: &gimli::Dwarf<Reader>,
+    header: &gimli::UnitHeader<Reader>,
+) -> Result<gimli::Abbreviations, Error> {
+    let mut die = header.range_from(UnitOffset(header.header_size())..)?;
+    let code = die.read_uleb128()?;
+    let section = gimli::Section::reader(&dwarf.debug_abbrev).clone();
+    let mut r = section.clone();
+    r.skip(header.debug_abbrev_offset().0)?;
+    loop {
+        let start = r.clone();
+        let this = r.read_uleb128()?;
+        if this == 0 {
+            // Not found: let gimli parse the whole table and report.
+            return Ok(dwarf
+                .debug_abbrev
+                .abbreviations(header.debug_abbrev_offset())?);
         }
-        let header = self
-            .dwarf
-            .debug_info
-            .header_from_offset(gimli::DebugInfoOffset(offset))?;
-        let unit = self.dwarf.unit(header)?;
-        let table = Arc::new(LineTable::parse(unit.unit_ref(&self.dwarf))?);
-        if let Ok(mut m) = self.lines.lock() {
-            m.insert(offset, table.clone());
+        r.read_uleb128()?; // tag
+        r.read_u8()?; // children
+        loop {
+            let name = r.read_uleb128()?;
+            let form = r.read_uleb128()?;
+            if form == u64::from(gimli::DW_FORM_implicit_const.0) {
+                r.read_sleb128()?;
+            }
+            if name == 0 && form == 0 {
+                break;
+            }
         }
-        Ok(table)
+        if this == code {
+            let len = r.offset_from(&start);
+            let mut bytes = start.to_slice()?.get(..len).unwrap_or_default().to_vec();
+            bytes.push(0);
+            let table = gimli::DebugAbbrev::new(&bytes, gimli::LittleEndian);
+            return Ok(table.abbreviations(gimli::DebugAbbrevOffset(0))?);
+        }
     }
 }
 

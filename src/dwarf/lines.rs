@@ -1,14 +1,12 @@
-//! A line-table reader that tolerates what assemblers emit, for discriminators and as a
-//! fallback location source.
+//! The line-table reader: one unit's rows, file names and discriminators.
 //!
 //! gimli's line-program state machine rejects an address that wraps; but Clang's
 //! integrated assembler emits `DW_LNS_advance_pc` with a "negative" (wrapping) operand in
 //! arm64 assembly units (`entry.S`, `head.S`, ...), and LLVM's readers, like the
-//! hardware, compute addresses modulo 2^64. addr2line then fails the whole unit. This
+//! hardware, compute addresses modulo 2^64 (gimli's addr2line fails the whole unit). This
 //! module decodes the instructions with gimli but runs the state machine itself with
 //! wrapping arithmetic, finds rows as LLVM does (on well-formed tables that is also
-//! addr2line's answer), and records each row's discriminator, which addr2line does not
-//! expose.
+//! addr2line's answer), and records each row's discriminator.
 
 use gimli::{LineInstruction, Reader as _};
 
@@ -178,6 +176,11 @@ impl LineTable {
             }
         }
         rows.get(first - 1)
+    }
+
+    /// The address ranges of the sequences.
+    pub(crate) fn ranges(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.sequences.iter().map(|s| (s.start, s.end))
     }
 
     /// The rendered name of file entry `index`.

@@ -21,6 +21,7 @@
 pub mod bugtable;
 mod context;
 mod frames;
+mod funcs;
 mod lines;
 mod loader;
 
