@@ -82,7 +82,7 @@ fn token_index_at(b: &Bytes<'_>, p: usize) -> Option<usize> {
     }
     // The last string: from t + idx[255] to a NUL, then padding up to p.
     let last = idx[255];
-    let lo = p.checked_sub(last + 1 + 7 + 256)?;
+    let lo = p.saturating_sub(last + 1 + 7 + 256);
     let mut t = align8(lo);
     while t + last < p {
         if check_tokens(b.d, t, &idx, p) {
@@ -233,8 +233,9 @@ fn addresses(
     };
     if six_one {
         // Base-relative: relative_base at q - 8, offsets before it.
-        if let Some(rb) = q.checked_sub(8) {
-            let off = floor8(rb.checked_sub(4 * n)?);
+        let rb = q.checked_sub(8);
+        let off = rb.and_then(|rb| rb.checked_sub(4 * n)).map(floor8);
+        if let (Some(rb), Some(off)) = (rb, off) {
             let base = b.u(rb, 8)?;
             if relative(base, off) {
                 return Some(vec![
