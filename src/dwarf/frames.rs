@@ -5,8 +5,6 @@
 //! `foo.isra.0`, `foo.llvm.123`), which DWARF does not. Without DWARF the answer is the
 //! symbol alone.
 
-use std::collections::HashMap;
-
 use symtab::Symbol;
 
 use super::{Error, Frame, ObjectKind, Result, Symbolizer};
@@ -69,22 +67,21 @@ impl Symbolizer {
         let s = self.symbols().get(index)?;
         let sec = s.section_index?;
         let by_section = self.by_section.get_or_init(|| {
-            let mut m: HashMap<usize, Vec<u64>> = HashMap::new();
-            for s in self.symbols() {
-                if let (Some(sec), false) = (s.section_index, s.is_mapping_symbol()) {
-                    m.entry(sec).or_default().push(s.addr);
-                }
-            }
-            for v in m.values_mut() {
-                v.sort_unstable();
-            }
-            m
+            let mut v: Vec<(usize, u64)> = self
+                .symbols()
+                .iter()
+                .filter(|s| !s.is_mapping_symbol())
+                .filter_map(|s| Some((s.section_index?, s.addr)))
+                .collect();
+            v.sort_unstable();
+            v
         });
-        let list = by_section.get(&sec)?;
+        let list = &by_section[by_section.partition_point(|e| e.0 < sec)..];
+        let list = &list[..list.partition_point(|e| e.0 == sec)];
         let start =
-            list.partition_point(|&a| a < s.addr.saturating_add(s.size.unwrap_or(0).max(1)));
+            list.partition_point(|e| e.1 < s.addr.saturating_add(s.size.unwrap_or(0).max(1)));
         let end = match list.get(start) {
-            Some(&next) => next,
+            Some(&(_, next)) => next,
             None => {
                 let info = self.sections().iter().find(|x| x.index == sec)?;
                 // Symbol values of relocatable objects are section offsets.
@@ -99,6 +96,29 @@ impl Symbolizer {
         end.checked_sub(s.addr).filter(|&n| n > 0)
     }
 
+    /// Indices (into [`Self::symbols`]) of the symbols named exactly `name`, in file
+    /// order. The index is built on first use.
+    pub fn symbols_named(&self, name: &str) -> Vec<usize> {
+        let index = self.by_name.get_or_init(|| {
+            let mut v: Vec<(u64, u32)> = self
+                .symbols()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((name_hash(&s.name), u32::try_from(i).ok()?)))
+                .collect();
+            v.sort_unstable();
+            v
+        });
+        let h = name_hash(name);
+        let from = index.partition_point(|e| e.0 < h);
+        index[from..]
+            .iter()
+            .take_while(|e| e.0 == h)
+            .map(|e| e.1 as usize)
+            .filter(|&i| self.symbols()[i].name == name)
+            .collect()
+    }
+
     /// The source directory prefix, found as `scripts/faddr2line` finds it: the file of
     /// `start_kernel`'s address, cut before `init/main.c` (`/usr/src/linux-6.1/`). `None`
     /// for modules and objects without `start_kernel`.
@@ -110,4 +130,11 @@ impl Symbolizer {
         let cut = file.rfind("init/main.c")?;
         (cut > 0).then(|| file[..cut].to_string())
     }
+}
+
+/// FNV-1a: a fast, stable hash for the name index.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }

@@ -93,7 +93,9 @@ pub struct Symbolizer {
     addrmap: AddrMap,
     context: Option<context::Context>,
     /// Sorted symbol values per section, for [`Symbolizer::kallsyms_size`]; built on use.
-    by_section: std::sync::OnceLock<std::collections::HashMap<usize, Vec<u64>>>,
+    by_section: std::sync::OnceLock<Vec<(usize, u64)>>,
+    /// `(name hash, symbol index)` sorted, for [`Symbolizer::symbols_named`]; built on use.
+    by_name: std::sync::OnceLock<Vec<(u64, u32)>>,
 }
 
 impl Symbolizer {
@@ -161,6 +163,7 @@ impl Symbolizer {
             addrmap,
             context,
             by_section: std::sync::OnceLock::new(),
+            by_name: std::sync::OnceLock::new(),
         })
     }
 
