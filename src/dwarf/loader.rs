@@ -195,6 +195,16 @@ fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
     out
 }
 
+/// The section table of the ELF file `data` (read from `path`) with lookup addresses:
+/// the synthetic layout of a relocatable object, the same one [`Loader::open`] gives it.
+pub(crate) fn section_layout(path: &Path, data: &[u8]) -> Result<Vec<SectionInfo>, Error> {
+    let file = parse(path, data)?;
+    Ok(layout(
+        &file,
+        file.kind() == object::ObjectKind::Relocatable,
+    ))
+}
+
 /// Apply the RELA relocations of one debug section of a relocatable object.
 fn relocate(
     file: &object::File<'_>,

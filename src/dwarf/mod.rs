@@ -32,6 +32,7 @@ use symtab::addrmap::AddrMap;
 use symtab::{Arch, Symbol};
 
 pub use loader::{ObjectKind, SectionInfo};
+pub(crate) use loader::{map_file, section_layout, Bytes, Loader};
 
 /// An error of the symbolizer: one line naming the file or the structure at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
