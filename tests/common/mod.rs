@@ -61,7 +61,12 @@ pub fn shared() -> PathBuf {
     p
 }
 
-/// Decompress `shared/REL` (an `.xz` file) into `dir` once, returning the decompressed path.
+/// Decompress `shared/REL` (an `.xz` file) and return a path to it inside `dir`.
+///
+/// Each file is decompressed once per build into cargo's per-target test temp dir and
+/// hard-linked (or copied) into `dir`, so the many tests that read the same kernel do not
+/// each pay for `xz -dc`. The file is named after REL (`kernels_x86_64-thin_vmlinux`).
+/// Callers must not modify it in place.
 pub fn unxz(rel: &str, dir: &Path) -> PathBuf {
     let src = shared().join(rel);
     let name = Path::new(rel)
@@ -72,9 +77,14 @@ pub fn unxz(rel: &str, dir: &Path) -> PathBuf {
     let parent = Path::new(rel)
         .parent()
         .map(|p| p.to_string_lossy().replace('/', "_"));
-    let out = dir.join(format!("{}_{name}", parent.unwrap_or_default()));
-    if !out.exists() {
-        let tmp = out.with_extension("part");
+    let file_name = format!("{}_{name}", parent.unwrap_or_default());
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared-unxz");
+    std::fs::create_dir_all(&cache).expect("cannot create the decompression cache");
+    let cached = cache.join(&file_name);
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    if !cached.exists() {
+        let tmp = cache.join(format!("{file_name}.part{}", std::process::id()));
         let f = std::fs::File::create(&tmp).expect("cannot create decompressed file");
         let st = Command::new("xz")
             .arg("-dc")
@@ -83,7 +93,11 @@ pub fn unxz(rel: &str, dir: &Path) -> PathBuf {
             .status()
             .expect("cannot run xz (install xz-utils)");
         assert!(st.success(), "xz -dc {} failed", src.display());
-        std::fs::rename(&tmp, &out).expect("cannot rename decompressed file");
+        std::fs::rename(&tmp, &cached).expect("cannot rename decompressed file");
+    }
+    let out = dir.join(&file_name);
+    if out != cached && !out.exists() && std::fs::hard_link(&cached, &out).is_err() {
+        std::fs::copy(&cached, &out).expect("cannot copy the decompressed file");
     }
     out
 }
