@@ -201,3 +201,63 @@ fn first_dot_can_clean_a_name_away_and_says_so() {
         "ffffffff81800000 d .str.1 \"\"\nffffffff81800010 t foo.isra.0 foo\n"
     );
 }
+
+/// GNU and thin archives of the LTO fixtures' relocatable objects list exactly as
+/// `nm -p` lists them (member headers included), for x86_64 and aarch64.
+#[test]
+fn archives_list_like_nm() {
+    common::require_tool("ar", "binutils");
+    common::require_tool("aarch64-linux-gnu-nm", "binutils-aarch64-linux-gnu");
+    let d = TempDir::new("syms-ar");
+    for (arch, nm) in [("x86_64", "nm"), ("aarch64", "aarch64-linux-gnu-nm")] {
+        let mut members = Vec::new();
+        for tc in ["gcc", "gcc-lto", "clang-thin", "clang-full"] {
+            let src = common::root().join(format!("testdata/lto/kern/{tc}-{arch}/prog.o"));
+            assert!(src.is_file(), "fixture {} is missing", src.display());
+            let dst = d.path().join(format!("{tc}-{arch}.o"));
+            std::fs::copy(&src, &dst).unwrap();
+            members.push(dst);
+        }
+        for (flags, name) in [("rcs", "gnu.a"), ("rcsT", "thin.a")] {
+            let archive = d.path().join(format!("{arch}-{name}"));
+            let st = std::process::Command::new("ar")
+                .arg(flags)
+                .arg(&archive)
+                .args(&members)
+                .status()
+                .unwrap();
+            assert!(st.success(), "ar {flags} failed");
+            let a = archive.to_str().unwrap();
+            for extra in [&[][..], &["-n"][..]] {
+                let mut args = vec!["syms", "--clean=none"];
+                args.extend_from_slice(extra);
+                args.push(a);
+                let ours = run(&args);
+                assert_eq!(ours.status.code(), Some(0), "{}", stderr(&ours));
+                let theirs = std::process::Command::new(nm)
+                    .arg(if extra.is_empty() { "-p" } else { "-n" })
+                    .arg(a)
+                    .output()
+                    .unwrap();
+                let ours = String::from_utf8(ours.stdout).unwrap();
+                let theirs = String::from_utf8(theirs.stdout).unwrap();
+                if extra.is_empty() {
+                    assert_eq!(ours, theirs, "ksym syms {a} differs from {nm} -p");
+                } else {
+                    // nm -n breaks address ties by name; ksym keeps input order: compare
+                    // each member's lines as sets, and the member order exactly.
+                    let split = |t: &str| -> Vec<Vec<String>> {
+                        t.split("\n\n")
+                            .map(|b| {
+                                let mut v: Vec<String> = b.lines().map(str::to_string).collect();
+                                v.sort();
+                                v
+                            })
+                            .collect()
+                    };
+                    assert_eq!(split(&ours), split(&theirs), "ksym syms -n {a} vs {nm} -n");
+                }
+            }
+        }
+    }
+}

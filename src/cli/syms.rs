@@ -206,7 +206,21 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
         let file = path.display().to_string();
         let mut syms: Vec<&Symbol> = table.symbols.iter().filter(|s| listed(s, &o)).collect();
         if o.numeric_sort {
-            syms.sort_by_key(|s| s.addr);
+            // Within each archive member, as nm -n sorts.
+            let mut rank: Vec<&str> = Vec::new();
+            for s in &syms {
+                if let Some(m) = s.member.as_deref() {
+                    if rank.last() != Some(&m) {
+                        rank.push(m);
+                    }
+                }
+            }
+            let member_rank = |s: &Symbol| {
+                s.member
+                    .as_deref()
+                    .and_then(|m| rank.iter().position(|r| *r == m))
+            };
+            syms.sort_by_key(|s| (member_rank(s), s.addr));
         }
         if o.collisions {
             found_any |= write_collisions(out, &o, &table, &file, &syms, many)?;
@@ -216,7 +230,13 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
         if many && !o.json {
             writeln!(out, "\n{file}:")?;
         }
+        let mut member: Option<&str> = None;
         for s in syms {
+            // Archives: a `MEMBER:` header before each member's symbols, as nm prints.
+            if !o.json && s.member.is_some() && s.member.as_deref() != member {
+                member = s.member.as_deref();
+                writeln!(out, "\n{}:", member.unwrap_or_default())?;
+            }
             let clean = match &evidence {
                 Some(names) => {
                     name::Name::parse(&s.name).clean_with(o.policy, |n| names.contains(n))
