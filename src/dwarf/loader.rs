@@ -107,7 +107,9 @@ pub struct SectionInfo {
     pub exec: bool,
 }
 
-/// The DWARF sections ksym reads.
+/// The DWARF sections ksym reads. Location lists (`.debug_loc`, `.debug_loclists`, as
+/// large as `.debug_info` on some kernels) are never read, so never decompressed or
+/// relocated.
 const DEBUG_SECTIONS: &[&str] = &[
     ".debug_abbrev",
     ".debug_addr",
@@ -115,8 +117,6 @@ const DEBUG_SECTIONS: &[&str] = &[
     ".debug_info",
     ".debug_line",
     ".debug_line_str",
-    ".debug_loc",
-    ".debug_loclists",
     ".debug_ranges",
     ".debug_rnglists",
     ".debug_str",

@@ -148,14 +148,13 @@ impl Image {
     }
 }
 
-const ALL_SECTIONS: [gimli::SectionId; 12] = [
+/// The sections the loader prepares (it leaves out location lists: never read).
+const ALL_SECTIONS: [gimli::SectionId; 10] = [
     gimli::SectionId::DebugAbbrev,
     gimli::SectionId::DebugAddr,
     gimli::SectionId::DebugInfo,
     gimli::SectionId::DebugLine,
     gimli::SectionId::DebugLineStr,
-    gimli::SectionId::DebugLoc,
-    gimli::SectionId::DebugLocLists,
     gimli::SectionId::DebugRanges,
     gimli::SectionId::DebugRngLists,
     gimli::SectionId::DebugStr,
