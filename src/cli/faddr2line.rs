@@ -126,15 +126,15 @@ fn parse_query(input: &str) -> Option<Query<'_>> {
     })
 }
 
-/// True when `sym` is `name` plus an LTO suffix: `.llvm.N`, `.lto_priv.N` or `.N`.
+/// True when `sym` is `name` plus what LTO adds (`.llvm.N`, `.lto_priv.N`, a full-LTO
+/// `.N`), by the name grammar's lookup keys.
 fn lto_variant(sym: &str, name: &str) -> bool {
-    let Some(rest) = sym.strip_prefix(name).and_then(|r| r.strip_prefix('.')) else {
-        return false;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    rest.strip_prefix("llvm.").is_some_and(digits)
-        || rest.strip_prefix("lto_priv.").is_some_and(digits)
-        || digits(rest)
+    sym.len() > name.len()
+        && sym.starts_with(name)
+        && symtab::name::Name::parse(sym)
+            .lookup_keys()
+            .iter()
+            .any(|k| k == name)
 }
 
 fn is_code(s: &Symbol) -> bool {

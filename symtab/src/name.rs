@@ -326,6 +326,38 @@ impl<'a> Name<'a> {
         }
     }
 
+    /// The other names a stack trace or a user may give for this symbol once the
+    /// compiler's LTO renaming is lost: the name under [`Policy::Lto`] and under
+    /// [`Policy::Llvm`] (what 6.1-6.10 Clang-LTO kernels print), and, when the last
+    /// suffix left is [`SuffixKind::Numeric`] (possibly a full-LTO rename), the name
+    /// without it. Distinct, raw name excluded, never empty strings.
+    ///
+    /// These keys are ambiguous by nature (`foo.1` may be a real GCC static): callers
+    /// match the exact name first and narrow these candidates by size.
+    pub fn lookup_keys(&self) -> Vec<Cow<'a, str>> {
+        let mut keys: Vec<Cow<'a, str>> = Vec::new();
+        let lto = self.clean(Policy::Lto);
+        let renamed = self
+            .suffixes
+            .iter()
+            .rev()
+            .find(|s| !s.kind.is_lto_only())
+            .filter(|s| s.kind == SuffixKind::Numeric)
+            .map(|s| match &lto {
+                Cow::Borrowed(b) => Cow::Borrowed(&b[..b.len() - s.text.len()]),
+                Cow::Owned(o) => Cow::Owned(o[..o.len() - s.text.len()].to_string()),
+            });
+        for key in [Some(lto.clone()), Some(self.clean(Policy::Llvm)), renamed]
+            .into_iter()
+            .flatten()
+        {
+            if !key.is_empty() && key != self.raw && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+
     /// The base followed by `kept`, borrowed from the raw name when `kept` is a prefix of
     /// the suffixes (the usual case: LTO suffixes come last).
     fn join(&self, kept: &[&Suffix<'a>]) -> Cow<'a, str> {

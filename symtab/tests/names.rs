@@ -508,3 +508,20 @@ fn clang_lto_fixtures_with_evidence() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `lookup_keys`: the names a trace may print for a symbol once LTO renaming is lost.
+#[rustfmt::skip]
+#[test]
+fn lookup_keys() {
+    let keys = |raw: &str| -> Vec<String> {
+        Name::parse(raw).lookup_keys().into_iter().map(|k| k.into_owned()).collect()
+    };
+    assert_eq!(keys("get_branch_type.llvm.4227548113478785131"), ["get_branch_type"]); // x86
+    assert_eq!(keys("do_work.lto_priv.0"), ["do_work"]); // gcc-lto
+    assert_eq!(keys("do_work.1"), ["do_work"]); // clang-full fixture rename
+    assert_eq!(keys("__already_done.0.lto_priv.0"), ["__already_done.0", "__already_done"]); // gcc-lto
+    assert_eq!(keys("net_rx.cold"), Vec::<String>::new()); // a clone is its own symbol
+    assert_eq!(keys("kzalloc.constprop.0"), Vec::<String>::new()); // deb-amd64
+    assert_eq!(keys("vfs_write"), Vec::<String>::new());
+    assert_eq!(keys(".str.1.llvm.11400480422490436792"), [".str.1", ".str"]); // x86
+}

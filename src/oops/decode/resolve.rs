@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use symtab::name::{self, Policy};
+use symtab::name;
 
 use crate::dwarf::bugtable::{BugEntry, BugTable};
 use crate::dwarf::{Frame as Level, ObjectKind, Symbolizer};
@@ -66,14 +66,8 @@ impl Object {
                 continue;
             }
             exact.entry(s.name.clone()).or_default().push(i);
-            for policy in [Policy::Lto, Policy::Llvm] {
-                let c = name::clean(&s.name, policy);
-                if c != s.name.as_str() && !c.is_empty() {
-                    let v = cleaned.entry(c.into_owned()).or_default();
-                    if !v.contains(&i) {
-                        v.push(i);
-                    }
-                }
+            for key in name::Name::parse(&s.name).lookup_keys() {
+                cleaned.entry(key.into_owned()).or_default().push(i);
             }
         }
         let prefix = symz.source_prefix();
