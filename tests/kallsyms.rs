@@ -425,15 +425,39 @@ fn round_trip(map: &Path, arch: Arch, layout: Layout, flags: &[&str], tag: &str)
     std::fs::write(&s, &g.stdout).unwrap();
     let o = assemble(&s, arch);
     let text = format!("--text-base={:x}", text_address(map));
-    let d = run_ksym(&["kallsyms-dump", &text], &o);
+    let d = run_ksym(&["kallsyms-dump", "--json", &text], &o);
     assert!(
         d.status.success(),
         "{tag}: dump: {}",
         String::from_utf8_lossy(&d.stderr)
     );
-    let got: Vec<String> = String::from_utf8_lossy(&d.stdout)
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&d.stdout)
         .lines()
-        .map(str::to_string)
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    // kallsyms_seqs_of_names follows the layout's rule: names cut at .llvm. with
+    // --lto-clang before 6.11 (where the map has such names), full names otherwise.
+    let llvm = flags.contains(&"--lto-clang")
+        && layout.has_lto_clang()
+        && std::fs::read_to_string(map).unwrap().contains(".llvm.");
+    assert_eq!(records[0]["type"], "table");
+    assert_eq!(
+        records[0]["data"]["name_order"],
+        if llvm { "llvm" } else { "full" },
+        "{tag}: kallsyms_seqs_of_names order"
+    );
+    let got: Vec<String> = records[1..]
+        .iter()
+        .map(|r| {
+            let d = &r["data"];
+            let addr = d["addr"].as_str().unwrap().trim_start_matches("0x");
+            let addr = u64::from_str_radix(addr, 16).unwrap();
+            format!(
+                "{addr:016x} {} {}",
+                d["nm_type"].as_str().unwrap(),
+                d["name"].as_str().unwrap()
+            )
+        })
         .collect();
     let want = dump_lines(&select(map, layout, flags));
     assert_eq!(got.len(), want.len(), "{tag}: symbol count");
@@ -584,6 +608,8 @@ fn dump_of_shared_vmlinux_equals_proc_kallsyms() {
         assert_eq!(rec["type"], "table");
         assert_eq!(rec["data"]["layout"], "6.1");
         assert_eq!(rec["data"]["count"], want.len());
+        // Clang LTO 6.1 (Debian's, with the 6.2 backport): names cut at .llvm.
+        assert_eq!(rec["data"]["name_order"], "llvm");
     }
 }
 
@@ -780,6 +806,12 @@ fn bad_tables_give_clear_errors() {
         "kallsyms_token_index:\n\t.short\t30000",
     );
     assert!(e.contains("kallsyms_token_index"), "{e}");
+    let e = corrupt(
+        "seqs",
+        "kallsyms_seqs_of_names:\n\t.byte 0x00, 0x00, ",
+        "kallsyms_seqs_of_names:\n\t.byte 0x00, 0xff, ",
+    );
+    assert!(e.contains("kallsyms_seqs_of_names"), "{e}");
     // Every truncation of the object fails cleanly or decodes; none panics.
     for cut in (0..good.len()).step_by(97) {
         let t = dir.path().join("trunc.o");

@@ -71,6 +71,7 @@ struct TableJson<'a> {
     mode: String,
     version: Option<&'a str>,
     count: usize,
+    name_order: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +101,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
                 mode: format!("{:?}", dump.mode),
                 version: dump.version.as_deref(),
                 count: dump.entries.len(),
+                name_order: dump.name_order.map(|o| o.as_str()),
             },
         )?;
         for e in &dump.entries {

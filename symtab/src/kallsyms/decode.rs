@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
 
+use super::order::{name_order, NameOrder};
 use super::{AddressMode, Entry, Layout};
 use crate::{Error, Result};
 
@@ -44,6 +45,8 @@ pub struct Dump {
     pub version: Option<String>,
     /// True for 64-bit files.
     pub is_64: bool,
+    /// The name order `kallsyms_seqs_of_names` follows (`None`: the file has none).
+    pub name_order: Option<NameOrder>,
 }
 
 /// How to read: a forced layout, and `_text`'s value for relocatable input.
@@ -348,13 +351,50 @@ fn decode(r: &Reader<'_>, forced: Option<Layout>, version: Option<String>) -> Re
     }
     let (layout, mode) = choose_mode(r, forced, version.as_deref(), n)?;
     read_addresses(r, mode, &mut entries)?;
+    let name_order = check_seqs(r, &entries)?;
     Ok(Dump {
         entries,
         layout,
         mode,
         version,
         is_64: r.is_64,
+        name_order,
     })
+}
+
+/// Check `kallsyms_seqs_of_names`: 3-byte big-endian entries (4-byte native ones in
+/// mainline 6.0-6.1) listing every symbol once, in one of the kernels' name orders.
+fn check_seqs(r: &Reader<'_>, entries: &[Entry]) -> Result<Option<NameOrder>> {
+    let Some(&t) = r.tables.get("kallsyms_seqs_of_names") else {
+        return Ok(None);
+    };
+    let n = entries.len();
+    for width in [3usize, 4] {
+        let Some(bytes) = t.data.get(..n * width) else {
+            continue;
+        };
+        let seqs: Vec<usize> = bytes
+            .chunks(width)
+            .map(|c| {
+                let mut v = 0usize;
+                for i in 0..width {
+                    let byte = if width == 4 && !r.big_endian {
+                        c[width - 1 - i]
+                    } else {
+                        c[i]
+                    };
+                    v = v << 8 | byte as usize;
+                }
+                v
+            })
+            .collect();
+        if let Some(order) = name_order(entries, &seqs) {
+            return Ok(Some(order));
+        }
+    }
+    Err(malformed(
+        "kallsyms_seqs_of_names does not list every symbol once in name order",
+    ))
 }
 
 fn read_tokens(r: &Reader<'_>) -> Result<Vec<Vec<u8>>> {

@@ -41,12 +41,14 @@
 //! - [`layout`]: the layouts and their assembler text;
 //! - [`decode`]: reading tables back out of ELF files (vmlinux, or the assembled
 //!   output of the generator);
+//! - [`order`]: the name-order rules of `kallsyms_seqs_of_names`;
 //! - [`scan`]: finding the tables by their structure when there are no symbols
 //!   (stripped `vmlinux`, raw images).
 
 pub mod decode;
 pub mod encode;
 pub mod layout;
+pub mod order;
 pub mod raw;
 pub mod scan;
 
