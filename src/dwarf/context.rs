@@ -73,7 +73,9 @@ impl Context {
         })?;
         let mut aranges = Vec::new();
         let mut sets = dwarf.debug_aranges.headers();
-        while let Some(set) = sets.next()? {
+        // A damaged .debug_aranges only costs speed: units it fails to place are placed
+        // by their root DIEs.
+        while let Ok(Some(set)) = sets.next() {
             aranges.push((set.debug_info_offset().0, set.offset()));
         }
         aranges.sort_unstable_by_key(|a| a.0);
@@ -106,7 +108,7 @@ impl Context {
                 })
             };
             if wants_range
-                && !arange_ranges(&dwarf, &aranges, offset.0, &mut push)?
+                && !arange_ranges(&dwarf, &aranges, offset.0, &mut push).unwrap_or(false)
                 && !root_ranges(&dwarf, &slot.header, &mut push).unwrap_or(false)
             {
                 // No declared range: use the line program's sequences.
