@@ -821,3 +821,92 @@ fn bad_tables_give_clear_errors() {
         assert!(!err.contains("panicked"), "cut {cut}: {err}");
     }
 }
+
+/// `--inputs`: the link inputs are the evidence that a numeric suffix is LTO-made. On the
+/// full-LTO fixture (testdata/link/evid.full: two static `do_work` and `counter` renamed
+/// `.1`/`.2` by the link, and a source-level `table.7`), the renamed symbols are
+/// recognised, yet keep their full names because their twins are in the table too; with
+/// the twin gone (inlined away), the rename is cleaned. `table.7` is never touched.
+#[test]
+fn clean_with_link_inputs_as_evidence() {
+    let link = common::root().join("testdata/link");
+    let dir = TempDir::new("kallsyms-inputs");
+    let nm = Command::new("nm")
+        .arg("-n")
+        .arg(link.join("evid.full"))
+        .output()
+        .unwrap();
+    assert!(nm.status.success(), "nm -n evid.full");
+    let full_map = String::from_utf8(nm.stdout).unwrap();
+    assert!(full_map.contains(" t do_work.1\n") && full_map.contains(" D table.7\n"));
+    let inputs: Vec<String> = ["evid_a.full.o", "evid_b.full.o", "evid_start.full.o"]
+        .iter()
+        .map(|f| link.join(f).to_string_lossy().into_owned())
+        .collect();
+    let table = |map_text: &str, with_inputs: bool, tag: &str| -> (Vec<String>, String) {
+        let map = dir.path().join(format!("{tag}.map"));
+        std::fs::write(&map, map_text).unwrap();
+        let mut args = vec!["kallsyms", "--all-symbols", "--clean=lto"];
+        if with_inputs {
+            args.push("--inputs");
+            args.extend(inputs.iter().map(String::as_str));
+            args.push("--");
+        }
+        let out = run_ksym(&args, &map);
+        assert!(
+            out.status.success(),
+            "{tag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let s = dir.path().join(format!("{tag}.S"));
+        std::fs::write(&s, &out.stdout).unwrap();
+        let o = assemble(&s, Arch::X86);
+        let d = run_ksym(&["kallsyms-dump"], &o);
+        assert!(
+            d.status.success(),
+            "{tag}: dump: {}",
+            String::from_utf8_lossy(&d.stderr)
+        );
+        let names = String::from_utf8_lossy(&d.stdout)
+            .lines()
+            .map(|l| l.splitn(3, ' ').nth(2).unwrap_or("").to_string())
+            .collect();
+        (names, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let has = |names: &[String], n: &str| names.iter().any(|x| x == n);
+
+    // No evidence: a numeric suffix may be the source's own, so nothing is cleaned.
+    let (names, err) = table(&full_map, false, "plain");
+    assert!(has(&names, "do_work.1") && has(&names, "counter.2") && has(&names, "table.7"));
+    assert!(err.is_empty(), "{err}");
+
+    // Evidence: the renames are LTO-made, but cleaning them would merge them with their
+    // twins: reported, full names kept.
+    let (names, err) = table(&full_map, true, "evidence");
+    assert!(
+        has(&names, "do_work.1") && has(&names, "do_work"),
+        "{names:?}"
+    );
+    assert!(
+        has(&names, "counter.2") && has(&names, "table.7"),
+        "{names:?}"
+    );
+    assert!(
+        err.contains("clean to do_work: do_work, do_work.1 (full names kept)"),
+        "{err}"
+    );
+    assert!(!err.contains("table"), "{err}");
+
+    // The twin `do_work` gone: `do_work.1` is cleaned to `do_work`.
+    let alone: String = full_map
+        .lines()
+        .filter(|l| !l.ends_with(" t do_work"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (names, _) = table(&alone, true, "alone");
+    assert!(
+        has(&names, "do_work") && !has(&names, "do_work.1"),
+        "{names:?}"
+    );
+    assert!(has(&names, "table.7"), "{names:?}");
+}

@@ -49,6 +49,11 @@ pub struct Args {
     /// those symbols keep their full names.
     #[arg(long, value_name = "POLICY", default_value = "none")]
     clean: Policy,
+    /// The link inputs (objects, LLVM bitcode, archives): with --clean=lto, a numeric
+    /// suffix is dropped only when the suffixed name is absent from them (LTO made it).
+    /// End the list with another option or `--`.
+    #[arg(long, value_name = "OBJ|ARCHIVE", num_args = 1..)]
+    inputs: Vec<PathBuf>,
     /// The symbol map (the C tool reads only the first file named).
     #[arg(value_name = "IN.map")]
     map: Vec<PathBuf>,
@@ -61,6 +66,8 @@ pub struct Options {
     pub generate: kallsyms::Options,
     /// The map file (`None`: print the usage line).
     pub map: Option<PathBuf>,
+    /// Link inputs, the evidence for cleaning (empty: none).
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Args {
@@ -82,6 +89,7 @@ impl Args {
                 clean: (self.clean != Policy::None).then_some(self.clean),
             },
             map: self.map.into_iter().next(),
+            inputs: self.inputs,
         }
     }
 }
@@ -108,11 +116,16 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
             return Ok(Status::NotFound);
         }
     };
+    let inputs = if o.inputs.is_empty() {
+        None
+    } else {
+        Some(crate::link::input_names(&o.inputs)?)
+    };
     let map = kallsyms::raw::read_map(&data);
     drop(data);
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    match kallsyms::generate_from(map, &o.generate, out) {
+    match kallsyms::generate_with_inputs(map, &o.generate, inputs.as_ref(), out) {
         Ok(g) => {
             for d in &g.diagnostics {
                 writeln!(err, "{d}")?;

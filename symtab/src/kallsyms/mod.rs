@@ -52,7 +52,7 @@ pub mod order;
 pub mod raw;
 pub mod scan;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::name::{self, Policy};
 pub use layout::{AddressMode, Layout};
@@ -149,7 +149,7 @@ pub fn generate(
 /// The symbols the generator keeps for `map_data` under `opts`, in table order, without
 /// compressing or writing anything.
 pub fn select(map_data: &[u8], opts: &Options) -> Result<Vec<Entry>, Failure> {
-    Ok(prepare(raw::read_map(map_data), opts)?
+    Ok(prepare(raw::read_map(map_data), opts, None)?
         .symbols
         .into_iter()
         .map(MapSymbol::into_entry)
@@ -165,7 +165,11 @@ struct Prepared {
 }
 
 /// Filtering, percpu handling, sorting and cleaning: everything before compression.
-fn prepare(mut map: raw::MapRead, opts: &Options) -> Result<Prepared, Failure> {
+fn prepare(
+    mut map: raw::MapRead,
+    opts: &Options,
+    inputs: Option<&HashSet<String>>,
+) -> Result<Prepared, Failure> {
     let mode = opts
         .address_mode()
         .map_err(|e| Failure::Kallsyms(vec![e]))?;
@@ -180,7 +184,7 @@ fn prepare(mut map: raw::MapRead, opts: &Options) -> Result<Prepared, Failure> {
     raw::sort_symbols(&mut map.symbols);
     let relative_base = raw::relative_base(&map.symbols);
     if let Some(policy) = opts.clean {
-        clean_names(&mut map.symbols, policy, &mut map.diagnostics);
+        clean_names(&mut map.symbols, policy, inputs, &mut map.diagnostics);
     }
     Ok(Prepared {
         symbols: map.symbols,
@@ -197,7 +201,19 @@ pub fn generate_from(
     opts: &Options,
     out: &mut dyn std::io::Write,
 ) -> Result<Generated, Failure> {
-    let mut p = prepare(map, opts)?;
+    generate_with_inputs(map, opts, None, out)
+}
+
+/// [`generate_from`] with the names of the link inputs (objects before LTO) as evidence
+/// for [`Policy::Lto`] cleaning: a numeric suffix (`foo.1`) is dropped only when the
+/// inputs have `foo` and not `foo.1` (see [`name::Name::clean_with`]).
+pub fn generate_with_inputs(
+    map: raw::MapRead,
+    opts: &Options,
+    inputs: Option<&HashSet<String>>,
+    out: &mut dyn std::io::Write,
+) -> Result<Generated, Failure> {
+    let mut p = prepare(map, opts, inputs)?;
     let compressed = encode::compress(p.symbols.iter().map(|s| (s.kind, &s.name[..])));
     let seqs = seqs_of_names(&p.symbols, opts.lto_clang && opts.layout.has_lto_clang());
     let table = layout::Table {
@@ -260,7 +276,12 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Clean every name with `policy`; report names that would merge distinct symbols and,
 /// under [`Policy::Lto`], keep those symbols' full names.
-fn clean_names(symbols: &mut [MapSymbol], policy: Policy, diags: &mut Vec<String>) {
+fn clean_names(
+    symbols: &mut [MapSymbol],
+    policy: Policy,
+    inputs: Option<&HashSet<String>>,
+    diags: &mut Vec<String>,
+) {
     if policy == Policy::None {
         return;
     }
@@ -268,7 +289,10 @@ fn clean_names(symbols: &mut [MapSymbol], policy: Policy, diags: &mut Vec<String
         .iter()
         .map(|s| {
             let raw = std::str::from_utf8(&s.name).ok()?;
-            let c = name::clean(raw, policy);
+            let c = match inputs {
+                Some(inputs) => name::Name::parse(raw).clean_with(policy, |n| inputs.contains(n)),
+                None => name::clean(raw, policy),
+            };
             (c != raw).then(|| c.into_owned())
         })
         .collect();
