@@ -84,8 +84,8 @@ kmake() { (cd "$src" && nice -n 19 make LLVM=-16 -j"$JOBS" "$@"); }
 save() { # save WAY: keep what the comparisons need
     d=$out/$1
     rm -rf "$d" && mkdir -p "$d"
-    for f in vmlinux System.map .tmp_initcalls.lds arch/x86/boot/bzImage; do
-        cp "$src/$f" "$d/"
+    for g in vmlinux System.map .tmp_initcalls.lds arch/x86/boot/bzImage; do
+        cp "$src/$g" "$d/"
     done
 }
 
