@@ -10,7 +10,8 @@
 //! abbreviations and line-program header when created, which on a production vmlinux
 //! costs more than the lookups themselves.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use gimli::{AttributeValue, Reader as _, RunTimeEndian, UnitOffset};
 
@@ -48,9 +49,13 @@ struct UnitRange {
     min_begin: u64,
 }
 
+/// Abbreviation tables by `.debug_abbrev` offset: units of one LTO module share one.
+type AbbrevCache = Mutex<HashMap<usize, Arc<gimli::Abbreviations>>>;
+
 /// The DWARF of one object, ready for lookups.
 pub(crate) struct Context {
     dwarf: gimli::Dwarf<Reader>,
+    abbrevs: AbbrevCache,
     /// Units in `.debug_info` order (so by offset); type units left out.
     units: Vec<Slot>,
     ranges: Vec<UnitRange>,
@@ -80,6 +85,7 @@ impl Context {
         }
         aranges.sort_unstable_by_key(|a| a.0);
 
+        let abbrevs = AbbrevCache::default();
         let mut units = Vec::new();
         let mut ranges = Vec::new();
         let mut headers = dwarf.units();
@@ -112,7 +118,7 @@ impl Context {
                 && !root_ranges(&dwarf, &slot.header, &mut push).unwrap_or(false)
             {
                 // No declared range: use the line program's sequences.
-                if let Ok(table) = slot.lines(&dwarf) {
+                if let Ok(table) = slot.lines(&dwarf, &abbrevs) {
                     for (begin, end) in table.ranges() {
                         push(begin, end);
                     }
@@ -128,6 +134,7 @@ impl Context {
         }
         Ok(Context {
             dwarf,
+            abbrevs,
             units,
             ranges,
         })
@@ -137,10 +144,10 @@ impl Context {
     pub(crate) fn frames(&self, addr: u64) -> Result<Vec<RawFrame>, Error> {
         for index in self.units_at(addr) {
             let slot = &self.units[index];
-            let unit = slot.unit(&self.dwarf)?.unit_ref(&self.dwarf);
+            let unit = slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf);
             let function = slot.functions(unit)?.find(self, unit, addr)?;
             let lines = match unit.line_program {
-                Some(_) => Some(slot.lines(&self.dwarf)?),
+                Some(_) => Some(slot.lines(&self.dwarf, &self.abbrevs)?),
                 None => None,
             };
             let row = lines.as_ref().and_then(|t| t.find(addr));
@@ -185,7 +192,7 @@ impl Context {
     pub(crate) fn discriminator(&self, addr: u64) -> Result<u32, Error> {
         for index in self.units_at(addr) {
             let slot = &self.units[index];
-            if let Some(row) = slot.lines(&self.dwarf)?.find(addr) {
+            if let Some(row) = slot.lines(&self.dwarf, &self.abbrevs)?.find(addr) {
                 return Ok(row.discriminator);
             }
         }
@@ -226,7 +233,7 @@ impl Context {
                     .map(|i| &self.units[i])
                     .ok_or_else(missing)?;
                 let offset = target.to_unit_offset(&slot.header).ok_or_else(missing)?;
-                let other = slot.unit(&self.dwarf)?.unit_ref(&self.dwarf);
+                let other = slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf);
                 funcs::name_entry(self, other, offset, limit)
             }
             _ => Ok(None),
@@ -235,17 +242,43 @@ impl Context {
 }
 
 impl Slot {
-    fn unit(&self, dwarf: &gimli::Dwarf<Reader>) -> Result<&gimli::Unit<Reader>, Error> {
+    fn unit(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        cache: &AbbrevCache,
+    ) -> Result<&gimli::Unit<Reader>, Error> {
         self.unit
-            .get_or_init(|| dwarf.unit(self.header.clone()).map_err(err))
+            .get_or_init(|| {
+                let offset = self.header.debug_abbrev_offset();
+                let cached = cache.lock().ok().and_then(|m| m.get(&offset.0).cloned());
+                let abbrevs = match cached {
+                    Some(a) => a,
+                    None => {
+                        let a = Arc::new(dwarf.debug_abbrev.abbreviations(offset)?);
+                        if let Ok(mut m) = cache.lock() {
+                            m.insert(offset.0, a.clone());
+                        }
+                        a
+                    }
+                };
+                Ok(gimli::Unit::new_with_abbreviations(
+                    dwarf,
+                    self.header.clone(),
+                    abbrevs,
+                )?)
+            })
             .as_ref()
             .map_err(Error::clone)
     }
 
-    fn lines(&self, dwarf: &gimli::Dwarf<Reader>) -> Result<Arc<LineTable>, Error> {
+    fn lines(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        cache: &AbbrevCache,
+    ) -> Result<Arc<LineTable>, Error> {
         self.lines
             .get_or_init(|| {
-                let unit = self.unit(dwarf)?;
+                let unit = self.unit(dwarf, cache)?;
                 Ok(Arc::new(LineTable::parse(unit.unit_ref(dwarf))?))
             })
             .clone()
