@@ -179,14 +179,15 @@ sed 's/^/  /' "$out/ksym-calls.log"
 # --- build 3: a one-line change, then ksym lp-map --------------------------------------------
 if [ "${CHANGE:-}" = 1 ]; then
     # A constant in a static function of a file whose promoted symbols carry .llvm. hashes.
-    # Default: arch/x86/kernel/cpu/proc.c, whose show_cpuinfo, c_start, c_next and c_stop
-    # are promoted (.llvm.<hash>); the constant changed is in static show_cpuinfo().
-    f=${CHANGE_FILE:-arch/x86/kernel/cpu/proc.c}
+    # Default: kernel/panic.c, whose promoted symbols (.llvm.<hash>) are one function,
+    # do_oops_enter_exit, and three data objects; the constant changed is in that static
+    # function. CHANGE_FILE / CHANGE_CMD choose another change (run in the checkout).
+    f=${CHANGE_FILE:-kernel/panic.c}
     if [ ! -f "$out/changed/bzImage" ]; then
         step "build 3: one-line change in $f"
         [ -f "$src/$f.orig" ] || cp "$src/$f" "$src/$f.orig"
         cp "$src/$f.orig" "$src/$f"
-        sh -c "${CHANGE_CMD:-sed -i 's|freq / 1000, (freq % 1000)|freq / 1024, (freq % 1000)|' \"$src/$f\"}"
+        sh -c "${CHANGE_CMD:-sed -i 's/spin_msec(MSEC_PER_SEC);/spin_msec(2 * MSEC_PER_SEC);/' \"$src/$f\"}"
         diff -u "$src/$f.orig" "$src/$f" > "$out/change.diff" && die "the change did not apply to $f"
         KSYM=$WORK/ksym-logged kmake bzImage > "$out/build-changed.log" 2>&1 || die "changed build failed"
         save changed
