@@ -58,7 +58,36 @@ pub(crate) struct Context {
     abbrevs: AbbrevCache,
     /// Units in `.debug_info` order (so by offset); type units left out.
     units: Vec<Slot>,
-    ranges: Vec<UnitRange>,
+    ranges: RangeIndex,
+    /// Units that declare no range: placed by their line sequences, found on first need
+    /// (an address no unit with a declared range answers).
+    rangeless: Vec<usize>,
+    late: OnceLock<RangeIndex>,
+}
+
+/// Unit ranges sorted for [`RangeIndex::units_at`].
+struct RangeIndex(Vec<UnitRange>);
+
+impl RangeIndex {
+    fn new(mut ranges: Vec<UnitRange>) -> RangeIndex {
+        ranges.sort_unstable_by_key(|r| (r.end, r.unit));
+        let mut min = u64::MAX;
+        for r in ranges.iter_mut().rev() {
+            min = min.min(r.begin);
+            r.min_begin = min;
+        }
+        RangeIndex(ranges)
+    }
+
+    /// Units whose ranges hold `addr`, in addr2line's order.
+    fn units_at(&self, addr: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|r| r.end <= addr);
+        self.0[start..]
+            .iter()
+            .take_while(move |r| addr >= r.min_begin)
+            .filter(move |r| r.begin <= addr && addr < r.end)
+            .map(|r| r.unit)
+    }
 }
 
 fn err(e: impl std::fmt::Display) -> Error {
@@ -88,6 +117,7 @@ impl Context {
         let abbrevs = AbbrevCache::default();
         let mut units = Vec::new();
         let mut ranges = Vec::new();
+        let mut rangeless = Vec::new();
         let mut headers = dwarf.units();
         while let Some(header) = headers.next()? {
             let Some(offset) = header.debug_info_offset() else {
@@ -117,26 +147,19 @@ impl Context {
                 && !arange_ranges(&dwarf, &aranges, offset.0, &mut push).unwrap_or(false)
                 && !root_ranges(&dwarf, &slot.header, &mut push).unwrap_or(false)
             {
-                // No declared range: use the line program's sequences.
-                if let Ok(table) = slot.lines(&dwarf, &abbrevs) {
-                    for (begin, end) in table.ranges() {
-                        push(begin, end);
-                    }
-                }
+                // Type-only units of LTO kernels (over half of them) have no range;
+                // running their line programs now would cost more than the lookups.
+                rangeless.push(index);
             }
             units.push(slot);
-        }
-        ranges.sort_unstable_by_key(|r| (r.end, r.unit));
-        let mut min = u64::MAX;
-        for r in ranges.iter_mut().rev() {
-            min = min.min(r.begin);
-            r.min_begin = min;
         }
         Ok(Context {
             dwarf,
             abbrevs,
             units,
-            ranges,
+            ranges: RangeIndex::new(ranges),
+            rangeless,
+            late: OnceLock::new(),
         })
     }
 
@@ -199,14 +222,32 @@ impl Context {
         Ok(0)
     }
 
-    /// Units whose ranges hold `addr`, in addr2line's order.
+    /// Units whose ranges hold `addr`, in addr2line's order; then units without a
+    /// declared range whose line sequences hold it.
     fn units_at(&self, addr: u64) -> impl Iterator<Item = usize> + '_ {
-        let start = self.ranges.partition_point(|r| r.end <= addr);
-        self.ranges[start..]
-            .iter()
-            .take_while(move |r| addr >= r.min_begin)
-            .filter(move |r| r.begin <= addr && addr < r.end)
-            .map(|r| r.unit)
+        let late = std::iter::once(()).flat_map(move |()| self.late().units_at(addr));
+        self.ranges.units_at(addr).chain(late)
+    }
+
+    fn late(&self) -> &RangeIndex {
+        self.late.get_or_init(|| {
+            let mut ranges = Vec::new();
+            for &index in &self.rangeless {
+                let Ok(unit) = self.units[index].unit(&self.dwarf, &self.abbrevs) else {
+                    continue;
+                };
+                let seqs = LineTable::sequence_ranges(unit.unit_ref(&self.dwarf));
+                for (begin, end) in seqs.unwrap_or_default() {
+                    ranges.push(UnitRange {
+                        begin,
+                        end,
+                        unit: index,
+                        min_begin: 0,
+                    });
+                }
+            }
+            RangeIndex::new(ranges)
+        })
     }
 
     /// The name a reference attribute leads to (see [`funcs::name_entry`]).

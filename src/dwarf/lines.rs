@@ -71,7 +71,18 @@ fn render_file(
 impl LineTable {
     /// Decode and run the unit's line program.
     pub(crate) fn parse(unit: gimli::UnitRef<'_, Reader>) -> Result<LineTable, Error> {
-        let Some(program) = unit.line_program.clone() else {
+        Self::build(unit, false)
+    }
+
+    /// The address ranges of the unit's line sequences only (no rows, no file names).
+    pub(crate) fn sequence_ranges(
+        unit: gimli::UnitRef<'_, Reader>,
+    ) -> Result<Vec<(u64, u64)>, Error> {
+        Ok(Self::build(unit, true)?.ranges().collect())
+    }
+
+    fn build(unit: gimli::UnitRef<'_, Reader>, ranges_only: bool) -> Result<LineTable, Error> {
+        let Some(program) = unit.line_program.as_ref() else {
             return Ok(LineTable {
                 files: Vec::new(),
                 sequences: Vec::new(),
@@ -90,7 +101,7 @@ impl LineTable {
         } else {
             0
         };
-        while let Some(f) = header.file(i) {
+        while let Some(f) = header.file(i).filter(|_| !ranges_only) {
             files.push(render_file(unit, f, header)?);
             i += 1;
         }
@@ -106,7 +117,10 @@ impl LineTable {
         };
         let mut st = initial;
         let emit = |st: &mut Row, rows: &mut Vec<Row>| {
-            rows.push(*st);
+            // A sequence's range needs only its first row.
+            if !ranges_only || rows.is_empty() {
+                rows.push(*st);
+            }
             st.discriminator = 0;
         };
         let mut insns = header.instructions();
