@@ -18,6 +18,9 @@
 #   FULL=1        make the ksym build a clean rebuild (`make clean` first); by default it
 #                 rebuilds incrementally in the same tree, which reruns exactly the steps
 #                 the patch touches (initcall order script, vmlinux.o LTO link, kallsyms)
+#   DROPIN=1      make the ksym build use the drop-in scripts/kbuild/kallsyms and
+#                 scripts/kbuild/generate_initcall_order.pl instead of the patch
+#                 (incremental, on a tree already built)
 #   CHANGE=1      also the third build and `ksym lp-map`
 #   NO_INSTALL=1  do not apt-get install anything
 # Both builds use the same source path and fixed KBUILD_BUILD_* values, so any difference
@@ -105,9 +108,21 @@ fi
 
 # --- build 2: ksym -------------------------------------------------------------------------
 if [ ! -f "$out/ksym/bzImage" ]; then
-    patched || (cd "$src" && patch -p1 < "$root/scripts/kbuild/linux-6.1-ksym.patch")
     [ "${FULL:-}" = 1 ] && kmake clean >/dev/null
-    step "build 2: ksym kallsyms + ksym initcalls lds"
+    if [ "${DROPIN:-}" = 1 ]; then
+        # The drop-in wrappers over the stock tools, make files unpatched. Incremental
+        # only: after `make clean` kbuild would rebuild scripts/kallsyms from kallsyms.c.
+        [ "${FULL:-}" = 1 ] && die "DROPIN=1 works on a built tree only, not with FULL=1"
+        patched && (cd "$src" && patch -p1 -R < "$root/scripts/kbuild/linux-6.1-ksym.patch")
+        for g in kallsyms generate_initcall_order.pl; do
+            [ -f "$src/scripts/$g.orig" ] || mv "$src/scripts/$g" "$src/scripts/$g.orig"
+            cp "$root/scripts/kbuild/$g" "$src/scripts/$g"
+        done
+        step "build 2: ksym through the drop-in scripts/kallsyms and generate_initcall_order.pl"
+    else
+        patched || (cd "$src" && patch -p1 < "$root/scripts/kbuild/linux-6.1-ksym.patch")
+        step "build 2: ksym kallsyms + ksym initcalls lds"
+    fi
     : > "$out/ksym-calls.log"
     t0=$(date +%s)
     KSYM=$WORK/ksym-logged kmake bzImage > "$out/build-ksym.log" 2>&1 || { tail -20 "$out/build-ksym.log"; die "ksym build failed"; }
@@ -115,6 +130,11 @@ if [ ! -f "$out/ksym/bzImage" ]; then
     grep -q 'initcalls lds' "$out/ksym-calls.log" || die "the ksym build did not call ksym initcalls lds"
     grep -q ' kallsyms ' "$out/ksym-calls.log" || die "the ksym build did not call ksym kallsyms"
     save ksym
+    if [ "${DROPIN:-}" = 1 ]; then # put the stock tools back (mv keeps their times)
+        for g in kallsyms generate_initcall_order.pl; do
+            mv "$src/scripts/$g.orig" "$src/scripts/$g"
+        done
+    fi
 fi
 
 # --- initramfs: the shared /init, static --------------------------------------------------
