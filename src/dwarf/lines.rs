@@ -8,10 +8,26 @@
 //! wrapping arithmetic, finds rows as LLVM does (on well-formed tables that is also
 //! addr2line's answer), and records each row's discriminator.
 
-use gimli::{LineInstruction, Reader as _};
+use gimli::Reader as _;
 
 use super::context::Reader;
 use super::Error;
+
+const DW_LNS_COPY: u8 = 1;
+const DW_LNS_ADVANCE_PC: u8 = 2;
+const DW_LNS_ADVANCE_LINE: u8 = 3;
+const DW_LNS_SET_FILE: u8 = 4;
+const DW_LNS_SET_COLUMN: u8 = 5;
+const DW_LNS_NEGATE_STMT: u8 = 6;
+const DW_LNS_SET_BASIC_BLOCK: u8 = 7;
+const DW_LNS_CONST_ADD_PC: u8 = 8;
+const DW_LNS_FIXED_ADVANCE_PC: u8 = 9;
+const DW_LNS_SET_PROLOGUE_END: u8 = 10;
+const DW_LNS_SET_EPILOGUE_BEGIN: u8 = 11;
+const DW_LNS_SET_ISA: u8 = 12;
+const DW_LNE_END_SEQUENCE: u8 = 1;
+const DW_LNE_SET_ADDRESS: u8 = 2;
+const DW_LNE_SET_DISCRIMINATOR: u8 = 4;
 
 /// One row: the address where it starts and what it says.
 #[derive(Clone, Copy, Debug)]
@@ -123,46 +139,75 @@ impl LineTable {
             }
             st.discriminator = 0;
         };
-        let mut insns = header.instructions();
-        while let Some(insn) = insns.next_instruction(header)? {
-            match insn {
-                LineInstruction::Special(op) => {
-                    let adj = u64::from(op).saturating_sub(opcode_base);
-                    st.addr = st.addr.wrapping_add(min_len.wrapping_mul(adj / line_range));
-                    let delta = line_base + (adj % line_range) as i64;
-                    st.line = (i64::from(st.line) + delta) as u32;
-                    emit(&mut st, &mut rows);
+        // The opcodes are decoded here rather than through gimli's `LineInstruction`,
+        // whose size makes decoding a large unit's program several times slower.
+        let mut input = header.raw_program_buf();
+        while !input.is_empty() {
+            let op = input.read_u8()?;
+            if op == 0 {
+                let len = usize::try_from(input.read_uleb128()?)
+                    .map_err(|_| Error::new("invalid DWARF: line program opcode too long"))?;
+                let mut rest = input.split(len)?;
+                match rest.read_u8()? {
+                    DW_LNE_END_SEQUENCE => {
+                        if let Some(start) = rows.first().map(|r| r.addr) {
+                            if start < st.addr {
+                                sequences.push(Sequence {
+                                    start,
+                                    end: st.addr,
+                                    rows: std::mem::take(&mut rows),
+                                });
+                            }
+                        }
+                        rows.clear();
+                        st = initial;
+                    }
+                    DW_LNE_SET_ADDRESS => st.addr = rest.read_address(header.address_size())?,
+                    DW_LNE_SET_DISCRIMINATOR => st.discriminator = rest.read_uleb128()? as u32,
+                    _ => {}
                 }
-                LineInstruction::Copy => emit(&mut st, &mut rows),
-                LineInstruction::AdvancePc(n) => {
-                    st.addr = st.addr.wrapping_add(min_len.wrapping_mul(n));
-                }
-                LineInstruction::AdvanceLine(n) => {
-                    st.line = (i64::from(st.line).wrapping_add(n)) as u32;
-                }
-                LineInstruction::SetFile(f) => st.file = f,
-                LineInstruction::SetColumn(c) => st.column = c as u32,
-                LineInstruction::ConstAddPc => {
-                    let adj = 255u64.saturating_sub(opcode_base);
-                    st.addr = st.addr.wrapping_add(min_len.wrapping_mul(adj / line_range));
-                }
-                LineInstruction::FixedAddPc(n) => st.addr = st.addr.wrapping_add(u64::from(n)),
-                LineInstruction::SetAddress(a) => st.addr = a,
-                LineInstruction::SetDiscriminator(d) => st.discriminator = d as u32,
-                LineInstruction::EndSequence => {
-                    if let Some(start) = rows.first().map(|r| r.addr) {
-                        if start < st.addr {
-                            sequences.push(Sequence {
-                                start,
-                                end: st.addr,
-                                rows: std::mem::take(&mut rows),
-                            });
+            } else if u64::from(op) >= opcode_base {
+                let adj = u64::from(op) - opcode_base;
+                st.addr = st.addr.wrapping_add(min_len.wrapping_mul(adj / line_range));
+                let delta = line_base + (adj % line_range) as i64;
+                st.line = (i64::from(st.line) + delta) as u32;
+                emit(&mut st, &mut rows);
+            } else {
+                match op {
+                    DW_LNS_COPY => emit(&mut st, &mut rows),
+                    DW_LNS_ADVANCE_PC => {
+                        let n = input.read_uleb128()?;
+                        st.addr = st.addr.wrapping_add(min_len.wrapping_mul(n));
+                    }
+                    DW_LNS_ADVANCE_LINE => {
+                        let n = input.read_sleb128()?;
+                        st.line = (i64::from(st.line).wrapping_add(n)) as u32;
+                    }
+                    DW_LNS_SET_FILE => st.file = input.read_uleb128()?,
+                    DW_LNS_SET_COLUMN => st.column = input.read_uleb128()? as u32,
+                    DW_LNS_CONST_ADD_PC => {
+                        let adj = 255u64.saturating_sub(opcode_base);
+                        st.addr = st.addr.wrapping_add(min_len.wrapping_mul(adj / line_range));
+                    }
+                    DW_LNS_FIXED_ADVANCE_PC => {
+                        st.addr = st.addr.wrapping_add(u64::from(input.read_u16()?));
+                    }
+                    DW_LNS_NEGATE_STMT
+                    | DW_LNS_SET_BASIC_BLOCK
+                    | DW_LNS_SET_PROLOGUE_END
+                    | DW_LNS_SET_EPILOGUE_BEGIN => {}
+                    DW_LNS_SET_ISA => {
+                        input.read_uleb128()?;
+                    }
+                    _ => {
+                        // An opcode this reader does not know: skip its ULEB operands.
+                        let mut lengths = header.standard_opcode_lengths().clone();
+                        lengths.skip(usize::from(op - 1))?;
+                        for _ in 0..lengths.read_u8()? {
+                            input.read_uleb128()?;
                         }
                     }
-                    rows.clear();
-                    st = initial;
                 }
-                _ => {}
             }
         }
         sequences.sort_by_key(|s| s.start);
