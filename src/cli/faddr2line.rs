@@ -354,11 +354,11 @@ impl Run<'_> {
 
     /// Resolve one `func+off[/size]`; returns whether anything matched.
     fn query(&mut self, out: Out, input: &str, q: &Query<'_>) -> Result<bool> {
-        let exact: Vec<usize> = (0..self.symz.symbols().len())
-            .filter(|&i| {
-                let s = &self.symz.symbols()[i];
-                s.name == q.name && is_code(s)
-            })
+        let exact: Vec<usize> = self
+            .symz
+            .symbols_named(q.name)
+            .into_iter()
+            .filter(|&i| is_code(&self.symz.symbols()[i]))
             .collect();
         let mut skipped = Vec::new();
         if self.try_candidates(out, input, q, &exact, false, &mut skipped)? {
