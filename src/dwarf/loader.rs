@@ -317,13 +317,23 @@ fn has_dwarf(file: &object::File<'_>) -> bool {
         .is_some_and(|s| s.size() > 0 && s.kind() != object::SectionKind::UninitializedData)
 }
 
+/// A system path (`/usr/lib/debug/...`, `/lib/modules/...`) under the system root:
+/// `$KSYM_SYSROOT` when set (the root file system of the machine that crashed, mounted
+/// or unpacked elsewhere, as gdb's `sysroot`), else `/`.
+pub fn system_path(abs: &str) -> PathBuf {
+    match std::env::var_os("KSYM_SYSROOT") {
+        Some(root) if !root.is_empty() => Path::new(&root).join(abs.trim_start_matches('/')),
+        _ => PathBuf::from(abs),
+    }
+}
+
 /// Candidate separate debug files: by build id, then by `.gnu_debuglink`.
 fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(Some(id)) = file.build_id() {
         if id.len() >= 2 {
             let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-            out.push(PathBuf::from(format!(
+            out.push(system_path(&format!(
                 "/usr/lib/debug/.build-id/{}/{}.debug",
                 &hex[..2],
                 &hex[2..]
@@ -337,7 +347,7 @@ fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
         out.push(dir.join(&name));
         out.push(dir.join(".debug").join(&name));
         let rel = abs.strip_prefix("/").unwrap_or(&abs);
-        out.push(Path::new("/usr/lib/debug").join(rel).join(&name));
+        out.push(system_path("/usr/lib/debug").join(rel).join(&name));
     }
     out
 }

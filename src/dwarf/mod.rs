@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use symtab::addrmap::AddrMap;
 use symtab::{Arch, Symbol};
 
-pub use loader::{ObjectKind, SectionInfo};
+pub use loader::{system_path, ObjectKind, SectionInfo};
 pub(crate) use loader::{map_file, section_layout, Bytes, Loader};
 
 /// An error of the symbolizer: one line naming the file or the structure at fault.

@@ -253,16 +253,14 @@ impl<'w> Decoder<'w> {
             format!("/lib/modules/{r}/build/vmlinux"),
             format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
         ];
-        cands
-            .iter()
-            .map(PathBuf::from)
-            .find(|p| p.is_file())
-            .ok_or_else(|| {
-                format!(
-                    "no vmlinux for release {r} (looked at {})",
-                    cands.join(", ")
-                )
-            })
+        let paths: Vec<PathBuf> = cands.iter().map(|c| crate::dwarf::system_path(c)).collect();
+        paths.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
+            let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            format!(
+                "no vmlinux for release {r} (looked at {})",
+                looked.join(", ")
+            )
+        })
     }
 
     fn module(&mut self, name: &str, build_id: Option<&str>) -> Result<&mut Object, String> {

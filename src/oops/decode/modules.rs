@@ -7,7 +7,8 @@
 //! ccda8445...]`) is skipped; when the log has a build id and no candidate matches,
 //! `/usr/lib/debug/.build-id/xx/rest.debug` is tried. Compressed modules are decompressed
 //! with the `xz` or `zstd` command into a temporary file removed when the finder is
-//! dropped (a crate would add a dependency for what one process call does).
+//! dropped (a crate would add a dependency for what one process call does). System places
+//! are looked up under `$KSYM_SYSROOT` when it is set ([`system_path`]).
 
 use std::collections::HashMap;
 use std::fs;
@@ -15,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use object::Object as _;
+
+use crate::dwarf::system_path;
 
 /// Directories are walked to this depth at most.
 const MAX_DEPTH: usize = 8;
@@ -43,8 +46,8 @@ impl Finder {
             });
         }
         if let Some(r) = release {
-            dirs.push(Path::new("/lib/modules").join(r));
-            dirs.push(Path::new("/usr/lib/debug/lib/modules").join(r));
+            dirs.push(system_path("/lib/modules").join(r));
+            dirs.push(system_path("/usr/lib/debug/lib/modules").join(r));
         }
         Finder {
             dirs,
@@ -94,7 +97,7 @@ impl Finder {
             .filter(|id| id.len() > 2 && id.is_ascii())
             .map(|id| id.split_at(2))
         {
-            let p = Path::new("/usr/lib/debug/.build-id")
+            let p = system_path("/usr/lib/debug/.build-id")
                 .join(head)
                 .join(format!("{tail}.debug"));
             if p.is_file() {
