@@ -729,3 +729,36 @@ fn location_lines_match_binutils_on_gcc_fixtures() {
     }
     assert!(with_discriminator > 100, "discriminators were exercised");
 }
+
+/// A module frame pasted from an oops: the running kernel prints the size of a section's
+/// last function up to the next aligned section start (`direct_entry+0x137/0x150` on
+/// x86_64, where `.text.direct_entry` is 0x145 bytes aligned to 16). That size matches;
+/// any other still does not.
+#[test]
+fn module_sizes_as_the_running_kernel_prints_them() {
+    let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
+    let ko = ko.to_str().unwrap();
+    let cwd = std::env::temp_dir();
+    // As printed in the shared x86_64 console.log's BUG oops.
+    let out = ksym(&["faddr2line", ko, "direct_entry+0x137/0x150"], &cwd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("direct_entry+0x137/0x145:\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = ksym(&["faddr2line", ko, "lkdtm_BUG+0x0/0x10"], &cwd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("bugs.c:78"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = ksym(&["faddr2line", ko, "direct_entry+0x137/0x160"], &cwd);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("size mismatch (0x160 != 0x145)"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -400,7 +400,7 @@ impl Run<'_> {
             // The script names the input; a suffix-aware match names the symbol tried.
             let shown = if lto { s.name.as_str() } else { q.name };
             if let (Some(user), Some(text)) = (q.size, q.size_text) {
-                if user != size {
+                if user != size && Some(user) != self.loaded_size(s, size) {
                     skipped.push(format!(
                         "skipping {} address at {} due to size mismatch ({text} != {})",
                         shown,
@@ -435,6 +435,19 @@ impl Run<'_> {
             any = true;
         }
         Ok(any)
+    }
+
+    /// The size the running kernel prints for the last symbol of a module section: the
+    /// module loader places each section at its alignment, so the kernel's kallsyms size
+    /// runs to the next aligned start (`direct_entry+0x137/0x150` for a 0x145-byte
+    /// `.text.direct_entry` aligned to 16). `None` for linked objects and for symbols
+    /// followed by another in their section.
+    fn loaded_size(&self, s: &Symbol, size: u64) -> Option<u64> {
+        if self.symz.kind() != ObjectKind::Relocatable {
+            return None;
+        }
+        let (sec, off) = self.symz.section_offset(self.symz.symbol_address(s)?)?;
+        (off + size == sec.size).then(|| size.div_ceil(sec.align) * sec.align)
     }
 
     /// A raw address: the code symbol at or below it, if the address is within its size.

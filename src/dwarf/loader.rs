@@ -105,6 +105,8 @@ pub struct SectionInfo {
     pub alloc: bool,
     /// `SHF_EXECINSTR`.
     pub exec: bool,
+    /// `sh_addralign` (at least 1).
+    pub align: u64,
 }
 
 /// The DWARF sections ksym reads. Location lists (`.debug_loc`, `.debug_loclists`, as
@@ -190,6 +192,7 @@ fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
             size,
             alloc,
             exec,
+            align: s.align().max(1),
         });
     }
     out
