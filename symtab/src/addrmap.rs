@@ -85,20 +85,27 @@ impl AddrMap {
                 .then_with(|| sa.name.cmp(&sb.name))
                 .then_with(|| a.1.cmp(&b.1))
         });
+        // The next higher address in each symbol's section, in one pass from the top:
+        // per section, the lowest address seen so far and the distinct one above it.
+        let mut next_in_section = vec![None; keyed.len()];
+        let mut seen: std::collections::HashMap<Option<usize>, (u64, Option<u64>)> =
+            std::collections::HashMap::new();
+        for (pos, &(addr, index)) in keyed.iter().enumerate().rev() {
+            let sec = symbols[index].section_index;
+            let slot = seen.entry(sec).or_insert((addr, None));
+            next_in_section[pos] = if slot.0 > addr { Some(slot.0) } else { slot.1 };
+            if addr < slot.0 {
+                *slot = (addr, Some(slot.0));
+            }
+        }
         let mut entries = Vec::with_capacity(keyed.len());
         for (pos, &(addr, index)) in keyed.iter().enumerate() {
-            let s = &symbols[index];
-            let elf = s.size.unwrap_or(0);
+            let elf = symbols[index].size.unwrap_or(0);
             let (size, size_from_elf) = if elf > 0 {
                 (elf, true)
             } else {
                 // Distance to the next symbol at a higher address in the same section.
-                let next = keyed[pos + 1..]
-                    .iter()
-                    .filter(|&&(a, j)| a > addr && symbols[j].section_index == s.section_index)
-                    .map(|&(a, _)| a)
-                    .next();
-                (next.map_or(0, |n| n - addr), false)
+                (next_in_section[pos].map_or(0, |n| n - addr), false)
             };
             entries.push(Entry {
                 addr,
