@@ -14,6 +14,7 @@
 //! steps back into the previous executable section, in the order the module loader lays
 //! them out (ELF order).
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -26,8 +27,9 @@ use crate::dwarf::{Frame as Level, ObjectKind, Symbolizer};
 pub struct Object {
     /// The symbolizer.
     pub symz: Symbolizer,
-    exact: HashMap<String, Vec<usize>>,
-    cleaned: HashMap<String, Vec<usize>>,
+    /// Names without what LTO added (`Name::lookup_keys`) -> symbols, built the first
+    /// time a printed name needs it (most frames match their exact name).
+    cleaned: OnceCell<HashMap<String, Vec<usize>>>,
     bugs: Option<Result<BugTable, String>>,
     /// Source prefix to strip from DWARF file names (`/usr/src/linux-6.1/`).
     pub prefix: Option<String>,
@@ -59,25 +61,35 @@ impl Object {
     /// Open `path` and index its names.
     pub fn open(path: &Path) -> Result<Object, String> {
         let symz = Symbolizer::open(path).map_err(|e| e.to_string())?;
-        let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut cleaned: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, s) in symz.symbols().iter().enumerate() {
-            if !symtab::addrmap::indexable(s) || symz.symbol_address(s).is_none() {
-                continue;
-            }
-            exact.entry(s.name.clone()).or_default().push(i);
-            for key in name::Name::parse(&s.name).lookup_keys() {
-                cleaned.entry(key.into_owned()).or_default().push(i);
-            }
-        }
         let prefix = symz.source_prefix();
         Ok(Object {
             symz,
-            exact,
-            cleaned,
+            cleaned: OnceCell::new(),
             bugs: None,
             prefix,
         })
+    }
+
+    /// True for symbols a printed name may stand for: indexable, with an address.
+    fn named(&self, i: usize) -> bool {
+        let s = &self.symz.symbols()[i];
+        symtab::addrmap::indexable(s) && self.symz.symbol_address(s).is_some()
+    }
+
+    /// Symbols whose name without what LTO added is `printed` (`foo` for `foo.llvm.N`).
+    fn lto_named(&self, printed: &str) -> &[usize] {
+        let index = self.cleaned.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, s) in self.symz.symbols().iter().enumerate() {
+                if s.name.contains('.') && self.named(i) {
+                    for key in name::Name::parse(&s.name).lookup_keys() {
+                        index.entry(key.into_owned()).or_default().push(i);
+                    }
+                }
+            }
+            index
+        });
+        index.get(printed).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The kallsyms-style sizes of symbol `i`: ELF size, distance to the next symbol,
@@ -107,19 +119,31 @@ impl Object {
         offset: u64,
         size: Option<u64>,
     ) -> Option<(usize, bool)> {
-        let exact = self.exact.get(printed).map(Vec::as_slice).unwrap_or(&[]);
-        let lto = self.cleaned.get(printed).map(Vec::as_slice).unwrap_or(&[]);
+        let exact: Vec<usize> = self
+            .symz
+            .symbols_named(printed)
+            .into_iter()
+            .filter(|&i| self.named(i))
+            .collect();
+        let exact = exact.as_slice();
+        let fits_size = |cands: &[usize], z: u64| {
+            cands
+                .iter()
+                .copied()
+                .find(|&i| self.sizes(i).contains(&Some(z)))
+        };
         // The printed size decides first: exact names, then LTO-renamed ones (a static
         // `foo` and a promoted `foo.llvm.N` can both exist).
         if let Some(z) = size {
-            for (cands, is_lto) in [(exact, false), (lto, true)] {
-                if let Some(&i) = cands.iter().find(|&&i| self.sizes(i).contains(&Some(z))) {
-                    return Some((i, is_lto));
-                }
+            if let Some(i) = fits_size(exact, z) {
+                return Some((i, false));
+            }
+            if let Some(i) = fits_size(self.lto_named(printed), z) {
+                return Some((i, true));
             }
         }
         let (cands, is_lto) = if exact.is_empty() {
-            (lto, true)
+            (self.lto_named(printed), true)
         } else {
             (exact, false)
         };
