@@ -13,13 +13,13 @@ use clap::{Parser, Subcommand};
 pub mod decode;
 pub mod faddr2line;
 pub mod initcalls;
+pub mod inlined;
 pub mod kallsyms;
 pub mod kallsyms_dump;
-pub mod syms;
-pub mod sympos;
 pub mod lp_map;
-pub mod inlined;
 pub mod modsections;
+pub mod sympos;
+pub mod syms;
 
 /// Exit status of a subcommand run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,8 +31,8 @@ use std::path::{Path, PathBuf};
 use symtab::addrmap::AddrMap;
 use symtab::{Arch, Symbol};
 
-pub use loader::{system_path, ObjectKind, SectionInfo};
 pub(crate) use loader::{map_file, section_layout, Bytes, Loader};
+pub use loader::{system_path, ObjectKind, SectionInfo};
 
 /// An error of the symbolizer: one line naming the file or the structure at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,8 +16,8 @@ mod error;
 pub mod kallsyms;
 pub mod name;
 pub mod read;
-pub mod sympos;
 mod symbol;
+pub mod sympos;
 
 pub use error::{Error, ErrorKind, Result};
 pub use symbol::{Arch, Binding, SymKind, Symbol, SymbolTable, TableFormat};
