@@ -13,7 +13,7 @@ use crate::output::write_record;
 /// Match every function and object of OLD to NEW, even when LTO suffixes differ.
 ///
 /// Rules, in order: name (same full name), file+base (same source file and name without
-/// LTO suffixes), hash (a matched .llvm.<hash> pair maps every promoted symbol of its
+/// LTO suffixes), hash (a matched .llvm.N pair maps every promoted symbol of its
 /// file), position (what is left of one name, in kallsyms order). Text output lists the
 /// pairs that were not matched by name or whose size changed, the unmatched and
 /// ambiguous symbols, and a summary; --all lists every pair. --json lists everything.

@@ -19,7 +19,7 @@ use crate::output::{hex, write_record};
 /// thin), System.map / nm output and /proc/kallsyms.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Cleaning policy: lto (drop only what LTO adds), llvm (drop only .llvm.<hash>),
+    /// Cleaning policy: lto (drop only what LTO adds), llvm (drop only .llvm.N),
     /// first-dot (cut at the first dot, the 5.16-6.4 kernels' rule) or none.
     #[arg(long, value_name = "POLICY", default_value = "lto")]
     clean: Policy,

@@ -22,7 +22,7 @@
 //!   kernel`, `general protection fault`, `Kernel panic - not syncing`, hung tasks, RCU
 //!   stalls, lockdep, UBSAN, kmemleak; trap lines (`Oops:`, `Internal error:`, `invalid
 //!   opcode:`) join the fault header before them.
-//! - Frames ([`line`]): `sym+0x1a/0x40`, `[module]`, `[module buildid]`, `? `, arm64
+//! - Frames ([`line`](mod@line)): `sym+0x1a/0x40`, `[module]`, `[module buildid]`, `? `, arm64
 //!   `(P)`/`(L)`, old `[<ffffffff81234567>] sym+off/size` and bare `[<addr>]`, bare `0x...`
 //!   inside a call trace, lockdep's `at: [<addr>] sym`; registers printed as frames (`RIP:
 //!   0010:sym`, `IP: [<addr>] sym`, arm64 `pc :`/`lr :`, `PC is at`).
