@@ -72,47 +72,11 @@ pub struct KallsymsOrder<'a> {
     pub objects: Vec<(Object, Vec<&'a Symbol>)>,
 }
 
-/// `is_ignored_symbol()` of Linux 6.1 `scripts/kallsyms.c`.
+/// `is_ignored_symbol()` of Linux 6.1 `scripts/kallsyms.c`: the symbols the kernel's
+/// table leaves out, so they take no position.
 pub fn kallsyms_ignores(name: &str, letter: char) -> bool {
-    const EXACT: &[&str] = &[
-        "kallsyms_addresses",
-        "kallsyms_offsets",
-        "kallsyms_relative_base",
-        "kallsyms_num_syms",
-        "kallsyms_names",
-        "kallsyms_markers",
-        "kallsyms_token_table",
-        "kallsyms_token_index",
-        "kallsyms_seqs_of_names",
-        "_SDA_BASE_",
-        "_SDA2_BASE_",
-    ];
-    const PREFIXES: &[&str] = &[
-        "__efistub_",
-        "__kvm_nvhe_$",
-        "__kvm_nvhe_.L",
-        "__AArch64ADRPThunk_",
-        "__ARMV5PILongThunk_",
-        "__ARMV7PILongThunk_",
-        "__ThumbV7PILongThunk_",
-        "__LA25Thunk_",
-        "__microLA25Thunk_",
-        "__kcfi_typeid_",
-    ];
-    const SUFFIXES: &[&str] = &["_from_arm", "_from_thumb", "_veneer"];
-    const MATCHES: &[&str] = &[".long_branch.", ".plt_branch."];
-    const KEPT_ABSOLUTE: &[&str] = &[
-        "__kernel_syscall_via_break",
-        "__kernel_syscall_via_epc",
-        "__kernel_sigtramp",
-        "__gp",
-    ];
-    EXACT.contains(&name)
-        || PREFIXES.iter().any(|p| name.starts_with(p))
-        || SUFFIXES.iter().any(|s| name.ends_with(s))
-        || MATCHES.iter().any(|m| name.contains(m))
-        || matches!(letter, 'U' | 'u' | 'N' | 'n')
-        || (letter.eq_ignore_ascii_case(&'A') && !KEPT_ABSOLUTE.contains(&name))
+    let letter = u8::try_from(letter).unwrap_or(b'?');
+    crate::kallsyms::raw::is_ignored_symbol(name.as_bytes(), letter)
 }
 
 /// True for the symbols `nm` lists (what `scripts/kallsyms` reads for vmlinux).
