@@ -562,24 +562,24 @@ kallsyms_token_index:
 .globl kallsyms_offsets
 	ALGN
 kallsyms_offsets:
-	.long	0
-	.long	0
-	.long	0
-	.long	0
-	.long	0
-	.long	0x40
-	.long	0x40
-	.long	0x50
-	.long	0x80
-	.long	0x100
-	.long	0x180
-	.long	0x310
-	.long	0x310
-	.long	0x310
-	.long	0x400
-	.long	0x200000
-	.long	0x200010
-	.long	0x200020
+	.long	0	/* Tstartup_64 */
+	.long	0	/* T_text */
+	.long	0	/* T_stext */
+	.long	0	/* T__start_section_marker */
+	.long	0	/* Wweak_at_start */
+	.long	0x40	/* tlocal_fn.llvm.999 */
+	.long	0x40	/* tlocal_fn */
+	.long	0x50	/* tlocal_fn.llvm.111 */
+	.long	0x80	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
+	.long	0x100	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
+	.long	0x180	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.long	0x310	/* Tdo_one_initcall */
+	.long	0x310	/* t_do_one_initcall */
+	.long	0x310	/* t__do_one_initcall */
+	.long	0x400	/* T_etext */
+	.long	0x200000	/* T_sinittext */
+	.long	0x200010	/* tinit_fn */
+	.long	0x200020	/* T_einittext */
 
 .globl kallsyms_relative_base
 	ALGN

@@ -577,39 +577,39 @@ kallsyms_token_index:
 .globl kallsyms_offsets
 	ALGN
 kallsyms_offsets:
-	.long	0
-	.long	0
-	.long	0x10
-	.long	0x1000
-	.long	0x2000
-	.long	0xffffffff
-	.long	0xffffffff
-	.long	0xffffffff
-	.long	0xffffffff
-	.long	0xffffffff
-	.long	0xffffffbf
-	.long	0xffffffbf
-	.long	0xffffffaf
-	.long	0xffffff7f
-	.long	0xfffffeff
-	.long	0xfffffe7f
-	.long	0xfffffcef
-	.long	0xfffffcef
-	.long	0xfffffcef
-	.long	0xfffffbff
-	.long	0xfffffbff
-	.long	0xffefffff
-	.long	0xffefffff
-	.long	0xffdfffff
-	.long	0xffdfffef
-	.long	0xffdfffdf
-	.long	0xffdfffdf
-	.long	0xffcfffff
-	.long	0xffcffeff
-	.long	0xffcffdff
-	.long	0xffcffcff
-	.long	0xffcffcff
-	.long	0xffcffcff
+	.long	0	/* Afixed_percpu_data */
+	.long	0	/* A__per_cpu_start */
+	.long	0x10	/* A__gp */
+	.long	0x1000	/* Arunqueues */
+	.long	0x2000	/* A__per_cpu_end */
+	.long	0xffffffff	/* Tstartup_64 */
+	.long	0xffffffff	/* T_text */
+	.long	0xffffffff	/* T_stext */
+	.long	0xffffffff	/* T__start_section_marker */
+	.long	0xffffffff	/* Wweak_at_start */
+	.long	0xffffffbf	/* tlocal_fn.llvm.999 */
+	.long	0xffffffbf	/* tlocal_fn */
+	.long	0xffffffaf	/* tlocal_fn.llvm.111 */
+	.long	0xffffff7f	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
+	.long	0xfffffeff	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
+	.long	0xfffffe7f	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.long	0xfffffcef	/* Tdo_one_initcall */
+	.long	0xfffffcef	/* t_do_one_initcall */
+	.long	0xfffffcef	/* t__do_one_initcall */
+	.long	0xfffffbff	/* Tat_etext */
+	.long	0xfffffbff	/* T_etext */
+	.long	0xffefffff	/* Ddata_symbol */
+	.long	0xffefffff	/* ddata_symbol.llvm.5 */
+	.long	0xffdfffff	/* T_sinittext */
+	.long	0xffdfffef	/* tinit_fn */
+	.long	0xffdfffdf	/* tat_einittext */
+	.long	0xffdfffdf	/* T_einittext */
+	.long	0xffcfffff	/* B__bss_start */
+	.long	0xffcffeff	/* bbss_sym.123 */
+	.long	0xffcffdff	/* B__bss_stop */
+	.long	0xffcffcff	/* Rrodata_after */
+	.long	0xffcffcff	/* R__end_rodata */
+	.long	0xffcffcff	/* R__stop___ksymtab */
 
 .globl kallsyms_relative_base
 	ALGN

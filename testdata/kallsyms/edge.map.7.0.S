@@ -577,39 +577,39 @@ kallsyms_token_index:
 .globl kallsyms_offsets
 	ALGN
 kallsyms_offsets:
-	.long	_text - . - 0xffffffff81000000
-	.long	_text - . - 0xffffffff81000000
-	.long	_text - . - 0xffffffff80fffff0
-	.long	_text - . - 0xffffffff80fff000
-	.long	_text - . - 0xffffffff80ffe000
-	.long	_text - . + 0
-	.long	_text - . + 0
-	.long	_text - . + 0
-	.long	_text - . + 0
-	.long	_text - . + 0
-	.long	_text - . + 0x40
-	.long	_text - . + 0x40
-	.long	_text - . + 0x50
-	.long	_text - . + 0x80
-	.long	_text - . + 0x100
-	.long	_text - . + 0x180
-	.long	_text - . + 0x310
-	.long	_text - . + 0x310
-	.long	_text - . + 0x310
-	.long	_text - . + 0x400
-	.long	_text - . + 0x400
-	.long	_text - . + 0x100000
-	.long	_text - . + 0x100000
-	.long	_text - . + 0x200000
-	.long	_text - . + 0x200010
-	.long	_text - . + 0x200020
-	.long	_text - . + 0x200020
-	.long	_text - . + 0x300000
-	.long	_text - . + 0x300100
-	.long	_text - . + 0x300200
-	.long	_text - . + 0x300300
-	.long	_text - . + 0x300300
-	.long	_text - . + 0x300300
+	.long	_text - . + (2130706432)	/* Dfixed_percpu_data */
+	.long	_text - . + (2130706432)	/* D__per_cpu_start */
+	.long	_text - . + (2130706448)	/* A__gp */
+	.long	_text - . + (2130710528)	/* Drunqueues */
+	.long	_text - . + (2130714624)	/* D__per_cpu_end */
+	.long	_text - . + (0)	/* Tstartup_64 */
+	.long	_text - . + (0)	/* T_text */
+	.long	_text - . + (0)	/* T_stext */
+	.long	_text - . + (0)	/* T__start_section_marker */
+	.long	_text - . + (0)	/* Wweak_at_start */
+	.long	_text - . + (64)	/* tlocal_fn.llvm.999 */
+	.long	_text - . + (64)	/* tlocal_fn */
+	.long	_text - . + (80)	/* tlocal_fn.llvm.111 */
+	.long	_text - . + (128)	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
+	.long	_text - . + (256)	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
+	.long	_text - . + (384)	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.long	_text - . + (784)	/* Tdo_one_initcall */
+	.long	_text - . + (784)	/* t_do_one_initcall */
+	.long	_text - . + (784)	/* t__do_one_initcall */
+	.long	_text - . + (1024)	/* Tat_etext */
+	.long	_text - . + (1024)	/* T_etext */
+	.long	_text - . + (1048576)	/* Ddata_symbol */
+	.long	_text - . + (1048576)	/* ddata_symbol.llvm.5 */
+	.long	_text - . + (2097152)	/* T_sinittext */
+	.long	_text - . + (2097168)	/* tinit_fn */
+	.long	_text - . + (2097184)	/* tat_einittext */
+	.long	_text - . + (2097184)	/* T_einittext */
+	.long	_text - . + (3145728)	/* B__bss_start */
+	.long	_text - . + (3145984)	/* bbss_sym.123 */
+	.long	_text - . + (3146240)	/* B__bss_stop */
+	.long	_text - . + (3146496)	/* Rrodata_after */
+	.long	_text - . + (3146496)	/* R__end_rodata */
+	.long	_text - . + (3146496)	/* R__stop___ksymtab */
 
 .globl kallsyms_seqs_of_names
 	ALGN

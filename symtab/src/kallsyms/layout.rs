@@ -172,6 +172,16 @@ fn label(o: &mut Vec<u8>, name: &str) {
     let _ = write!(o, ".globl {name}\n\tALGN\n{name}:\n");
 }
 
+/// `\t/* Tname */`: 6.4 and later comment each `kallsyms_offsets` entry with its symbol.
+fn comment(o: &mut Vec<u8>, layout: Layout, s: &MapSymbol) {
+    if !layout.addresses_first() {
+        o.extend_from_slice(b"\t/* ");
+        o.push(s.kind);
+        o.extend_from_slice(&s.name);
+        o.extend_from_slice(b" */");
+    }
+}
+
 /// `%#llx` of glibc: `0` for zero, else `0x` and lowercase hex.
 pub(crate) fn alt_hex(v: u64) -> String {
     if v == 0 {
@@ -201,6 +211,9 @@ pub(crate) fn write(t: &Table<'_>, out: &mut dyn Write) -> Result<(), WriteError
 }
 
 fn write_all(t: &Table<'_>, s: &mut Sink<'_>) -> Result<(), WriteError> {
+    // 7.0's own tool writes no preamble and `.balign 4` for every table; ksym keeps
+    // `ALGN` there because the structural reader (`scan.rs`) expects 8-byte alignment on
+    // 64-bit (see docs/kallsyms.md, "Sources checked").
     s.buf.extend_from_slice(
         b"#include <asm/bitsperlong.h>\n#if BITS_PER_LONG == 64\n#define PTR .quad\n\
           #define ALGN .balign 8\n#else\n#define PTR .long\n#define ALGN .balign 4\n#endif\n\
@@ -245,11 +258,17 @@ fn write_addresses(t: &Table<'_>, sink: &mut Sink<'_>) -> Result<(), WriteError>
                 continue;
             }
             AddressMode::PcRelative => {
-                if t.text <= s.addr {
-                    let _ = writeln!(o, "\t.long\t_text - . + {}", alt_hex(s.addr - t.text));
-                } else {
-                    let _ = writeln!(o, "\t.long\t_text - . - {}", alt_hex(t.text - s.addr));
+                // `long long offset = addr - _text`, which must fit an int.
+                let off = s.addr.wrapping_sub(t.text) as i64;
+                if off < i64::from(i32::MIN) || off > i64::from(i32::MAX) {
+                    return Err(WriteError::Overflow(format!(
+                        "kallsyms failure: relative symbol value {} out of range",
+                        alt_hex(s.addr)
+                    )));
                 }
+                let _ = write!(o, "\t.long\t_text - . + ({off})");
+                comment(o, t.layout, s);
+                o.push(b'\n');
                 continue;
             }
             AddressMode::BaseRelative => {
@@ -266,17 +285,27 @@ fn write_addresses(t: &Table<'_>, sink: &mut Sink<'_>) -> Result<(), WriteError>
             }
         };
         if overflow {
-            return Err(WriteError::Overflow(format!(
-                "kallsyms failure: {} symbol value {} out of range in relative mode",
-                if s.percpu_absolute {
-                    "absolute"
-                } else {
-                    "relative"
-                },
-                alt_hex(s.addr)
-            )));
+            // 6.15 ("kallsyms: Remove KALLSYMS_ABSOLUTE_PERCPU") shortened the message.
+            return Err(WriteError::Overflow(if t.layout >= Layout::V6_15 {
+                format!(
+                    "kallsyms failure: relative symbol value {} out of range",
+                    alt_hex(s.addr)
+                )
+            } else {
+                format!(
+                    "kallsyms failure: {} symbol value {} out of range in relative mode",
+                    if s.percpu_absolute {
+                        "absolute"
+                    } else {
+                        "relative"
+                    },
+                    alt_hex(s.addr)
+                )
+            }));
         }
-        let _ = writeln!(o, "\t.long\t{}", alt_hex(u64::from(offset as u32)));
+        let _ = write!(o, "\t.long\t{}", alt_hex(u64::from(offset as u32)));
+        comment(o, t.layout, s);
+        o.push(b'\n');
     }
     o.push(b'\n');
     if matches!(
