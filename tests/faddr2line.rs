@@ -4,9 +4,9 @@
 //! The script (extracted from /usr/src/linux-source-6.1.tar.xz at test time) runs with
 //! binutils readelf/addr2line on the shared x86_64 vmlinux and lkdtm.ko. Output must be
 //! identical, block by block, except for the divergences listed in [`Divergence`], each
-//! checked against llvm-symbolizer as a third opinion. The script's `--list` cannot be
-//! run here (it needs gawk's `strtonum`; Debian's default awk is mawk), so `--list` is
-//! checked against the layout its awk program prints.
+//! checked against llvm-symbolizer as a third opinion. The script's `--list` needs gawk's
+//! `strtonum` (Debian's default awk is mawk): it runs with gawk as `awk`, in a directory
+//! holding the source files it prints.
 
 mod common;
 
@@ -761,4 +761,49 @@ fn module_sizes_as_the_running_kernel_prints_them() {
         "{}",
         text(&out.stdout)
     );
+}
+
+/// `--list` against the 6.1 script itself, run in a source tree (both print the files
+/// DWARF names, relative to the current directory) with gawk as its `awk` (it needs
+/// `strtonum`): byte-identical, inline levels included.
+#[test]
+fn list_matches_the_6_1_script() {
+    common::require_tool("gawk", "gawk");
+    common::require_tool("readelf", "binutils");
+    common::require_tool("addr2line", "binutils");
+    let script = script();
+    let src = common::linux_source("fs/read_write.c");
+    let tree = src.parent().and_then(Path::parent).unwrap().to_path_buf();
+    common::linux_source("arch/x86/entry/common.c");
+    let bin = common::TempDir::new("faddr2line-gawk");
+    std::os::unix::fs::symlink("/usr/bin/gawk", bin.path().join("awk")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let vmlinux = kernel("kernels/x86_64-thin/vmlinux.xz");
+    // vfs_write: one level; do_syscall_64: do_syscall_x64 inlined into it.
+    for q in ["vfs_write+0xd0/0x250", "do_syscall_64+0x29/0x50"] {
+        let theirs = Command::new("bash")
+            .arg(&script)
+            .arg("--list")
+            .arg(&vmlinux)
+            .arg(q)
+            .current_dir(&tree)
+            .env("PATH", &path)
+            .output()
+            .expect("cannot run scripts/faddr2line");
+        let ours = ksym(
+            &["faddr2line", "--list", vmlinux.to_str().unwrap(), q],
+            &tree,
+        );
+        assert_eq!(ours.status.code(), Some(0), "{}", text(&ours.stderr));
+        assert!(
+            text(&theirs.stdout).contains(">"),
+            "script printed no listing: {}",
+            text(&theirs.stderr)
+        );
+        assert_eq!(text(&ours.stdout), text(&theirs.stdout), "--list {q}");
+    }
 }

@@ -123,6 +123,9 @@ const LINUX_SOURCE_FILES: &[&str] = &[
     "linux-source-6.1/scripts/decode_stacktrace.sh",
     "linux-source-6.1/scripts/generate_initcall_order.pl",
     "linux-source-6.1/scripts/kallsyms.c",
+    // Sources `faddr2line --list` prints, for its differential test.
+    "linux-source-6.1/fs/read_write.c",
+    "linux-source-6.1/arch/x86/entry/common.c",
 ];
 
 /// The path of `rel` (e.g. `scripts/faddr2line`) inside Linux 6.1's source, extracting
