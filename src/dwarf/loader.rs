@@ -151,10 +151,6 @@ pub(crate) fn map_file(path: &Path) -> Result<Bytes, Error> {
     // truncated underneath us is the same hazard every mmap-based reader accepts.
     let map = unsafe { memmap2::Mmap::map(&file) }
         .map_err(|e| Error::new(format!("{}: cannot map: {e}", path.display())))?;
-    // Lookups touch a few pages here and there in hundreds of MiB of DWARF (one header
-    // per unit, then one unit's data): read-ahead around each fault would read far more
-    // than is used. Only a hint: ignore failure.
-    let _ = map.advise(memmap2::Advice::Random);
     Ok(Bytes::whole(Backing::Map(map)))
 }
 
