@@ -162,7 +162,12 @@ pub fn entries(image: &Image) -> (Vec<Entry>, Option<String>) {
                 .then(|| units.as_ref().and_then(|u| u.name_at(s.addr)))
                 .flatten()
                 .map(|n| kernel_relative(n).to_string());
-            let file = unit.or_else(|| s.file.clone().filter(|_| hash.is_none()));
+            let file = unit.or_else(|| {
+                s.file
+                    .as_deref()
+                    .map(str::to_string)
+                    .filter(|_| hash.is_none())
+            });
             Entry {
                 name: s.name.clone(),
                 base,

@@ -92,7 +92,7 @@ impl<'a> Lookup<'a> {
         let unit = self.units.as_ref().and_then(|u| u.name_at(s.addr));
         let (file, file_source) = match (unit, &s.file) {
             (Some(n), _) => (Some(kernel_relative(n).to_string()), Some("dwarf")),
-            (None, Some(f)) => (Some(f.clone()), Some("symtab")),
+            (None, Some(f)) => (Some(f.to_string()), Some("symtab")),
             (None, None) => (None, None),
         };
         Found {

@@ -1,6 +1,7 @@
 //! The symbol model shared by every reader.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A symbol's binding, as ELF names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,10 +90,11 @@ pub struct Symbol {
     pub kind: SymKind,
     /// The index of the section the symbol is defined in (ELF input only).
     pub section_index: Option<usize>,
-    /// The name of that section (ELF input only).
-    pub section: Option<String>,
-    /// The source file, from the nearest preceding `STT_FILE` symbol (local symbols only).
-    pub file: Option<String>,
+    /// The name of that section (ELF input only; shared by the section's symbols).
+    pub section: Option<Arc<str>>,
+    /// The source file, from the nearest preceding `STT_FILE` symbol (local symbols only;
+    /// shared by that file's symbols).
+    pub file: Option<Arc<str>>,
     /// The module, from a `/proc/kallsyms` `[module]` column or the `.ko` being read.
     pub module: Option<String>,
     /// The archive member the symbol came from, when read from an archive.

@@ -4,6 +4,8 @@
 //! from the symbol's binding and type and from the flags BFD derives for its section
 //! (`_bfd_elf_make_section_from_shdr`). A differential test checks it against `nm`.
 
+use std::sync::Arc;
+
 use object::elf;
 use object::read::elf::{FileHeader, SectionHeader, Sym};
 use object::{Endianness, FileKind};
@@ -152,17 +154,17 @@ fn read_generic<Elf: FileHeader<Endian = Endianness>>(
     }
 
     // Section names and BFD flags, computed once.
-    let mut sec_info: Vec<(String, SecFlags)> = Vec::with_capacity(sections.len());
+    let mut sec_info: Vec<(Arc<str>, SecFlags)> = Vec::with_capacity(sections.len());
     for (i, s) in sections.iter().enumerate() {
         let name = sections
             .section_name(endian, s)
             .map_err(|e| Error::malformed(format!("invalid name of section {i}: {e}")))?;
         let flags = sec_flags(name, s.sh_type(endian), s.sh_flags(endian).into());
-        sec_info.push((String::from_utf8_lossy(name).into_owned(), flags));
+        sec_info.push((Arc::from(String::from_utf8_lossy(name)), flags));
     }
 
     let mut symbols = Vec::with_capacity(symtab.len());
-    let mut file: Option<String> = None;
+    let mut file: Option<Arc<str>> = None;
     for (index, sym) in symtab.enumerate() {
         if index.0 == 0 {
             continue;
@@ -174,7 +176,7 @@ fn read_generic<Elf: FileHeader<Endian = Endianness>>(
         let st_type = sym.st_type();
         let bind = sym.st_bind();
         if st_type == elf::STT_FILE {
-            file = (!name.is_empty()).then(|| name.clone());
+            file = (!name.is_empty()).then(|| Arc::from(name.as_str()));
         }
         let shndx = symtab
             .symbol_section(endian, sym, index)
