@@ -1,6 +1,6 @@
 //! `ksym syms`: an nm-like listing with cleaned names, and name collisions per policy.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -206,21 +206,15 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
         let file = path.display().to_string();
         let mut syms: Vec<&Symbol> = table.symbols.iter().filter(|s| listed(s, &o)).collect();
         if o.numeric_sort {
-            // Within each archive member, as nm -n sorts.
-            let mut rank: Vec<&str> = Vec::new();
+            // Within each archive member, as nm -n sorts: members keep their input order.
+            let mut rank: HashMap<&str, usize> = HashMap::new();
             for s in &syms {
                 if let Some(m) = s.member.as_deref() {
-                    if rank.last() != Some(&m) {
-                        rank.push(m);
-                    }
+                    let next = rank.len();
+                    rank.entry(m).or_insert(next);
                 }
             }
-            let member_rank = |s: &Symbol| {
-                s.member
-                    .as_deref()
-                    .and_then(|m| rank.iter().position(|r| *r == m))
-            };
-            syms.sort_by_key(|s| (member_rank(s), s.addr));
+            syms.sort_by_key(|s| (s.member.as_deref().map(|m| rank[m]), s.addr));
         }
         if o.collisions {
             found_any |= write_collisions(out, &o, &table, &file, &syms, many)?;
