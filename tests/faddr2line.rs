@@ -24,8 +24,6 @@ fn cache() -> PathBuf {
 }
 
 fn kernel(rel: &str) -> PathBuf {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _g = LOCK.lock();
     common::unxz(rel, &cache())
 }
 

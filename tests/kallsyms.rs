@@ -30,31 +30,13 @@ fn env() -> &'static Env {
     static ENV: OnceLock<Env> = OnceLock::new();
     ENV.get_or_init(|| {
         require_tool("gcc", "gcc");
-        require_tool("tar", "tar");
-        require_tool("xz", "xz-utils");
-        let src = Path::new("/usr/src/linux-source-6.1.tar.xz");
-        assert!(
-            src.exists(),
-            "{} is missing: install the Debian package linux-source-6.1",
-            src.display()
-        );
+        let source = common::linux_source("scripts/kallsyms.c");
         let dir = TempDir::new("kallsyms");
-        let rel = "linux-source-6.1/scripts/kallsyms.c";
-        let st = Command::new("tar")
-            .arg("-xJf")
-            .arg(src)
-            .arg("-C")
-            .arg(dir.path())
-            .arg("--occurrence=1")
-            .arg(rel)
-            .status()
-            .expect("cannot run tar");
-        assert!(st.success(), "cannot extract {rel} from {}", src.display());
         let c_tool = dir.path().join("kallsyms-c");
         let st = Command::new("gcc")
             .args(["-O2", "-o"])
             .arg(&c_tool)
-            .arg(dir.path().join(rel))
+            .arg(&source)
             .status()
             .expect("cannot run gcc");
         assert!(st.success(), "cannot compile scripts/kallsyms.c");

@@ -96,8 +96,13 @@ pub fn unxz(rel: &str, dir: &Path) -> PathBuf {
         std::fs::rename(&tmp, &cached).expect("cannot rename decompressed file");
     }
     let out = dir.join(&file_name);
-    if out != cached && !out.exists() && std::fs::hard_link(&cached, &out).is_err() {
-        std::fs::copy(&cached, &out).expect("cannot copy the decompressed file");
+    if out != cached && !out.exists() && std::fs::hard_link(&cached, &out).is_err() && !out.exists()
+    {
+        // Another file system: copy beside, then rename (never copy onto a link of the
+        // cached file, which would truncate it).
+        let tmp = dir.join(format!("{file_name}.part{}", std::process::id()));
+        std::fs::copy(&cached, &tmp).expect("cannot copy the decompressed file");
+        std::fs::rename(&tmp, &out).expect("cannot rename the copied file");
     }
     out
 }
