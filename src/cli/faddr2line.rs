@@ -126,17 +126,6 @@ fn parse_query(input: &str) -> Option<Query<'_>> {
     })
 }
 
-/// True when `sym` is `name` plus what LTO adds (`.llvm.N`, `.lto_priv.N`, a full-LTO
-/// `.N`), by the name grammar's lookup keys.
-fn lto_variant(sym: &str, name: &str) -> bool {
-    sym.len() > name.len()
-        && sym.starts_with(name)
-        && symtab::name::Name::parse(sym)
-            .lookup_keys()
-            .iter()
-            .any(|k| k == name)
-}
-
 fn is_code(s: &Symbol) -> bool {
     s.kind == SymKind::Func || (s.is_text() && s.kind == SymKind::NoType)
 }
@@ -364,11 +353,12 @@ impl Run<'_> {
         if self.try_candidates(out, input, q, &exact, false, &mut skipped)? {
             return Ok(true);
         }
-        let lto: Vec<usize> = (0..self.symz.symbols().len())
-            .filter(|&i| {
-                let s = &self.symz.symbols()[i];
-                is_code(s) && lto_variant(&s.name, q.name)
-            })
+        let lto: Vec<usize> = self
+            .symz
+            .symbols_lto_named(q.name)
+            .iter()
+            .copied()
+            .filter(|&i| is_code(&self.symz.symbols()[i]))
             .collect();
         if self.try_candidates(out, input, q, &lto, true, &mut skipped)? {
             return Ok(true);
@@ -548,15 +538,6 @@ mod tests {
         assert!(parse_query("foo+").is_none());
         assert!(parse_query("foo+zz").is_none());
         assert_eq!(bash_number("010"), Some(8));
-    }
-
-    #[test]
-    fn lto_suffixes() {
-        assert!(lto_variant("foo.llvm.123", "foo"));
-        assert!(lto_variant("foo.lto_priv.0", "foo"));
-        assert!(lto_variant("foo.7", "foo"));
-        assert!(!lto_variant("foo.cold", "foo"));
-        assert!(!lto_variant("foobar.7", "foo"));
     }
 
     #[test]

@@ -119,6 +119,26 @@ impl Symbolizer {
             .collect()
     }
 
+    /// Indices of the symbols a trace may print as `name` once LTO renaming is lost
+    /// (`foo` for `foo.llvm.N`, `foo.lto_priv.N`, a full-LTO `foo.N`: the name grammar's
+    /// [`symtab::name::Name::lookup_keys`]), in file order; exact names not included. The
+    /// index covers only names with a dot and is built on first use.
+    pub fn symbols_lto_named(&self, name: &str) -> &[usize] {
+        let index = self.by_lto_name.get_or_init(|| {
+            let mut index: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (i, s) in self.symbols().iter().enumerate() {
+                if s.name.contains('.') {
+                    for key in symtab::name::Name::parse(&s.name).lookup_keys() {
+                        index.entry(key.into_owned()).or_default().push(i);
+                    }
+                }
+            }
+            index
+        });
+        index.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// The source directory prefix, found as `scripts/faddr2line` finds it: the file of
     /// `start_kernel`'s address, cut before `init/main.c` (`/usr/src/linux-6.1/`). `None`
     /// for modules and objects without `start_kernel`.

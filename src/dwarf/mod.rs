@@ -97,6 +97,8 @@ pub struct Symbolizer {
     by_section: std::sync::OnceLock<Vec<(usize, u64)>>,
     /// `(name hash, symbol index)` sorted, for [`Symbolizer::symbols_named`]; built on use.
     by_name: std::sync::OnceLock<Vec<(u64, u32)>>,
+    /// LTO lookup key -> symbol indices, for [`Symbolizer::symbols_lto_named`]; built on use.
+    by_lto_name: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 impl Symbolizer {
@@ -165,6 +167,7 @@ impl Symbolizer {
             context,
             by_section: std::sync::OnceLock::new(),
             by_name: std::sync::OnceLock::new(),
+            by_lto_name: std::sync::OnceLock::new(),
         })
     }
 

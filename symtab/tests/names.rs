@@ -523,5 +523,10 @@ fn lookup_keys() {
     assert_eq!(keys("net_rx.cold"), Vec::<String>::new()); // a clone is its own symbol
     assert_eq!(keys("kzalloc.constprop.0"), Vec::<String>::new()); // deb-amd64
     assert_eq!(keys("vfs_write"), Vec::<String>::new());
+    assert_eq!(keys("foo.llvm.123"), ["foo"]);
+    assert_eq!(keys("foo.lto_priv.0"), ["foo"]);
+    assert_eq!(keys("foo.7"), ["foo"]);
+    assert_eq!(keys("foo.cold"), Vec::<String>::new());
+    assert_eq!(keys("foobar.7"), ["foobar"]); // never `foo`
     assert_eq!(keys(".str.1.llvm.11400480422490436792"), [".str.1", ".str"]); // x86
 }

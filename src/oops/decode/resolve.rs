@@ -14,11 +14,7 @@
 //! steps back into the previous executable section, in the order the module loader lays
 //! them out (ELF order).
 
-use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::path::Path;
-
-use symtab::name;
 
 use crate::dwarf::bugtable::{BugEntry, BugTable};
 use crate::dwarf::{Frame as Level, ObjectKind, Symbolizer};
@@ -27,9 +23,6 @@ use crate::dwarf::{Frame as Level, ObjectKind, Symbolizer};
 pub struct Object {
     /// The symbolizer.
     pub symz: Symbolizer,
-    /// Names without what LTO added (`Name::lookup_keys`) -> symbols, built the first
-    /// time a printed name needs it (most frames match their exact name).
-    cleaned: OnceCell<HashMap<String, Vec<usize>>>,
     bugs: Option<Result<BugTable, String>>,
     /// Source prefix to strip from DWARF file names (`/usr/src/linux-6.1/`).
     pub prefix: Option<String>,
@@ -64,7 +57,6 @@ impl Object {
         let prefix = symz.source_prefix();
         Ok(Object {
             symz,
-            cleaned: OnceCell::new(),
             bugs: None,
             prefix,
         })
@@ -77,19 +69,10 @@ impl Object {
     }
 
     /// Symbols whose name without what LTO added is `printed` (`foo` for `foo.llvm.N`).
-    fn lto_named(&self, printed: &str) -> &[usize] {
-        let index = self.cleaned.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, s) in self.symz.symbols().iter().enumerate() {
-                if s.name.contains('.') && self.named(i) {
-                    for key in name::Name::parse(&s.name).lookup_keys() {
-                        index.entry(key.into_owned()).or_default().push(i);
-                    }
-                }
-            }
-            index
-        });
-        index.get(printed).map(Vec::as_slice).unwrap_or(&[])
+    fn lto_named(&self, printed: &str) -> Vec<usize> {
+        let mut v = self.symz.symbols_lto_named(printed).to_vec();
+        v.retain(|&i| self.named(i));
+        v
     }
 
     /// The kallsyms-style sizes of symbol `i`: ELF size, distance to the next symbol,
@@ -125,7 +108,6 @@ impl Object {
             .into_iter()
             .filter(|&i| self.named(i))
             .collect();
-        let exact = exact.as_slice();
         let fits_size = |cands: &[usize], z: u64| {
             cands
                 .iter()
@@ -135,10 +117,10 @@ impl Object {
         // The printed size decides first: exact names, then LTO-renamed ones (a static
         // `foo` and a promoted `foo.llvm.N` can both exist).
         if let Some(z) = size {
-            if let Some(i) = fits_size(exact, z) {
+            if let Some(i) = fits_size(&exact, z) {
                 return Some((i, false));
             }
-            if let Some(i) = fits_size(self.lto_named(printed), z) {
+            if let Some(i) = fits_size(&self.lto_named(printed), z) {
                 return Some((i, true));
             }
         }
