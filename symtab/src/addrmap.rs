@@ -73,33 +73,37 @@ impl AddrMap {
     /// Index the symbols for which `addr_of` gives an address (return `None` to leave a
     /// symbol out; [`indexable`] is a good filter to start from).
     pub fn build(symbols: &[Symbol], addr_of: impl Fn(&Symbol) -> Option<u64>) -> AddrMap {
-        let mut keyed: Vec<(u64, usize)> = symbols
+        // Sort keys computed once: addresses decide almost every comparison, so the names
+        // are looked at only for aliases of equal rank.
+        let mut keyed: Vec<(u64, (u8, u8, u8), usize)> = symbols
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| addr_of(s).map(|a| (a, i)))
+            .filter_map(|(i, s)| addr_of(s).map(|a| (a, rank(s), i)))
             .collect();
-        keyed.sort_by(|a, b| {
-            let (sa, sb) = (&symbols[a.1], &symbols[b.1]);
+        keyed.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
-                .then_with(|| rank(sa).cmp(&rank(sb)))
-                .then_with(|| sa.name.cmp(&sb.name))
                 .then_with(|| a.1.cmp(&b.1))
+                .then_with(|| symbols[a.2].name.cmp(&symbols[b.2].name))
+                .then_with(|| a.2.cmp(&b.2))
         });
         // The next higher address in each symbol's section, in one pass from the top:
-        // per section, the lowest address seen so far and the distinct one above it.
+        // per section (slot 0: none), the lowest address seen so far and the distinct one
+        // above it.
         let mut next_in_section = vec![None; keyed.len()];
-        let mut seen: std::collections::HashMap<Option<usize>, (u64, Option<u64>)> =
-            std::collections::HashMap::new();
-        for (pos, &(addr, index)) in keyed.iter().enumerate().rev() {
-            let sec = symbols[index].section_index;
-            let slot = seen.entry(sec).or_insert((addr, None));
+        let mut seen: Vec<Option<(u64, Option<u64>)>> = Vec::new();
+        for (pos, &(addr, _, index)) in keyed.iter().enumerate().rev() {
+            let k = symbols[index].section_index.map_or(0, |s| s + 1);
+            if k >= seen.len() {
+                seen.resize(k + 1, None);
+            }
+            let slot = seen[k].get_or_insert((addr, None));
             next_in_section[pos] = if slot.0 > addr { Some(slot.0) } else { slot.1 };
             if addr < slot.0 {
                 *slot = (addr, Some(slot.0));
             }
         }
         let mut entries = Vec::with_capacity(keyed.len());
-        for (pos, &(addr, index)) in keyed.iter().enumerate() {
+        for (pos, &(addr, _, index)) in keyed.iter().enumerate() {
             let elf = symbols[index].size.unwrap_or(0);
             let (size, size_from_elf) = if elf > 0 {
                 (elf, true)

@@ -20,4 +20,7 @@ mod symbol;
 pub mod sympos;
 
 pub use error::{Error, ErrorKind, Result};
-pub use symbol::{Arch, Binding, SymKind, Symbol, SymbolTable, TableFormat};
+pub use symbol::{
+    is_mapping_symbol_name, is_mapping_symbol_name_bytes, Arch, Binding, SymKind, Symbol,
+    SymbolTable, TableFormat,
+};

@@ -149,7 +149,11 @@ impl Symbol {
 /// True for the arm/arm64/riscv mapping symbol names: `$x`, `$d`, `$a`, `$t`, and those
 /// followed by `.` and anything (`$x.12`, `$d.foo`).
 pub fn is_mapping_symbol_name(name: &str) -> bool {
-    let b = name.as_bytes();
+    is_mapping_symbol_name_bytes(name.as_bytes())
+}
+
+/// [`is_mapping_symbol_name`] for a raw name.
+pub fn is_mapping_symbol_name_bytes(b: &[u8]) -> bool {
     b.len() >= 2
         && b[0] == b'$'
         && matches!(b[1], b'x' | b'd' | b'a' | b't')

@@ -4,10 +4,11 @@
 //! from the symbol's binding and type and from the flags BFD derives for its section
 //! (`_bfd_elf_make_section_from_shdr`). A differential test checks it against `nm`.
 
+use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 use object::elf;
-use object::read::elf::{FileHeader, SectionHeader, Sym};
+use object::read::elf::{FileHeader, SectionHeader};
 use object::{Endianness, FileKind};
 
 use crate::{Arch, Binding, Error, ErrorKind, Result, SymKind, Symbol, SymbolTable, TableFormat};
@@ -28,13 +29,13 @@ pub fn elf_arch(machine: u16) -> Arch {
 
 /// Read the `.symtab` (or, failing that, `.dynsym`) of an ELF file.
 pub fn read_elf(data: &[u8]) -> Result<SymbolTable> {
-    match FileKind::parse(data) {
-        Ok(FileKind::Elf32) => read_generic::<elf::FileHeader32<Endianness>>(data, false),
-        Ok(FileKind::Elf64) => read_generic::<elf::FileHeader64<Endianness>>(data, true),
-        _ => Err(Error::malformed(
-            "invalid ELF header (truncated or unknown class)",
-        )),
-    }
+    let table = ElfSymtab::parse(data)?;
+    Ok(SymbolTable {
+        symbols: table.symbols(),
+        format: table.format(),
+        arch: Some(table.arch()),
+        is_64: table.is_64(),
+    })
 }
 
 /// BFD's section flags, the subset nm's letters depend on.
@@ -108,10 +109,396 @@ fn named_section_letter(name: &[u8]) -> Option<char> {
         .map(|&(_, c)| c)
 }
 
-fn read_generic<Elf: FileHeader<Endian = Endianness>>(
-    data: &[u8],
+/// An ELF symbol table read in place: checked once when parsed, then decoded one symbol
+/// at a time. A symbolizer answering one address scans it without building the whole
+/// [`Symbol`] model (names, section and file names for 100k+ symbols); [`read_elf`]
+/// builds the model from it.
+///
+/// Symbol `i` is the ELF symbol `i + 1`: the null symbol is left out, as in the model.
+pub struct ElfSymtab<D> {
+    data: D,
+    little: bool,
     is_64: bool,
-) -> Result<SymbolTable> {
+    machine: u16,
+    format: TableFormat,
+    /// Byte range of the entries, the null symbol included.
+    syms: Range<usize>,
+    /// Number of entries, the null symbol included.
+    count: usize,
+    strtab: Range<usize>,
+    /// `SHT_SYMTAB_SHNDX` entries, for `SHN_XINDEX` symbols.
+    xindex: Option<Range<usize>>,
+    /// Section names and BFD flags, by section index.
+    sections: Vec<(Arc<str>, SecFlags)>,
+}
+
+/// The fields of one ELF symbol that need no allocation; [`ElfSymtab::name_of`] and
+/// [`ElfSymtab::letter_of`] give its name and nm letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawSymbol {
+    /// `st_value`.
+    pub addr: u64,
+    /// `st_size`.
+    pub size: u64,
+    /// From `st_info`'s type.
+    pub kind: SymKind,
+    /// From `st_info`'s binding.
+    pub binding: Binding,
+    /// The defining section (`None` for undefined, absolute and common symbols).
+    pub section_index: Option<usize>,
+    /// `st_name`.
+    name: u32,
+    /// `st_info`'s type.
+    st_type: u8,
+    /// `st_shndx` as stored.
+    shndx: u16,
+}
+
+impl Default for RawSymbol {
+    fn default() -> RawSymbol {
+        RawSymbol {
+            addr: 0,
+            size: 0,
+            kind: SymKind::NoType,
+            binding: Binding::Local,
+            section_index: None,
+            name: 0,
+            st_type: 0,
+            shndx: 0,
+        }
+    }
+}
+
+fn range_in(outer: &[u8], inner: &[u8]) -> Range<usize> {
+    let start = inner.as_ptr() as usize - outer.as_ptr() as usize;
+    start..start + inner.len()
+}
+
+impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
+    /// Parse and check the `.symtab` (or, failing that, `.dynsym`) of the ELF file `data`:
+    /// every name and section index is checked here, so decoding never fails later.
+    pub fn parse(data: D) -> Result<Self> {
+        let bytes: &[u8] = &data;
+        let parsed = match FileKind::parse(bytes) {
+            Ok(FileKind::Elf32) => locate::<elf::FileHeader32<Endianness>>(bytes, false)?,
+            Ok(FileKind::Elf64) => locate::<elf::FileHeader64<Endianness>>(bytes, true)?,
+            _ => {
+                return Err(Error::malformed(
+                    "invalid ELF header (truncated or unknown class)",
+                ))
+            }
+        };
+        let table = ElfSymtab {
+            data,
+            little: parsed.little,
+            is_64: parsed.is_64,
+            machine: parsed.machine,
+            format: parsed.format,
+            syms: parsed.syms,
+            count: parsed.count,
+            strtab: parsed.strtab,
+            xindex: parsed.xindex,
+            sections: parsed.sections,
+        };
+        table.check()?;
+        Ok(table)
+    }
+
+    fn check(&self) -> Result<()> {
+        let strtab = &self.data[self.strtab.clone()];
+        // A table ending in NUL terminates every name that starts inside it.
+        let terminated = strtab.last() == Some(&0);
+        let entries = &self.data[self.syms.clone()];
+        for (e, entry) in entries.chunks_exact(self.entry_size()).enumerate().skip(1) {
+            let off = self.rd32(&entry[0..4]) as usize;
+            let ok = off < strtab.len() && (terminated || strtab[off..].contains(&0));
+            if !ok {
+                return Err(Error::malformed(format!(
+                    "invalid name of symbol {e}: invalid string offset {off:#x}"
+                )));
+            }
+            let shndx = self.raw_shndx(entry);
+            if shndx == elf::SHN_XINDEX && self.xindex_at(e).is_none() {
+                return Err(Error::malformed(format!(
+                    "invalid section of symbol {e}: missing extended section index"
+                )));
+            }
+            if let Some(s) = self.decode_entry(e, entry).section_index {
+                if s >= self.sections.len() {
+                    return Err(Error::malformed(format!(
+                        "symbol {e} ({}) names section {s}, past the {} sections",
+                        String::from_utf8_lossy(self.name(e - 1)),
+                        self.sections.len()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of symbols (the null symbol left out).
+    pub fn len(&self) -> usize {
+        self.count.saturating_sub(1)
+    }
+
+    /// True when the table holds no symbol but the null one.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The machine.
+    pub fn arch(&self) -> Arch {
+        elf_arch(self.machine)
+    }
+
+    /// True for ELFCLASS64.
+    pub fn is_64(&self) -> bool {
+        self.is_64
+    }
+
+    /// Executable, relocatable or shared.
+    pub fn format(&self) -> TableFormat {
+        self.format
+    }
+
+    fn entry_size(&self) -> usize {
+        if self.is_64 {
+            24
+        } else {
+            16
+        }
+    }
+
+    fn rd32(&self, b: &[u8]) -> u32 {
+        let mut a = [0; 4];
+        a.copy_from_slice(&b[..4]);
+        if self.little {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        }
+    }
+
+    fn rd64(&self, b: &[u8]) -> u64 {
+        let mut a = [0; 8];
+        a.copy_from_slice(&b[..8]);
+        if self.little {
+            u64::from_le_bytes(a)
+        } else {
+            u64::from_be_bytes(a)
+        }
+    }
+
+    fn raw_shndx(&self, entry: &[u8]) -> u16 {
+        let b = if self.is_64 {
+            [entry[6], entry[7]]
+        } else {
+            [entry[14], entry[15]]
+        };
+        if self.little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        }
+    }
+
+    /// The `SHT_SYMTAB_SHNDX` entry of ELF symbol `e`.
+    fn xindex_at(&self, e: usize) -> Option<u32> {
+        let r = self.xindex.as_ref()?;
+        let at = r.start + e * 4;
+        (at + 4 <= r.end).then(|| self.rd32(&self.data[at..at + 4]))
+    }
+
+    /// Decode ELF entry `e` (bytes `entry`).
+    fn decode_entry(&self, e: usize, entry: &[u8]) -> RawSymbol {
+        let (name, info, value, size) = if self.is_64 {
+            (
+                self.rd32(&entry[0..4]),
+                entry[4],
+                self.rd64(&entry[8..16]),
+                self.rd64(&entry[16..24]),
+            )
+        } else {
+            (
+                self.rd32(&entry[0..4]),
+                entry[12],
+                u64::from(self.rd32(&entry[4..8])),
+                u64::from(self.rd32(&entry[8..12])),
+            )
+        };
+        let shndx = self.raw_shndx(entry);
+        // As `object` reads it.
+        let section_index = match shndx {
+            elf::SHN_UNDEF => None,
+            elf::SHN_XINDEX => self.xindex_at(e).filter(|&x| x != 0).map(|x| x as usize),
+            s if s < elf::SHN_LORESERVE => Some(usize::from(s)),
+            _ => None,
+        };
+        RawSymbol {
+            addr: value,
+            size,
+            kind: sym_kind(info & 0xf),
+            binding: sym_binding(info >> 4),
+            section_index,
+            name,
+            st_type: info & 0xf,
+            shndx,
+        }
+    }
+
+    /// The allocation-free fields of symbol `i`.
+    pub fn raw(&self, i: usize) -> RawSymbol {
+        let size = self.entry_size();
+        let start = self.syms.start + (i + 1) * size;
+        match self.data.get(start..start + size) {
+            Some(entry) if i < self.len() => self.decode_entry(i + 1, entry),
+            _ => RawSymbol::default(),
+        }
+    }
+
+    /// Every symbol's allocation-free fields, in file order (item `i` is symbol `i`).
+    pub fn raws(&self) -> impl Iterator<Item = RawSymbol> + '_ {
+        let entries = &self.data[self.syms.clone()];
+        entries
+            .chunks_exact(self.entry_size())
+            .enumerate()
+            .skip(1)
+            .map(|(e, entry)| self.decode_entry(e, entry))
+    }
+
+    /// The raw name bytes of a symbol.
+    pub fn name_of(&self, r: &RawSymbol) -> &[u8] {
+        let strtab = &self.data[self.strtab.clone()];
+        let rest = strtab.get(r.name as usize..).unwrap_or_default();
+        std::ffi::CStr::from_bytes_until_nul(rest).map_or(rest, |c| c.to_bytes())
+    }
+
+    /// The raw name bytes of symbol `i`.
+    pub fn name(&self, i: usize) -> &[u8] {
+        self.name_of(&self.raw(i))
+    }
+
+    /// True when a symbol's name is exactly `name` (compared in place).
+    pub fn name_is(&self, r: &RawSymbol, name: &[u8]) -> bool {
+        let strtab = &self.data[self.strtab.clone()];
+        let off = r.name as usize;
+        // The first byte and the terminator rule out almost every symbol without a call.
+        strtab.get(off) == name.first().or(Some(&0))
+            && strtab.get(off + name.len()) == Some(&0)
+            && strtab.get(off..off + name.len()) == Some(name)
+    }
+
+    /// The name of section `index`.
+    pub fn section_name(&self, index: usize) -> Option<&Arc<str>> {
+        self.sections.get(index).map(|s| &s.0)
+    }
+
+    /// The nm letter of a symbol (as GNU nm prints it).
+    pub fn letter_of(&self, r: &RawSymbol) -> char {
+        let section = r.section_index.and_then(|s| self.sections.get(s));
+        let undefined = r.shndx == elf::SHN_UNDEF;
+        nm_letter(NmInput {
+            undefined,
+            common: r.shndx == elf::SHN_COMMON || r.st_type == elf::STT_COMMON && undefined,
+            absolute: r.shndx == elf::SHN_ABS,
+            binding: r.binding,
+            object: matches!(r.st_type, elf::STT_OBJECT | elf::STT_COMMON),
+            ifunc: r.st_type == elf::STT_GNU_IFUNC,
+            section: section.map(|(n, f)| (n.as_bytes(), *f)),
+        })
+    }
+
+    /// A symbol in the model; `file` is the source file its `STT_FILE` gives.
+    fn decode(&self, raw: &RawSymbol, file: Option<&Arc<str>>) -> Symbol {
+        let section = raw.section_index.and_then(|s| self.sections.get(s));
+        Symbol {
+            addr: raw.addr,
+            size: Some(raw.size),
+            letter: self.letter_of(raw),
+            binding: raw.binding,
+            kind: raw.kind,
+            section_index: raw.section_index,
+            section: section.map(|(n, _)| n.clone()),
+            file: if raw.binding == Binding::Local && raw.kind != SymKind::File {
+                file.cloned()
+            } else {
+                None
+            },
+            module: None,
+            member: None,
+            name: String::from_utf8_lossy(self.name_of(raw)).into_owned(),
+        }
+    }
+
+    /// Symbol `i`, as [`ElfSymtab::symbols`] gives it (a local symbol's file is found by
+    /// scanning back to the nearest `STT_FILE` symbol).
+    pub fn symbol(&self, i: usize) -> Symbol {
+        let raw = self.raw(i);
+        let file = if raw.binding == Binding::Local && raw.kind != SymKind::File {
+            (0..i)
+                .rev()
+                .map(|j| self.raw(j))
+                .find(|r| r.kind == SymKind::File)
+                .map(|r| self.name_of(&r))
+                .filter(|n| !n.is_empty())
+                .map(|n| Arc::from(String::from_utf8_lossy(n).as_ref()))
+        } else {
+            None
+        };
+        self.decode(&raw, file.as_ref())
+    }
+
+    /// Every symbol, in file order.
+    pub fn symbols(&self) -> Vec<Symbol> {
+        let mut symbols = Vec::with_capacity(self.len());
+        let mut file: Option<Arc<str>> = None;
+        for raw in self.raws() {
+            let s = self.decode(&raw, file.as_ref());
+            if s.kind == SymKind::File {
+                file = (!s.name.is_empty()).then(|| Arc::from(s.name.as_str()));
+            }
+            symbols.push(s);
+        }
+        symbols
+    }
+}
+
+fn sym_kind(st_type: u8) -> SymKind {
+    match st_type {
+        elf::STT_FUNC => SymKind::Func,
+        elf::STT_OBJECT | elf::STT_COMMON => SymKind::Object,
+        elf::STT_TLS => SymKind::Tls,
+        elf::STT_GNU_IFUNC => SymKind::Ifunc,
+        elf::STT_SECTION => SymKind::Section,
+        elf::STT_FILE => SymKind::File,
+        _ => SymKind::NoType,
+    }
+}
+
+fn sym_binding(bind: u8) -> Binding {
+    match bind {
+        elf::STB_LOCAL => Binding::Local,
+        elf::STB_GLOBAL => Binding::Global,
+        elf::STB_WEAK => Binding::Weak,
+        elf::STB_GNU_UNIQUE => Binding::Unique,
+        _ => Binding::Unknown,
+    }
+}
+
+/// Where an ELF file's symbol table lies, and its sections.
+struct Located {
+    little: bool,
+    is_64: bool,
+    machine: u16,
+    format: TableFormat,
+    syms: Range<usize>,
+    count: usize,
+    strtab: Range<usize>,
+    xindex: Option<Range<usize>>,
+    sections: Vec<(Arc<str>, SecFlags)>,
+}
+
+fn locate<Elf: FileHeader<Endian = Endianness>>(data: &[u8], is_64: bool) -> Result<Located> {
     let header =
         Elf::parse(data).map_err(|e| Error::malformed(format!("invalid ELF header: {e}")))?;
     let endian = header
@@ -138,12 +525,14 @@ fn read_generic<Elf: FileHeader<Endian = Endianness>>(
     let sections = header
         .sections(endian, data)
         .map_err(|e| Error::malformed(format!("invalid ELF section headers: {e}")))?;
+    let mut kind = elf::SHT_SYMTAB;
     let mut symtab = sections
-        .symbols(endian, data, elf::SHT_SYMTAB)
+        .symbols(endian, data, kind)
         .map_err(|e| Error::malformed(format!("invalid .symtab: {e}")))?;
     if symtab.is_empty() {
+        kind = elf::SHT_DYNSYM;
         symtab = sections
-            .symbols(endian, data, elf::SHT_DYNSYM)
+            .symbols(endian, data, kind)
             .map_err(|e| Error::malformed(format!("invalid .dynsym: {e}")))?;
     }
     if symtab.is_empty() {
@@ -152,6 +541,31 @@ fn read_generic<Elf: FileHeader<Endian = Endianness>>(
             "no symbol table (.symtab and .dynsym are absent: stripped?)",
         ));
     }
+    let entries: &[Elf::Sym] = symtab.symbols();
+    let start = entries.as_ptr() as usize - data.as_ptr() as usize;
+    let syms = start..start + std::mem::size_of_val(entries);
+    let strtab_index = sections
+        .iter()
+        .position(|s| s.sh_type(endian) == kind)
+        .and_then(|i| sections.section(object::SectionIndex(i)).ok())
+        .map(|s| s.sh_link(endian) as usize)
+        .unwrap_or(0);
+    let strtab = sections
+        .section(object::SectionIndex(strtab_index))
+        .and_then(|s| s.data(endian, data))
+        .map_err(|e| Error::malformed(format!("invalid symbol string table: {e}")))?;
+    let strtab = range_in(data, strtab);
+    let symtab_index = sections
+        .iter()
+        .position(|s| s.sh_type(endian) == kind)
+        .unwrap_or(0);
+    let xindex = sections
+        .iter()
+        .find(|s| {
+            s.sh_type(endian) == elf::SHT_SYMTAB_SHNDX && s.sh_link(endian) as usize == symtab_index
+        })
+        .and_then(|s| s.data(endian, data).ok())
+        .map(|d| range_in(data, d));
 
     // Section names and BFD flags, computed once.
     let mut sec_info: Vec<(Arc<str>, SecFlags)> = Vec::with_capacity(sections.len());
@@ -162,88 +576,16 @@ fn read_generic<Elf: FileHeader<Endian = Endianness>>(
         let flags = sec_flags(name, s.sh_type(endian), s.sh_flags(endian).into());
         sec_info.push((Arc::from(String::from_utf8_lossy(name)), flags));
     }
-
-    let mut symbols = Vec::with_capacity(symtab.len());
-    let mut file: Option<Arc<str>> = None;
-    for (index, sym) in symtab.enumerate() {
-        if index.0 == 0 {
-            continue;
-        }
-        let name_bytes = symtab
-            .symbol_name(endian, sym)
-            .map_err(|e| Error::malformed(format!("invalid name of symbol {}: {e}", index.0)))?;
-        let name = String::from_utf8_lossy(name_bytes).into_owned();
-        let st_type = sym.st_type();
-        let bind = sym.st_bind();
-        if st_type == elf::STT_FILE {
-            file = (!name.is_empty()).then(|| Arc::from(name.as_str()));
-        }
-        let shndx = symtab
-            .symbol_section(endian, sym, index)
-            .map_err(|e| Error::malformed(format!("invalid section of symbol {}: {e}", index.0)))?
-            .map(|s| s.0);
-        let raw_shndx = sym.st_shndx(endian);
-        let section = match shndx {
-            Some(i) => Some(sec_info.get(i).ok_or_else(|| {
-                Error::malformed(format!(
-                    "symbol {} ({name}) names section {i}, past the {} sections",
-                    index.0,
-                    sec_info.len()
-                ))
-            })?),
-            None => None,
-        };
-        let kind = match st_type {
-            elf::STT_FUNC => SymKind::Func,
-            elf::STT_OBJECT | elf::STT_COMMON => SymKind::Object,
-            elf::STT_TLS => SymKind::Tls,
-            elf::STT_GNU_IFUNC => SymKind::Ifunc,
-            elf::STT_SECTION => SymKind::Section,
-            elf::STT_FILE => SymKind::File,
-            _ => SymKind::NoType,
-        };
-        let binding = match bind {
-            elf::STB_LOCAL => Binding::Local,
-            elf::STB_GLOBAL => Binding::Global,
-            elf::STB_WEAK => Binding::Weak,
-            elf::STB_GNU_UNIQUE => Binding::Unique,
-            _ => Binding::Unknown,
-        };
-        let undefined = raw_shndx == elf::SHN_UNDEF;
-        let common = raw_shndx == elf::SHN_COMMON || st_type == elf::STT_COMMON && undefined;
-        let absolute = raw_shndx == elf::SHN_ABS;
-        let letter = nm_letter(NmInput {
-            undefined,
-            common,
-            absolute,
-            binding,
-            object: matches!(st_type, elf::STT_OBJECT | elf::STT_COMMON),
-            ifunc: st_type == elf::STT_GNU_IFUNC,
-            section: section.map(|(n, f)| (n.as_bytes(), *f)),
-        });
-        symbols.push(Symbol {
-            addr: sym.st_value(endian).into(),
-            size: Some(sym.st_size(endian).into()),
-            letter,
-            binding,
-            kind,
-            section_index: shndx,
-            section: section.map(|(n, _)| n.clone()),
-            file: if binding == Binding::Local && kind != SymKind::File {
-                file.clone()
-            } else {
-                None
-            },
-            module: None,
-            member: None,
-            name,
-        });
-    }
-    Ok(SymbolTable {
-        symbols,
-        format,
-        arch: Some(elf_arch(machine)),
+    Ok(Located {
+        little: endian == Endianness::Little,
         is_64,
+        machine,
+        format,
+        syms,
+        count: entries.len(),
+        strtab,
+        xindex,
+        sections: sec_info,
     })
 }
 
