@@ -13,7 +13,6 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use ksym::dwarf::Symbolizer;
 use symtab::SymKind;
 
 /// Where decompressed kernels and the extracted script live between runs.
@@ -169,7 +168,7 @@ fn differential(obj: &Path, inputs: &[String]) -> usize {
 
 /// A few functions spread over the object, at half their size, plus the edge cases.
 fn sample_inputs(obj: &Path, n: usize) -> Vec<String> {
-    let sym = Symbolizer::open(obj).expect("open");
+    let sym = common::symbolizer(obj).expect("open");
     let funcs: Vec<_> = sym
         .symbols()
         .iter()
@@ -205,7 +204,7 @@ fn matches_the_6_1_script_on_vmlinux() {
 #[test]
 fn matches_the_6_1_script_on_a_module() {
     let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
-    let sym = Symbolizer::open(&ko).expect("open");
+    let sym = common::symbolizer(&ko).expect("open");
     // One function from each of .init.text and .exit.text, besides .text.* ones.
     let mut inputs: Vec<String> = [".init.text", ".exit.text"]
         .iter()
@@ -557,7 +556,26 @@ fn fuzz_loader_on_mutated_fixtures() {
             let path = tmp.path().join(format!("m{round}"));
             std::fs::write(&path, &m).expect("write");
             let result = std::panic::catch_unwind(|| {
-                if let Ok(sym) = Symbolizer::open(&path) {
+                if let Ok(sym) = common::symbolizer(&path) {
+                    // A fresh symbolizer answers from symbol-table scans...
+                    let text: Vec<u64> = sym
+                        .sections()
+                        .iter()
+                        .filter(|s| s.exec && s.size > 0)
+                        .flat_map(|s| [s.addr, s.addr + s.size / 2])
+                        .take(6)
+                        .collect();
+                    for a in text {
+                        let _ = sym.lookup(a);
+                    }
+                    for i in (0..sym.symbol_count()).step_by(5).take(4) {
+                        let _ = sym.kallsyms_size(i);
+                        if let Some(s) = sym.symbol(i) {
+                            let _ = sym.symbols_named(&s.name);
+                            let _ = sym.symbols_lto_named(&s.name);
+                        }
+                    }
+                    // ...then from its indexes.
                     let addrs: Vec<u64> = sym
                         .addrmap()
                         .entries()
@@ -670,7 +688,7 @@ fn location_lines_match_binutils_on_gcc_fixtures() {
     ] {
         common::require_tool(tool, "binutils / binutils-aarch64-linux-gnu");
         let path = common::root().join(fixture);
-        let sym = Symbolizer::open(&path).expect("open fixture");
+        let sym = common::symbolizer(&path).expect("open fixture");
         let mut addrs = Vec::new();
         for s in sym.symbols() {
             if s.kind == SymKind::Func {

@@ -292,7 +292,7 @@ fn compare(obj: &Path, sym: &Symbolizer, addrs: &[u64]) -> Report {
 
 fn check_vmlinux(rel: &str) {
     let path = common::unxz(rel, &kernel_dir());
-    let sym = Symbolizer::open(&path).expect("open vmlinux");
+    let sym = common::symbolizer(&path).expect("open vmlinux");
     assert_ne!(sym.kind(), ObjectKind::Relocatable);
     let addrs = sample(&sym);
     assert!(addrs.len() > 9000, "{rel}: only {} functions", addrs.len());
@@ -359,7 +359,7 @@ fn check_module(rel: &str, objcopy: &str, package: &str) {
     common::require_tool(objcopy, package);
     let tmp = common::TempDir::new("symdiff-ko");
     let path = common::unxz(rel, tmp.path());
-    let sym = Symbolizer::open(&path).expect("open module");
+    let sym = common::symbolizer(&path).expect("open module");
     assert_eq!(sym.kind(), ObjectKind::Relocatable);
     // Several addresses in each function, so every text section is exercised.
     let mut addrs = Vec::new();
@@ -452,7 +452,7 @@ fn lto_fixtures_agree_with_llvm_symbolizer() {
     let tmp = common::TempDir::new("symdiff-fixtures");
     let (mut total, mut agree) = (0, 0);
     for path in &files {
-        let sym = Symbolizer::open(path).unwrap_or_else(|e| panic!("{e}"));
+        let sym = common::symbolizer(path).unwrap_or_else(|e| panic!("{e}"));
         let mut addrs = Vec::new();
         for s in sym.symbols() {
             if s.kind != SymKind::Func || s.size.unwrap_or(0) == 0 {

@@ -347,7 +347,7 @@ impl Run<'_> {
             .symz
             .symbols_named(q.name)
             .into_iter()
-            .filter(|&i| is_code(&self.symz.symbols()[i]))
+            .filter(|&i| self.symz.symbol(i).is_some_and(|s| is_code(&s)))
             .collect();
         let mut skipped = Vec::new();
         if self.try_candidates(out, input, q, &exact, false, &mut skipped)? {
@@ -356,9 +356,8 @@ impl Run<'_> {
         let lto: Vec<usize> = self
             .symz
             .symbols_lto_named(q.name)
-            .iter()
-            .copied()
-            .filter(|&i| is_code(&self.symz.symbols()[i]))
+            .into_iter()
+            .filter(|&i| self.symz.symbol(i).is_some_and(|s| is_code(&s)))
             .collect();
         if self.try_candidates(out, input, q, &lto, true, &mut skipped)? {
             return Ok(true);
@@ -382,7 +381,9 @@ impl Run<'_> {
     ) -> Result<bool> {
         let mut any = false;
         for &i in cands {
-            let s = &self.symz.symbols()[i];
+            let Some(s) = self.symz.symbol(i) else {
+                continue;
+            };
             let Some(size) = self.symz.kallsyms_size(i) else {
                 continue;
             };
@@ -390,7 +391,7 @@ impl Run<'_> {
             // The script names the input; a suffix-aware match names the symbol tried.
             let shown = if lto { s.name.as_str() } else { q.name };
             if let (Some(user), Some(text)) = (q.size, q.size_text) {
-                if user != size && Some(user) != self.loaded_size(s, size) {
+                if user != size && Some(user) != self.loaded_size(&s, size) {
                     skipped.push(format!(
                         "skipping {} address at {} due to size mismatch ({text} != {})",
                         shown,
@@ -410,7 +411,7 @@ impl Run<'_> {
                 ));
                 continue;
             }
-            let Some(base) = self.symz.symbol_address(s) else {
+            let Some(base) = self.symz.symbol_address(&s) else {
                 continue;
             };
             let name = if lto { s.name.as_str() } else { q.name };

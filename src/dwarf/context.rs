@@ -1,24 +1,25 @@
 //! The lazy DWARF context: unit ranges up front, lines and functions per unit on demand.
 //!
-//! Opening reads only what maps an address to its unit: the unit headers, the
-//! `.debug_aranges` sets, and for units without one the root DIE's
-//! `DW_AT_ranges`/`low_pc`/`high_pc` (decoding just that DIE's abbreviation, not the
-//! unit's whole table). A unit's full header (abbreviations, line-program header), its
-//! line table ([`super::lines`]) and its functions ([`super::funcs`]) are parsed the first
-//! time an address falls in it or a name refers into it, each in its own cell. The search
-//! order and answers follow gimli's addr2line, whose `Context` parses every unit's
-//! abbreviations and line-program header when created, which on a production vmlinux
-//! costs more than the lookups themselves.
+//! Opening reads only what maps an address to its unit, the unit index
+//! ([`super::index`]): from its cache file when one is valid, else by walking the unit
+//! headers, the `.debug_aranges` sets, and for units without one the root DIE's
+//! `DW_AT_ranges`/`low_pc`/`high_pc`. A unit's header, abbreviations and line-program
+//! header, its line table ([`super::lines`]) and its functions ([`super::funcs`]) are
+//! parsed the first time an address falls in it or a name refers into it, each in its own
+//! cell. The search order and answers follow gimli's addr2line, whose `Context` parses
+//! every unit's abbreviations and line-program header when created, which on a production
+//! vmlinux costs more than the lookups themselves.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use gimli::{AttributeValue, Reader as _, RunTimeEndian, UnitOffset};
+use gimli::{AttributeValue, Reader as _, RunTimeEndian};
 
 use super::funcs::{self, Functions};
+use super::index;
 use super::lines::LineTable;
 use super::loader::{Bytes, Loader};
-use super::Error;
+use super::{Error, IndexCache};
 
 /// The gimli reader over ksym's mapped or owned section bytes.
 pub(crate) type Reader = gimli::EndianReader<RunTimeEndian, Bytes>;
@@ -32,9 +33,10 @@ pub(crate) struct RawFrame {
     pub column: Option<u32>,
 }
 
-/// One unit: its header, and what is parsed of it on demand.
+/// One unit: where it starts, and what is parsed of it on demand.
 struct Slot {
-    header: gimli::UnitHeader<Reader>,
+    offset: usize,
+    header: OnceLock<Result<gimli::UnitHeader<Reader>, Error>>,
     unit: OnceLock<Result<gimli::Unit<Reader>, Error>>,
     lines: OnceLock<Result<Arc<LineTable>, Error>>,
     functions: OnceLock<Result<Functions, Error>>,
@@ -95,8 +97,8 @@ fn err(e: impl std::fmt::Display) -> Error {
 }
 
 impl Context {
-    /// Build the context: unit headers and ranges only.
-    pub(crate) fn new(loader: &Loader) -> Result<Context, Error> {
+    /// Build the context: the unit index only.
+    pub(crate) fn new(loader: &Loader, cache: &IndexCache) -> Result<Context, Error> {
         let endian = if loader.little_endian {
             RunTimeEndian::Little
         } else {
@@ -105,60 +107,52 @@ impl Context {
         let dwarf = gimli::Dwarf::load(|id| -> Result<Reader, Error> {
             Ok(Reader::new(loader.section(id.name()), endian))
         })?;
-        let mut aranges = Vec::new();
-        let mut sets = dwarf.debug_aranges.headers();
-        // A damaged .debug_aranges only costs speed: units it fails to place are placed
-        // by their root DIEs.
-        while let Ok(Some(set)) = sets.next() {
-            aranges.push((set.debug_info_offset().0, set.offset()));
-        }
-        aranges.sort_unstable_by_key(|a| a.0);
-
-        let abbrevs = AbbrevCache::default();
-        let mut units = Vec::new();
-        let mut ranges = Vec::new();
-        let mut rangeless = Vec::new();
-        let mut headers = dwarf.units();
-        while let Some(header) = headers.next()? {
-            let Some(offset) = header.debug_info_offset() else {
-                continue;
-            };
-            let wants_range = match header.type_() {
-                gimli::UnitType::Type { .. } | gimli::UnitType::SplitType { .. } => continue,
-                gimli::UnitType::Partial => false,
-                _ => true,
-            };
-            let index = units.len();
-            let slot = Slot {
-                header,
+        let object = loader.debug_file.as_deref().unwrap_or(&loader.path);
+        let info_len = gimli::Section::reader(&dwarf.debug_info).len();
+        let dir = index::cache_dir(cache);
+        let dir = dir.as_deref();
+        let (index, headers) = match dir.and_then(|d| index::load(d, object, info_len)) {
+            Some(i) => (i, Vec::new()),
+            None => {
+                let (i, headers) = index::walk(&dwarf)?;
+                if let Some(d) = dir {
+                    index::store(d, object, info_len, &i);
+                }
+                (i, headers)
+            }
+        };
+        let mut headers = headers.into_iter();
+        let units = index
+            .offsets
+            .iter()
+            .map(|&offset| Slot {
+                offset,
+                header: headers
+                    .next()
+                    .map(Ok)
+                    .map(OnceLock::from)
+                    .unwrap_or_default(),
                 unit: OnceLock::new(),
                 lines: OnceLock::new(),
                 functions: OnceLock::new(),
-            };
-            let mut push = |begin, end| {
-                ranges.push(UnitRange {
-                    begin,
-                    end,
-                    unit: index,
-                    min_begin: 0,
-                })
-            };
-            if wants_range
-                && !arange_ranges(&dwarf, &aranges, offset.0, &mut push).unwrap_or(false)
-                && !root_ranges(&dwarf, &slot.header, &mut push).unwrap_or(false)
-            {
-                // Type-only units of LTO kernels (over half of them) have no range;
-                // running their line programs now would cost more than the lookups.
-                rangeless.push(index);
-            }
-            units.push(slot);
-        }
+            })
+            .collect();
+        let ranges = index
+            .ranges
+            .iter()
+            .map(|r| UnitRange {
+                begin: r.begin,
+                end: r.end,
+                unit: r.unit,
+                min_begin: 0,
+            })
+            .collect();
         Ok(Context {
             dwarf,
-            abbrevs,
+            abbrevs: AbbrevCache::default(),
             units,
             ranges: RangeIndex::new(ranges),
-            rangeless,
+            rangeless: index.rangeless,
             late: OnceLock::new(),
         })
     }
@@ -209,6 +203,17 @@ impl Context {
             return Ok(out);
         }
         Ok(Vec::new())
+    }
+
+    /// The file of the line-table row covering `addr`, from the first unit that has one.
+    pub(crate) fn line_file(&self, addr: u64) -> Result<Option<String>, Error> {
+        for index in self.units_at(addr) {
+            let lines = self.units[index].lines(&self.dwarf, &self.abbrevs)?;
+            if let Some(row) = lines.find(addr) {
+                return Ok(lines.file(row.file).map(str::to_string));
+            }
+        }
+        Ok(None)
     }
 
     /// The discriminator of the line-table row covering `addr` (0 when none).
@@ -264,16 +269,15 @@ impl Context {
             AttributeValue::UnitRef(offset) => funcs::name_entry(self, unit, offset, limit),
             AttributeValue::DebugInfoRef(target) => {
                 // The unit holding `target`: the last one starting before it.
-                let i = self.units.partition_point(|s| {
-                    s.header.debug_info_offset().map_or(0, |o| o.0) < target.0
-                });
+                let i = self.units.partition_point(|s| s.offset < target.0);
                 let missing =
                     || Error::new(format!("no DIE at .debug_info offset {:#x}", target.0));
                 let slot = i
                     .checked_sub(1)
                     .map(|i| &self.units[i])
                     .ok_or_else(missing)?;
-                let offset = target.to_unit_offset(&slot.header).ok_or_else(missing)?;
+                let header = slot.header(&self.dwarf)?;
+                let offset = target.to_unit_offset(header).ok_or_else(missing)?;
                 let other = slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf);
                 funcs::name_entry(self, other, offset, limit)
             }
@@ -283,6 +287,17 @@ impl Context {
 }
 
 impl Slot {
+    fn header(&self, dwarf: &gimli::Dwarf<Reader>) -> Result<&gimli::UnitHeader<Reader>, Error> {
+        self.header
+            .get_or_init(|| {
+                Ok(dwarf
+                    .debug_info
+                    .header_from_offset(gimli::DebugInfoOffset(self.offset))?)
+            })
+            .as_ref()
+            .map_err(Error::clone)
+    }
+
     fn unit(
         &self,
         dwarf: &gimli::Dwarf<Reader>,
@@ -290,7 +305,8 @@ impl Slot {
     ) -> Result<&gimli::Unit<Reader>, Error> {
         self.unit
             .get_or_init(|| {
-                let offset = self.header.debug_abbrev_offset();
+                let header = self.header(dwarf)?;
+                let offset = header.debug_abbrev_offset();
                 let cached = cache.lock().ok().and_then(|m| m.get(&offset.0).cloned());
                 let abbrevs = match cached {
                     Some(a) => a,
@@ -304,7 +320,7 @@ impl Slot {
                 };
                 Ok(gimli::Unit::new_with_abbreviations(
                     dwarf,
-                    self.header.clone(),
+                    header.clone(),
                     abbrevs,
                 )?)
             })
@@ -330,145 +346,6 @@ impl Slot {
             .get_or_init(|| Functions::parse(unit))
             .as_ref()
             .map_err(Error::clone)
-    }
-}
-
-/// The ranges `.debug_aranges` gives unit `offset`; false when it gives none.
-fn arange_ranges(
-    dwarf: &gimli::Dwarf<Reader>,
-    aranges: &[(usize, gimli::DebugArangesOffset)],
-    offset: usize,
-    push: &mut impl FnMut(u64, u64),
-) -> Result<bool, Error> {
-    let first = aranges.partition_point(|a| a.0 < offset);
-    let mut any = false;
-    for (_, set) in aranges[first..].iter().take_while(|a| a.0 == offset) {
-        let mut entries = dwarf.debug_aranges.header(*set)?.entries();
-        while let Some(entry) = entries.next().transpose() {
-            // Skip bad entries (address overflow) as addr2line does; `next` fuses on
-            // errors it cannot skip.
-            let Ok(entry) = entry else { continue };
-            if entry.length() != 0 {
-                let r = entry.range();
-                push(r.begin, r.end);
-                any = true;
-            }
-        }
-    }
-    Ok(any)
-}
-
-/// The ranges of a unit's root DIE; false when it declares none.
-///
-/// Parses only the root DIE's abbreviation: the unit's full table can be large, and the
-/// other entries are not needed to place the unit.
-fn root_ranges(
-    dwarf: &gimli::Dwarf<Reader>,
-    header: &gimli::UnitHeader<Reader>,
-    push: &mut impl FnMut(u64, u64),
-) -> Result<bool, Error> {
-    let abbreviations = Arc::new(root_abbreviation(dwarf, header)?);
-    let mut unit = gimli::Unit {
-        header: header.clone(),
-        abbreviations,
-        name: None,
-        comp_dir: None,
-        low_pc: 0,
-        str_offsets_base: gimli::DebugStrOffsetsBase::default_for_encoding_and_file(
-            header.encoding(),
-            dwarf.file_type,
-        ),
-        addr_base: gimli::DebugAddrBase(0),
-        loclists_base: gimli::DebugLocListsBase::default_for_encoding_and_file(
-            header.encoding(),
-            dwarf.file_type,
-        ),
-        rnglists_base: gimli::DebugRngListsBase::default_for_encoding_and_file(
-            header.encoding(),
-            dwarf.file_type,
-        ),
-        line_program: None,
-        dwo_id: None,
-    };
-    let mut low_pc = None;
-    {
-        let mut cursor = unit.header.entries(&unit.abbreviations);
-        cursor.next_dfs()?;
-        let root = cursor
-            .current()
-            .ok_or_else(|| Error::new("unit without a root DIE"))?;
-        for attr in root.attrs() {
-            match (attr.name(), attr.value()) {
-                (gimli::DW_AT_low_pc, v) => low_pc = Some(v),
-                (
-                    gimli::DW_AT_addr_base | gimli::DW_AT_GNU_addr_base,
-                    AttributeValue::DebugAddrBase(b),
-                ) => unit.addr_base = b,
-                (
-                    gimli::DW_AT_rnglists_base | gimli::DW_AT_GNU_ranges_base,
-                    AttributeValue::DebugRngListsBase(b),
-                ) => unit.rnglists_base = b,
-                (gimli::DW_AT_str_offsets_base, AttributeValue::DebugStrOffsetsBase(b)) => {
-                    unit.str_offsets_base = b
-                }
-                _ => {}
-            }
-        }
-    }
-    if let Some(v) = low_pc {
-        if let Some(a) = dwarf.attr_address(&unit, v)? {
-            unit.low_pc = a;
-        }
-    }
-    let mut any = false;
-    let mut list = dwarf.unit_ranges(&unit)?;
-    while let Some(r) = list.next()? {
-        if r.begin < r.end {
-            push(r.begin, r.end);
-            any = true;
-        }
-    }
-    Ok(any)
-}
-
-/// An abbreviation table holding only the declaration the unit's root DIE uses.
-fn root_abbreviation(
-    dwarf: &gimli::Dwarf<Reader>,
-    header: &gimli::UnitHeader<Reader>,
-) -> Result<gimli::Abbreviations, Error> {
-    let mut die = header.range_from(UnitOffset(header.header_size())..)?;
-    let code = die.read_uleb128()?;
-    let section = gimli::Section::reader(&dwarf.debug_abbrev).clone();
-    let mut r = section.clone();
-    r.skip(header.debug_abbrev_offset().0)?;
-    loop {
-        let start = r.clone();
-        let this = r.read_uleb128()?;
-        if this == 0 {
-            // Not found: let gimli parse the whole table and report.
-            return Ok(dwarf
-                .debug_abbrev
-                .abbreviations(header.debug_abbrev_offset())?);
-        }
-        r.read_uleb128()?; // tag
-        r.read_u8()?; // children
-        loop {
-            let name = r.read_uleb128()?;
-            let form = r.read_uleb128()?;
-            if form == u64::from(gimli::DW_FORM_implicit_const.0) {
-                r.read_sleb128()?;
-            }
-            if name == 0 && form == 0 {
-                break;
-            }
-        }
-        if this == code {
-            let len = r.offset_from(&start);
-            let mut bytes = start.to_slice()?.get(..len).unwrap_or_default().to_vec();
-            bytes.push(0);
-            let table = gimli::DebugAbbrev::new(&bytes, gimli::LittleEndian);
-            return Ok(table.abbreviations(gimli::DebugAbbrevOffset(0))?);
-        }
     }
 }
 

@@ -5,6 +5,8 @@
 //! `foo.isra.0`, `foo.llvm.123`), which DWARF does not. Without DWARF the answer is the
 //! symbol alone.
 
+use std::borrow::Cow;
+
 use symtab::Symbol;
 
 use super::{Error, Frame, ObjectKind, Result, Symbolizer};
@@ -12,9 +14,9 @@ use super::{Error, Frame, ObjectKind, Result, Symbolizer};
 impl Symbolizer {
     /// The symbol containing `addr` and the offset into it (by ELF size, or by distance
     /// to the next symbol for unsized ones).
-    pub fn lookup_symbol(&self, addr: u64) -> Option<(&Symbol, u64)> {
-        let e = self.addrmap().containing(addr)?;
-        Some((&self.symbols()[e.index], addr - e.addr))
+    pub fn lookup_symbol(&self, addr: u64) -> Option<(Cow<'_, Symbol>, u64)> {
+        let (index, offset) = self.symbols.containing(addr)?;
+        Some((self.symbol(index)?, offset))
     }
 
     /// The inline chain at `addr`, **innermost first**; the last frame is the outermost,
@@ -64,97 +66,40 @@ impl Symbolizer {
     /// section's end. Mapping symbols (`$x`, `$d`) do not count. `None` for symbols
     /// without a section or when the distance is 0.
     pub fn kallsyms_size(&self, index: usize) -> Option<u64> {
-        let s = self.symbols().get(index)?;
-        let sec = s.section_index?;
-        let by_section = self.by_section.get_or_init(|| {
-            let mut v: Vec<(usize, u64)> = self
-                .symbols()
-                .iter()
-                .filter(|s| !s.is_mapping_symbol())
-                .filter_map(|s| Some((s.section_index?, s.addr)))
-                .collect();
-            v.sort_unstable();
-            v
-        });
-        let list = &by_section[by_section.partition_point(|e| e.0 < sec)..];
-        let list = &list[..list.partition_point(|e| e.0 == sec)];
-        let start =
-            list.partition_point(|e| e.1 < s.addr.saturating_add(s.size.unwrap_or(0).max(1)));
-        let end = match list.get(start) {
-            Some(&(_, next)) => next,
-            None => {
-                let info = self.sections().iter().find(|x| x.index == sec)?;
-                // Symbol values of relocatable objects are section offsets.
-                let base = if self.kind() == ObjectKind::Relocatable {
-                    0
-                } else {
-                    info.addr
-                };
-                base + info.size
-            }
-        };
-        end.checked_sub(s.addr).filter(|&n| n > 0)
+        self.symbols.kallsyms_size(index, |sec| {
+            let info = self.sections().iter().find(|x| x.index == sec)?;
+            // Symbol values of relocatable objects are section offsets.
+            let base = if self.kind() == ObjectKind::Relocatable {
+                0
+            } else {
+                info.addr
+            };
+            Some(base + info.size)
+        })
     }
 
     /// Indices (into [`Self::symbols`]) of the symbols named exactly `name`, in file
-    /// order. The index is built on first use.
+    /// order.
     pub fn symbols_named(&self, name: &str) -> Vec<usize> {
-        let index = self.by_name.get_or_init(|| {
-            let mut v: Vec<(u64, u32)> = self
-                .symbols()
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| Some((name_hash(&s.name), u32::try_from(i).ok()?)))
-                .collect();
-            v.sort_unstable();
-            v
-        });
-        let h = name_hash(name);
-        let from = index.partition_point(|e| e.0 < h);
-        index[from..]
-            .iter()
-            .take_while(|e| e.0 == h)
-            .map(|e| e.1 as usize)
-            .filter(|&i| self.symbols()[i].name == name)
-            .collect()
+        self.symbols.named(name)
     }
 
     /// Indices of the symbols a trace may print as `name` once LTO renaming is lost
     /// (`foo` for `foo.llvm.N`, `foo.lto_priv.N`, a full-LTO `foo.N`: the name grammar's
-    /// [`symtab::name::Name::lookup_keys`]), in file order; exact names not included. The
-    /// index covers only names with a dot and is built on first use.
-    pub fn symbols_lto_named(&self, name: &str) -> &[usize] {
-        let index = self.by_lto_name.get_or_init(|| {
-            let mut index: std::collections::HashMap<String, Vec<usize>> =
-                std::collections::HashMap::new();
-            for (i, s) in self.symbols().iter().enumerate() {
-                if s.name.contains('.') {
-                    for key in symtab::name::Name::parse(&s.name).lookup_keys() {
-                        index.entry(key.into_owned()).or_default().push(i);
-                    }
-                }
-            }
-            index
-        });
-        index.get(name).map(Vec::as_slice).unwrap_or(&[])
+    /// [`symtab::name::Name::lookup_keys`]), in file order; exact names not included.
+    pub fn symbols_lto_named(&self, name: &str) -> Vec<usize> {
+        self.symbols.lto_named(name)
     }
 
     /// The source directory prefix, found as `scripts/faddr2line` finds it: the file of
     /// `start_kernel`'s address, cut before `init/main.c` (`/usr/src/linux-6.1/`). `None`
     /// for modules and objects without `start_kernel`.
     pub fn source_prefix(&self) -> Option<String> {
-        let sym = self.symbols().iter().find(|s| s.name == "start_kernel")?;
-        let addr = self.symbol_address(sym)?;
-        let frames = self.lookup(addr).ok()?;
-        let file = frames.first()?.file.as_deref()?;
+        let first = *self.symbols_named("start_kernel").first()?;
+        let addr = self.symbol_address(&*self.symbol(first)?)?;
+        // The innermost frame's file is the line table's: no need for the functions.
+        let file = self.context.as_ref()?.line_file(addr).ok()??;
         let cut = file.rfind("init/main.c")?;
         (cut > 0).then(|| file[..cut].to_string())
     }
-}
-
-/// FNV-1a: a fast, stable hash for the name index.
-fn name_hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }

@@ -22,9 +22,12 @@ pub mod bugtable;
 mod context;
 mod frames;
 mod funcs;
+mod index;
 mod lines;
 mod loader;
+mod symbols;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -87,48 +90,60 @@ impl Frame {
     }
 }
 
+/// Where [`Symbolizer::open_with`] keeps the unit index between runs (see the cache
+/// location and format in the `index` module: `docs/design.md`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum IndexCache {
+    /// `$KSYM_CACHE_DIR`, else `$XDG_CACHE_HOME/ksym`, else `$HOME/.cache/ksym`; an
+    /// empty `$KSYM_CACHE_DIR` turns it off.
+    #[default]
+    FromEnv,
+    /// No cache: every opening walks the units.
+    Off,
+    /// This directory.
+    Dir(PathBuf),
+}
+
 /// An opened object, ready to symbolize addresses.
 pub struct Symbolizer {
     loader: loader::Loader,
-    symbols: Vec<Symbol>,
-    addrmap: AddrMap,
+    symbols: symbols::Symbols,
     context: Option<context::Context>,
-    /// Sorted symbol values per section, for [`Symbolizer::kallsyms_size`]; built on use.
-    by_section: std::sync::OnceLock<Vec<(usize, u64)>>,
-    /// `(name hash, symbol index)` sorted, for [`Symbolizer::symbols_named`]; built on use.
-    by_name: std::sync::OnceLock<Vec<(u64, u32)>>,
-    /// LTO lookup key -> symbol indices, for [`Symbolizer::symbols_lto_named`]; built on use.
-    by_lto_name: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 impl Symbolizer {
     /// Map and open `path` (vmlinux, `.ko`, `.o`). Its DWARF may be in a separate debug
     /// file (`/usr/lib/debug/.build-id/..`, `.gnu_debuglink`). A file without DWARF opens
     /// too: lookups then give symbol-only frames ([`Symbolizer::has_debug_info`]).
+    ///
+    /// Opening reads no more than it must: the symbol table is checked but decoded on
+    /// demand; the unit index comes from its cache ([`IndexCache::FromEnv`]) when valid.
     pub fn open(path: impl AsRef<Path>) -> Result<Symbolizer> {
+        Symbolizer::open_with(path, &IndexCache::FromEnv)
+    }
+
+    /// [`Symbolizer::open`], with the unit index cached as `cache` says.
+    pub fn open_with(path: impl AsRef<Path>, cache: &IndexCache) -> Result<Symbolizer> {
         let path = path.as_ref();
         let loader = loader::Loader::open(path)?;
-        let mut symbols = match symtab::read::read_elf(loader.data()) {
-            Ok(t) => t.symbols,
+        let mut table = match symtab::read::ElfSymtab::parse(loader.main.clone()) {
+            Ok(t) => Some(t),
             Err(e)
                 if e.kind() == symtab::ErrorKind::Malformed
                     && e.to_string().contains("no symbol table") =>
             {
-                Vec::new()
+                None
             }
             Err(e) => return Err(Error::new(format!("{}: {e}", path.display()))),
         };
-        if symbols.is_empty() {
+        if table.is_none() {
             // A fully stripped object: its separate debug file keeps the symbol table.
             if let Some(debug) = &loader.debug_file {
                 let map = loader::map_file(debug)?;
-                if let Ok(t) = symtab::read::read_elf(&map) {
-                    symbols = t.symbols;
-                }
+                table = symtab::read::ElfSymtab::parse(map).ok();
             }
         }
-        let relocatable = loader.kind == ObjectKind::Relocatable;
-        let bases: Vec<u64> = {
+        let bases = (loader.kind == ObjectKind::Relocatable).then(|| {
             let n = loader
                 .sections
                 .iter()
@@ -140,21 +155,10 @@ impl Symbolizer {
                 b[s.index] = s.addr;
             }
             b
-        };
-        let addrmap = AddrMap::build(&symbols, |s| {
-            if !symtab::addrmap::indexable(s) {
-                return None;
-            }
-            if relocatable {
-                let base = *bases.get(s.section_index?)?;
-                (base != 0).then(|| base + s.addr)
-            } else {
-                Some(s.addr)
-            }
         });
         let context = if loader.has_debug_info() {
             Some(
-                context::Context::new(&loader)
+                context::Context::new(&loader, cache)
                     .map_err(|e| Error::new(format!("{}: {e}", path.display())))?,
             )
         } else {
@@ -162,12 +166,8 @@ impl Symbolizer {
         };
         Ok(Symbolizer {
             loader,
-            symbols,
-            addrmap,
+            symbols: symbols::Symbols::new(table, bases),
             context,
-            by_section: std::sync::OnceLock::new(),
-            by_name: std::sync::OnceLock::new(),
-            by_lto_name: std::sync::OnceLock::new(),
         })
     }
 
@@ -197,14 +197,34 @@ impl Symbolizer {
     }
 
     /// The ELF symbols, in file order, addresses as stored (section-relative in
-    /// relocatable objects: see [`Symbolizer::symbol_address`]).
+    /// relocatable objects: see [`Symbolizer::symbol_address`]). The model is built on
+    /// first use; [`Symbolizer::symbol`] reads one symbol without it.
     pub fn symbols(&self) -> &[Symbol] {
-        &self.symbols
+        self.symbols.model()
     }
 
-    /// The address-to-symbol index (lookup addresses; entries index [`Self::symbols`]).
+    /// Number of ELF symbols.
+    pub fn symbol_count(&self) -> usize {
+        self.symbols.len()
+    }
+
+    /// Symbol `index` (into [`Self::symbols`]), without building the whole model.
+    pub fn symbol(&self, index: usize) -> Option<Cow<'_, Symbol>> {
+        self.symbols.get(index)
+    }
+
+    /// Build the symbol model and every symbol index now. The first questions about
+    /// symbols are otherwise answered by scanning the symbol table in place, and the
+    /// indexes built after a few scans; callers about to ask hundreds of questions may
+    /// call this first. The answers are the same either way.
+    pub fn index_symbols(&self) {
+        self.symbols.index_all();
+    }
+
+    /// The address-to-symbol index (lookup addresses; entries index [`Self::symbols`]),
+    /// built on first use.
     pub fn addrmap(&self) -> &AddrMap {
-        &self.addrmap
+        self.symbols.addrmap()
     }
 
     /// The lookup address of a symbol (its value plus its section's synthetic base in

@@ -4,9 +4,22 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The `ksym` binary under test.
+/// The `ksym` binary under test. Its unit-index cache goes to the build's temp dir, never
+/// to `$HOME`.
 pub fn ksym() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ksym"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ksym"));
+    c.env("KSYM_CACHE_DIR", index_cache_dir());
+    c
+}
+
+/// Where the tests' `ksym` runs keep their unit-index cache.
+pub fn index_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ksym-cache")
+}
+
+/// Open a symbolizer in-process (no unit-index cache: every opening walks the units).
+pub fn symbolizer(path: impl AsRef<Path>) -> Result<ksym::dwarf::Symbolizer, ksym::dwarf::Error> {
+    ksym::dwarf::Symbolizer::open_with(path, &ksym::dwarf::IndexCache::Off)
 }
 
 /// Run `ksym ARGS` and return its output.

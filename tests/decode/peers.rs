@@ -123,7 +123,7 @@ fn bug_tables_point_at_traps() {
     for arch in ["x86_64-thin", "arm64-thin"] {
         let k = kernel(arch);
         for (path, min) in [(k.vmlinux.clone(), 1000), (k.modules.join("lkdtm.ko"), 10)] {
-            let symz = ksym::dwarf::Symbolizer::open(&path).expect("open");
+            let symz = common::symbolizer(&path).expect("open");
             let table = symz.bug_table().expect("bug table");
             assert!(
                 table.len() >= min,

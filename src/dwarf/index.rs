@@ -1,0 +1,491 @@
+//! The unit index: which DWARF unit holds which addresses, and its on-disk cache.
+//!
+//! Placing an address in its unit needs every unit's ranges: from `.debug_aranges` where
+//! the compiler wrote it (GCC), else from each unit's root DIE (`DW_AT_ranges`,
+//! `DW_AT_low_pc`/`high_pc`; Clang writes no `.debug_aranges` by default). On a vmlinux
+//! that is a walk over thousands of unit headers spread over hundreds of MB, which costs
+//! more than answering one address. The walk's result is therefore kept in a small cache
+//! file and read back the next time the same file is opened.
+//!
+//! # Cache location
+//!
+//! `$KSYM_CACHE_DIR` when set (an empty value turns the cache off), else
+//! `$XDG_CACHE_HOME/ksym`, else `$HOME/.cache/ksym`. One file per object path,
+//! `<FNV-1a 64 of the canonical path, 16 hex digits>.units`; a rebuilt object replaces
+//! its file. Only objects with at least [`MIN_CACHED_INFO`] bytes of `.debug_info` are
+//! cached (smaller ones are walked faster than a file is read). Failing to read or write
+//! the cache is never an error: the walk runs instead.
+//!
+//! # File format, version 1
+//!
+//! Little-endian throughout.
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 8 | magic `KSYMUNIT` |
+//! | 8 | 4 | format version, 1 |
+//! | 12 | 4 | producer: FNV-1a 32 of ksym's version string |
+//! | 16 | 8 | object file size in bytes |
+//! | 24 | 8 | object modification time, seconds since the epoch (signed) |
+//! | 32 | 4 | object modification time, nanoseconds |
+//! | 36 | 4 | reserved, 0 |
+//! | 40 | 8 | object inode number |
+//! | 48 | 8 | object device number |
+//! | 56 | 8 | size of `.debug_info` as loaded |
+//! | 64 | 4 | U, number of units |
+//! | 68 | 4 | R, number of ranges |
+//! | 72 | 4 | L, number of units without a declared range |
+//! | 76 | 4 | reserved, 0 |
+//! | 80 | 8·U | `.debug_info` offset of each unit (type units left out), ascending |
+//! | | 20·R | ranges: begin (8), end (8, exclusive), unit number (4, into the list above) |
+//! | | 4·L | unit numbers of the units without a declared range, ascending |
+//! | | 8 | FNV-1a 64 of every byte before it |
+//!
+//! A file is used only when every field checks: magic, version, producer, the object's
+//! size, time, inode and device as the file system reports them now, the `.debug_info`
+//! size, the counts against the file length, ascending unit offsets inside
+//! `.debug_info`, unit numbers in range, `begin < end`, and the checksum. Anything else
+//! is a stale or damaged file: it is ignored and rewritten.
+//!
+//! Example: a vmlinux with 2 units at `.debug_info` offsets 0 and 0x186, the first
+//! holding `[0xffffffff81000000, 0xffffffff81000100)`, the second declaring no range, is
+//! 80 + 16 + 20 + 4 + 8 = 128 bytes: U=2, R=1, L=1; offsets `0`, `0x186`; one range
+//! `0xffffffff81000000 0xffffffff81000100 0`; rangeless `1`; checksum.
+//!
+//! Lookup with the index: ranges sorted by `(end, unit)` (as gimli's addr2line sorts
+//! them); the units whose ranges hold an address come from a binary search on `end`; a
+//! unit's header is read from its offset when first needed.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gimli::{AttributeValue, Reader as _, UnitOffset};
+
+use super::context::Reader;
+use super::{Error, IndexCache};
+
+/// `.debug_info` size from which the unit index is cached (smaller objects are walked).
+pub(crate) const MIN_CACHED_INFO: usize = 1 << 20;
+
+const MAGIC: &[u8; 8] = b"KSYMUNIT";
+const VERSION: u32 = 1;
+const HEADER: usize = 80;
+
+/// One unit's address range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Range {
+    pub begin: u64,
+    pub end: u64,
+    /// Index into [`UnitIndex::offsets`].
+    pub unit: usize,
+}
+
+/// Every unit of an object, and the addresses each declares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct UnitIndex {
+    /// `.debug_info` offsets of the units, type units left out, ascending.
+    pub offsets: Vec<usize>,
+    /// Declared ranges (`.debug_aranges`, else the root DIE's).
+    pub ranges: Vec<Range>,
+    /// Units that declare no range (placed later by their line sequences).
+    pub rangeless: Vec<usize>,
+}
+
+/// Walk every unit header: the index, and the headers read on the way (by unit).
+pub(crate) fn walk(
+    dwarf: &gimli::Dwarf<Reader>,
+) -> Result<(UnitIndex, Vec<gimli::UnitHeader<Reader>>), Error> {
+    let mut aranges = Vec::new();
+    let mut sets = dwarf.debug_aranges.headers();
+    // A damaged .debug_aranges only costs speed: units it fails to place are placed by
+    // their root DIEs.
+    while let Ok(Some(set)) = sets.next() {
+        aranges.push((set.debug_info_offset().0, set.offset()));
+    }
+    aranges.sort_unstable_by_key(|a| a.0);
+
+    let mut index = UnitIndex::default();
+    let mut headers_out = Vec::new();
+    let mut headers = dwarf.units();
+    while let Some(header) = headers.next()? {
+        let Some(offset) = header.debug_info_offset() else {
+            continue;
+        };
+        let wants_range = match header.type_() {
+            gimli::UnitType::Type { .. } | gimli::UnitType::SplitType { .. } => continue,
+            gimli::UnitType::Partial => false,
+            _ => true,
+        };
+        let unit = index.offsets.len();
+        let ranges = &mut index.ranges;
+        let mut push = |begin, end| ranges.push(Range { begin, end, unit });
+        if wants_range
+            && !arange_ranges(dwarf, &aranges, offset.0, &mut push).unwrap_or(false)
+            && !root_ranges(dwarf, &header, &mut push).unwrap_or(false)
+        {
+            // Type-only units of LTO kernels (over half of them) have no range;
+            // running their line programs now would cost more than the lookups.
+            index.rangeless.push(unit);
+        }
+        index.offsets.push(offset.0);
+        headers_out.push(header);
+    }
+    Ok((index, headers_out))
+}
+
+/// The ranges `.debug_aranges` gives unit `offset`; false when it gives none.
+fn arange_ranges(
+    dwarf: &gimli::Dwarf<Reader>,
+    aranges: &[(usize, gimli::DebugArangesOffset)],
+    offset: usize,
+    push: &mut impl FnMut(u64, u64),
+) -> Result<bool, Error> {
+    let first = aranges.partition_point(|a| a.0 < offset);
+    let mut any = false;
+    for (_, set) in aranges[first..].iter().take_while(|a| a.0 == offset) {
+        let mut entries = dwarf.debug_aranges.header(*set)?.entries();
+        while let Some(entry) = entries.next().transpose() {
+            // Skip bad entries (address overflow) as addr2line does; `next` fuses on
+            // errors it cannot skip.
+            let Ok(entry) = entry else { continue };
+            if entry.length() != 0 {
+                let r = entry.range();
+                push(r.begin, r.end);
+                any = true;
+            }
+        }
+    }
+    Ok(any)
+}
+
+/// The ranges of a unit's root DIE; false when it declares none.
+///
+/// Parses only the root DIE's abbreviation: the unit's full table can be large, and the
+/// other entries are not needed to place the unit.
+fn root_ranges(
+    dwarf: &gimli::Dwarf<Reader>,
+    header: &gimli::UnitHeader<Reader>,
+    push: &mut impl FnMut(u64, u64),
+) -> Result<bool, Error> {
+    let abbreviations = Arc::new(root_abbreviation(dwarf, header)?);
+    let mut unit = gimli::Unit {
+        header: header.clone(),
+        abbreviations,
+        name: None,
+        comp_dir: None,
+        low_pc: 0,
+        str_offsets_base: gimli::DebugStrOffsetsBase::default_for_encoding_and_file(
+            header.encoding(),
+            dwarf.file_type,
+        ),
+        addr_base: gimli::DebugAddrBase(0),
+        loclists_base: gimli::DebugLocListsBase::default_for_encoding_and_file(
+            header.encoding(),
+            dwarf.file_type,
+        ),
+        rnglists_base: gimli::DebugRngListsBase::default_for_encoding_and_file(
+            header.encoding(),
+            dwarf.file_type,
+        ),
+        line_program: None,
+        dwo_id: None,
+    };
+    let mut low_pc = None;
+    {
+        let mut cursor = unit.header.entries(&unit.abbreviations);
+        cursor.next_dfs()?;
+        let root = cursor
+            .current()
+            .ok_or_else(|| Error::new("unit without a root DIE"))?;
+        for attr in root.attrs() {
+            match (attr.name(), attr.value()) {
+                (gimli::DW_AT_low_pc, v) => low_pc = Some(v),
+                (
+                    gimli::DW_AT_addr_base | gimli::DW_AT_GNU_addr_base,
+                    AttributeValue::DebugAddrBase(b),
+                ) => unit.addr_base = b,
+                (
+                    gimli::DW_AT_rnglists_base | gimli::DW_AT_GNU_ranges_base,
+                    AttributeValue::DebugRngListsBase(b),
+                ) => unit.rnglists_base = b,
+                (gimli::DW_AT_str_offsets_base, AttributeValue::DebugStrOffsetsBase(b)) => {
+                    unit.str_offsets_base = b
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(v) = low_pc {
+        if let Some(a) = dwarf.attr_address(&unit, v)? {
+            unit.low_pc = a;
+        }
+    }
+    let mut any = false;
+    let mut list = dwarf.unit_ranges(&unit)?;
+    while let Some(r) = list.next()? {
+        if r.begin < r.end {
+            push(r.begin, r.end);
+            any = true;
+        }
+    }
+    Ok(any)
+}
+
+/// An abbreviation table holding only the declaration the unit's root DIE uses.
+fn root_abbreviation(
+    dwarf: &gimli::Dwarf<Reader>,
+    header: &gimli::UnitHeader<Reader>,
+) -> Result<gimli::Abbreviations, Error> {
+    let mut die = header.range_from(UnitOffset(header.header_size())..)?;
+    let code = die.read_uleb128()?;
+    let section = gimli::Section::reader(&dwarf.debug_abbrev).clone();
+    let mut r = section.clone();
+    r.skip(header.debug_abbrev_offset().0)?;
+    loop {
+        let start = r.clone();
+        let this = r.read_uleb128()?;
+        if this == 0 {
+            // Not found: let gimli parse the whole table and report.
+            return Ok(dwarf
+                .debug_abbrev
+                .abbreviations(header.debug_abbrev_offset())?);
+        }
+        r.read_uleb128()?; // tag
+        r.read_u8()?; // children
+        loop {
+            let name = r.read_uleb128()?;
+            let form = r.read_uleb128()?;
+            if form == u64::from(gimli::DW_FORM_implicit_const.0) {
+                r.read_sleb128()?;
+            }
+            if name == 0 && form == 0 {
+                break;
+            }
+        }
+        if this == code {
+            let len = r.offset_from(&start);
+            let mut bytes = start.to_slice()?.get(..len).unwrap_or_default().to_vec();
+            bytes.push(0);
+            let table = gimli::DebugAbbrev::new(&bytes, gimli::LittleEndian);
+            return Ok(table.abbreviations(gimli::DebugAbbrevOffset(0))?);
+        }
+    }
+}
+
+// --- the cache ------------------------------------------------------------------------
+
+/// The cache directory, or `None` when caching is off or no home is known.
+pub(crate) fn cache_dir(cache: &IndexCache) -> Option<PathBuf> {
+    match cache {
+        IndexCache::Off => return None,
+        IndexCache::Dir(d) => return Some(d.clone()),
+        IndexCache::FromEnv => {}
+    }
+    if let Some(dir) = std::env::var_os("KSYM_CACHE_DIR") {
+        return (!dir.is_empty()).then(|| PathBuf::from(dir));
+    }
+    if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(x).join("ksym"));
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    Some(PathBuf::from(home).join(".cache").join("ksym"))
+}
+
+fn fnv64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn fnv32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// What identifies the object a cache file describes: the header's bytes 16..64.
+fn identity(object: &Path, info_len: usize) -> Option<[u8; 48]> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(object).ok()?;
+    let mut id = [0u8; 48];
+    id[0..8].copy_from_slice(&m.size().to_le_bytes());
+    id[8..16].copy_from_slice(&m.mtime().to_le_bytes());
+    id[16..20].copy_from_slice(&u32::try_from(m.mtime_nsec()).ok()?.to_le_bytes());
+    id[24..32].copy_from_slice(&m.ino().to_le_bytes());
+    id[32..40].copy_from_slice(&m.dev().to_le_bytes());
+    id[40..48].copy_from_slice(&(info_len as u64).to_le_bytes());
+    Some(id)
+}
+
+/// The cache file for `object` in `dir`.
+pub(crate) fn cache_path(dir: &Path, object: &Path) -> Option<PathBuf> {
+    let canonical = std::fs::canonicalize(object).ok()?;
+    let name = format!(
+        "{:016x}.units",
+        fnv64(canonical.as_os_str().as_encoded_bytes())
+    );
+    Some(dir.join(name))
+}
+
+fn producer() -> u32 {
+    fnv32(env!("CARGO_PKG_VERSION").as_bytes())
+}
+
+/// The cached index of `object` (whose `.debug_info` is `info_len` bytes), when a valid
+/// cache file exists.
+pub(crate) fn load(dir: &Path, object: &Path, info_len: usize) -> Option<UnitIndex> {
+    if info_len < MIN_CACHED_INFO {
+        return None;
+    }
+    let path = cache_path(dir, object)?;
+    let bytes = std::fs::read(path).ok()?;
+    decode(&bytes, &identity(object, info_len)?, info_len)
+}
+
+/// Keep `index` for the next opening of `object`; failures are ignored.
+pub(crate) fn store(dir: &Path, object: &Path, info_len: usize, index: &UnitIndex) {
+    if info_len < MIN_CACHED_INFO {
+        return;
+    }
+    let (Some(path), Some(id)) = (cache_path(dir, object), identity(object, info_len)) else {
+        return;
+    };
+    let Some(bytes) = encode(index, &id) else {
+        return;
+    };
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    // Write aside, then rename: readers see a whole file or none.
+    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// The file's bytes (see the module documentation).
+fn encode(index: &UnitIndex, id: &[u8; 48]) -> Option<Vec<u8>> {
+    let count = |n: usize| u32::try_from(n).ok().map(u32::to_le_bytes);
+    let mut b = Vec::with_capacity(
+        HEADER + 8 * index.offsets.len() + 20 * index.ranges.len() + 4 * index.rangeless.len() + 8,
+    );
+    b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&VERSION.to_le_bytes());
+    b.extend_from_slice(&producer().to_le_bytes());
+    b.extend_from_slice(id);
+    b.extend_from_slice(&count(index.offsets.len())?);
+    b.extend_from_slice(&count(index.ranges.len())?);
+    b.extend_from_slice(&count(index.rangeless.len())?);
+    b.extend_from_slice(&0u32.to_le_bytes());
+    for &o in &index.offsets {
+        b.extend_from_slice(&(o as u64).to_le_bytes());
+    }
+    for r in &index.ranges {
+        b.extend_from_slice(&r.begin.to_le_bytes());
+        b.extend_from_slice(&r.end.to_le_bytes());
+        b.extend_from_slice(&count(r.unit)?);
+    }
+    for &u in &index.rangeless {
+        b.extend_from_slice(&count(u)?);
+    }
+    let sum = fnv64(&b);
+    b.extend_from_slice(&sum.to_le_bytes());
+    Some(b)
+}
+
+/// Read and check a cache file; `None` unless every field checks.
+fn decode(b: &[u8], id: &[u8; 48], info_len: usize) -> Option<UnitIndex> {
+    let u32_at = |at: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    };
+    let u64_at = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+    };
+    if b.get(0..8)? != MAGIC || u32_at(8)? != VERSION || u32_at(12)? != producer() {
+        return None;
+    }
+    if b.get(16..64)? != id || u32_at(76)? != 0 {
+        return None;
+    }
+    let (nu, nr, nl) = (
+        u32_at(64)? as usize,
+        u32_at(68)? as usize,
+        u32_at(72)? as usize,
+    );
+    let end = HEADER
+        .checked_add(nu.checked_mul(8)?)?
+        .checked_add(nr.checked_mul(20)?)?
+        .checked_add(nl.checked_mul(4)?)?;
+    if b.len() != end.checked_add(8)? || u64_at(end)? != fnv64(&b[..end]) {
+        return None;
+    }
+    let mut index = UnitIndex::default();
+    let mut at = HEADER;
+    for _ in 0..nu {
+        let o = usize::try_from(u64_at(at)?).ok()?;
+        if o >= info_len || index.offsets.last().is_some_and(|&p| o <= p) {
+            return None;
+        }
+        index.offsets.push(o);
+        at += 8;
+    }
+    for _ in 0..nr {
+        let (begin, end, unit) = (u64_at(at)?, u64_at(at + 8)?, u32_at(at + 16)? as usize);
+        if begin >= end || unit >= nu {
+            return None;
+        }
+        index.ranges.push(Range { begin, end, unit });
+        at += 20;
+    }
+    for _ in 0..nl {
+        let u = u32_at(at)? as usize;
+        if u >= nu || index.rangeless.last().is_some_and(|&p| u <= p) {
+            return None;
+        }
+        index.rangeless.push(u);
+        at += 4;
+    }
+    Some(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> UnitIndex {
+        UnitIndex {
+            offsets: vec![0, 0x186],
+            ranges: vec![Range {
+                begin: 0xffff_ffff_8100_0000,
+                end: 0xffff_ffff_8100_0100,
+                unit: 0,
+            }],
+            rangeless: vec![1],
+        }
+    }
+
+    #[test]
+    fn round_trip_and_size() {
+        let id = [7u8; 48];
+        let b = encode(&example(), &id).unwrap();
+        assert_eq!(b.len(), 128, "the documented example's size");
+        assert_eq!(decode(&b, &id, 0x1000), Some(example()));
+    }
+
+    #[test]
+    fn rejects_every_damage() {
+        let id = [7u8; 48];
+        let b = encode(&example(), &id).unwrap();
+        // Another object, or a .debug_info too small for the offsets.
+        assert_eq!(decode(&b, &[8u8; 48], 0x1000), None);
+        assert_eq!(decode(&b, &id, 0x100), None);
+        // Every truncation and every single-byte change is refused.
+        for n in 0..b.len() {
+            assert_eq!(decode(&b[..n], &id, 0x1000), None, "truncated to {n}");
+            let mut c = b.clone();
+            c[n] ^= 0x40;
+            assert_eq!(decode(&c, &id, 0x1000), None, "byte {n} changed");
+        }
+    }
+}
