@@ -48,7 +48,12 @@ impl Status {
     name = "ksym",
     version,
     about = "Symbol tools for Linux kernels linked with LTO",
-    after_help = "Exit status: 0 success, 1 nothing found or resolved, 2 error."
+    after_help = "Exit status: 0 success, 1 nothing found or resolved, 2 error.\n\n\
+        Environment:\n  \
+        KSYM_SYSROOT=DIR    look for debug files, modules and vmlinux under DIR (a \
+        crashed machine's root)\n  \
+        KSYM_CACHE_DIR=DIR  where the DWARF unit index of large objects is cached \
+        (default $XDG_CACHE_HOME/ksym or ~/.cache/ksym; empty: no cache)"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -106,6 +106,8 @@ pub(crate) fn walk(
 
     let mut index = UnitIndex::default();
     let mut headers_out = Vec::new();
+    // Root abbreviations by (table offset, code): the units of one LTO module share one.
+    let mut roots = std::collections::HashMap::new();
     let mut headers = dwarf.units();
     while let Some(header) = headers.next()? {
         let Some(offset) = header.debug_info_offset() else {
@@ -121,7 +123,7 @@ pub(crate) fn walk(
         let mut push = |begin, end| ranges.push(Range { begin, end, unit });
         if wants_range
             && !arange_ranges(dwarf, &aranges, offset.0, &mut push).unwrap_or(false)
-            && !root_ranges(dwarf, &header, &mut push).unwrap_or(false)
+            && !root_ranges(dwarf, &header, &mut roots, &mut push).unwrap_or(false)
         {
             // Type-only units of LTO kernels (over half of them) have no range;
             // running their line programs now would cost more than the lookups.
@@ -165,9 +167,21 @@ fn arange_ranges(
 fn root_ranges(
     dwarf: &gimli::Dwarf<Reader>,
     header: &gimli::UnitHeader<Reader>,
+    roots: &mut RootAbbrevs,
     push: &mut impl FnMut(u64, u64),
 ) -> Result<bool, Error> {
-    let abbreviations = Arc::new(root_abbreviation(dwarf, header)?);
+    let code = header
+        .range_from(UnitOffset(header.header_size())..)?
+        .read_uleb128()?;
+    let key = (header.debug_abbrev_offset().0, code);
+    let abbreviations = match roots.get(&key) {
+        Some(a) => Arc::clone(a),
+        None => {
+            let a = Arc::new(root_abbreviation(dwarf, header, code)?);
+            roots.insert(key, Arc::clone(&a));
+            a
+        }
+    };
     let mut unit = gimli::Unit {
         header: header.clone(),
         abbreviations,
@@ -231,13 +245,15 @@ fn root_ranges(
     Ok(any)
 }
 
-/// An abbreviation table holding only the declaration the unit's root DIE uses.
+/// Root abbreviation tables by (`.debug_abbrev` offset, code).
+type RootAbbrevs = std::collections::HashMap<(usize, u64), Arc<gimli::Abbreviations>>;
+
+/// An abbreviation table holding only the declaration (`code`) the unit's root DIE uses.
 fn root_abbreviation(
     dwarf: &gimli::Dwarf<Reader>,
     header: &gimli::UnitHeader<Reader>,
+    code: u64,
 ) -> Result<gimli::Abbreviations, Error> {
-    let mut die = header.range_from(UnitOffset(header.header_size())..)?;
-    let code = die.read_uleb128()?;
     let section = gimli::Section::reader(&dwarf.debug_abbrev).clone();
     let mut r = section.clone();
     r.skip(header.debug_abbrev_offset().0)?;
