@@ -15,6 +15,10 @@
 #   KSYM_BENCH_INLINED   the function for `ksym inlined` (default: list_del_init)
 #   LINUX_SOURCE         the Linux 6.1 source tarball (default /usr/src/linux-source-6.1.tar.xz)
 #
+# ksym keeps the DWARF unit index of a large object in a cache file (src/dwarf/index.rs);
+# here that cache lives in $KSYM_BENCH_DIR/index-cache. Rows marked "no index cache" run
+# with KSYM_CACHE_DIR empty: what the very first opening of a vmlinux costs.
+#
 # Peers: Linux 6.1's scripts/faddr2line (with binutils readelf/addr2line),
 # scripts/decode_stacktrace.sh, scripts/kallsyms.c (compiled here as a host program),
 # scripts/generate_initcall_order.pl (NM=llvm-nm-16), and llvm-symbolizer-16.
@@ -34,6 +38,7 @@ shared=$root/../shared
 ksym=$root/target/release/ksym
 results=$bench/results
 mkdir -p "$bench" "$results"
+export KSYM_CACHE_DIR=$bench/index-cache
 
 all=(faddr2line decode kallsyms initcalls inlined)
 sections=("$@")
@@ -210,11 +215,14 @@ bench_faddr2line() {
     # Both must answer, and the same.
     diff <("$ksym" faddr2line "$v" "$one") <(bash "$script" "$v" "$one") > "$results/faddr2line-diff.txt" ||
       note "**outputs differ on $name $one** (see results/faddr2line-diff.txt)"
+    "$ksym" faddr2line "$v" "$one" > /dev/null # the index cache, as after a first run
     table "one address, $name ($(du -m "$v" | cut -f1) MiB): \`$one\`"
     measure "ksym faddr2line, cold" "$runs" "$(evict "$v")" "$ksym faddr2line $v $one"
+    measure "ksym faddr2line, cold, no index cache" "$runs" "$(evict "$v")" "KSYM_CACHE_DIR= $ksym faddr2line $v $one"
     measure "scripts/faddr2line, cold" "$slow_runs" "$(evict "$v")" "bash $script $v $one"
     table "one address, $name, warm cache: \`$one\`"
     measure "ksym faddr2line, warm" "$runs" "" "$ksym faddr2line $v $one"
+    measure "ksym faddr2line, warm, no index cache" "$runs" "" "KSYM_CACHE_DIR= $ksym faddr2line $v $one"
     measure "scripts/faddr2line, warm" "$slow_runs" "" "bash $script $v $one"
   done
 
