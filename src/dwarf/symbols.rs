@@ -4,7 +4,8 @@
 //! indexes (by address, by name, by section) costs more than a whole `faddr2line` answer
 //! needs, so the first questions are answered by scanning the mapped `.symtab` in place
 //! ([`ElfSymtab`]), which allocates nothing; once [`SCANS_BEFORE_INDEX`] scans have been
-//! made, the model and the index a question needs are built and used from then on. Both
+//! made, or the model has been built for another reason, the index a question needs is
+//! built and used from then on. Both
 //! ways give the same answers: the scans implement the indexes' rules (tested against
 //! each other below and in `tests/faddr2line.rs`).
 
@@ -82,9 +83,14 @@ impl Symbols {
         self.lto_named("");
     }
 
-    /// The table to scan, while scanning is still cheaper than indexing.
+    /// The table to scan, while scanning is still cheaper than indexing: before
+    /// [`SCANS_BEFORE_INDEX`] scans, and while the model is not built (once it is, an
+    /// index costs little more than one scan).
     fn scan(&self) -> Option<&ElfSymtab<Bytes>> {
         let table = self.table.as_ref()?;
+        if self.model.get().is_some() {
+            return None;
+        }
         (self.scans.fetch_add(1, Ordering::Relaxed) < SCANS_BEFORE_INDEX).then_some(table)
     }
 
@@ -247,9 +253,8 @@ impl Symbols {
                     .raws()
                     .enumerate()
                     .filter(|(_, r)| {
-                        let raw = t.name_of(r);
-                        raw.starts_with(base) && raw.contains(&b'.') && {
-                            let full = String::from_utf8_lossy(raw);
+                        t.name_starts_with(r, base) && {
+                            let full = String::from_utf8_lossy(t.name_of(r));
                             Name::parse(&full).lookup_keys().iter().any(|k| k == name)
                         }
                     })

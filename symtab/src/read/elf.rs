@@ -388,6 +388,13 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
             && strtab.get(off..off + name.len()) == Some(name)
     }
 
+    /// True when a symbol's name starts with `prefix` (compared in place).
+    pub fn name_starts_with(&self, r: &RawSymbol, prefix: &[u8]) -> bool {
+        let strtab = &self.data[self.strtab.clone()];
+        let off = r.name as usize;
+        strtab.get(off..off.saturating_add(prefix.len())) == Some(prefix)
+    }
+
     /// The name of section `index`.
     pub fn section_name(&self, index: usize) -> Option<&Arc<str>> {
         self.sections.get(index).map(|s| &s.0)
