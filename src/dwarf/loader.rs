@@ -326,6 +326,12 @@ fn debug_sections(
                 Bytes::whole(Backing::Owned(owned))
             }
         };
+        // The small sections every lookup dips into at scattered places (abbreviations,
+        // strings, range lists): read ahead whole, they cost one wait on a cold cache
+        // instead of one per place. `.debug_info` and `.debug_line` are read where needed.
+        if !matches!(name, ".debug_info" | ".debug_line") {
+            bytes.will_need(0, bytes.len() as u64);
+        }
         out.insert(name, bytes);
     }
     Ok(out)

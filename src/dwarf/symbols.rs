@@ -5,9 +5,8 @@
 //! needs, so the first questions are answered by scanning the mapped `.symtab` in place
 //! ([`ElfSymtab`]), which allocates nothing; once [`SCANS_BEFORE_INDEX`] scans have been
 //! made, or the model has been built for another reason, the index a question needs is
-//! built and used from then on. Both
-//! ways give the same answers: the scans implement the indexes' rules (tested against
-//! each other below and in `tests/faddr2line.rs`).
+//! built and used from then on. Both ways give the same answers: the scans implement the
+//! indexes' rules (`tests/symbol_scans.rs` compares them question by question).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -17,7 +16,7 @@ use std::sync::OnceLock;
 use symtab::addrmap::{self, AddrMap};
 use symtab::name::Name;
 use symtab::read::{ElfSymtab, RawSymbol};
-use symtab::{Binding, SymKind, Symbol};
+use symtab::{SymKind, Symbol};
 
 use super::loader::Bytes;
 
@@ -41,22 +40,6 @@ pub(crate) struct Symbols {
     by_name: OnceLock<Vec<(u64, u32)>>,
     /// LTO lookup key -> symbol indices, for [`Symbols::lto_named`].
     by_lto_name: OnceLock<HashMap<String, Vec<usize>>>,
-}
-
-/// `rank` of [`symtab::addrmap`]: the preferred alias at one address sorts first.
-fn rank(kind: SymKind, size: u64, binding: Binding) -> (u8, u8, u8) {
-    let kind = match kind {
-        SymKind::Func | SymKind::Ifunc => 0,
-        SymKind::Object | SymKind::Tls => 1,
-        _ => 2,
-    };
-    let bind = match binding {
-        Binding::Global => 0,
-        Binding::Weak | Binding::Unique => 1,
-        Binding::Local => 2,
-        Binding::Unknown => 3,
-    };
-    (kind, u8::from(size == 0), bind)
 }
 
 impl Symbols {
@@ -291,17 +274,7 @@ fn containing_scan(
             return None;
         }
         let a = address_of(r.addr, r.section_index)?;
-        let name = t.name_of(r);
-        if name.is_empty() || symtab::is_mapping_symbol_name_bytes(name) {
-            return None;
-        }
-        if matches!(
-            t.letter_of(r),
-            'U' | 'w' | 'v' | 'a' | 'A' | 'N' | 'n' | '?'
-        ) {
-            return None;
-        }
-        Some(a)
+        addrmap::indexable_parts(r.kind, t.name_of(r), t.letter_of(r)).then_some(a)
     };
     // Per section (slot 0: none): the highest start at or below `addr`, whether an
     // unsized symbol starts there, and the lowest start above `addr`.
@@ -376,7 +349,7 @@ fn containing_scan(
         if !holds {
             continue;
         }
-        let key = rank(r.kind, r.size, r.binding);
+        let key = addrmap::alias_rank(r.kind, r.size, r.binding);
         let better = match pick {
             None => true,
             Some((j, k)) => {

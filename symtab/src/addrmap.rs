@@ -47,26 +47,37 @@ pub struct AddrMap {
 /// True for symbols an address-to-name index should hold: defined code or data names,
 /// not sections, files or mapping symbols.
 pub fn indexable(s: &Symbol) -> bool {
-    !matches!(s.kind, SymKind::Section | SymKind::File)
-        && !s.is_mapping_symbol()
-        && !s.name.is_empty()
-        && !matches!(s.letter, 'U' | 'w' | 'v' | 'a' | 'A' | 'N' | 'n' | '?')
+    indexable_parts(s.kind, s.name.as_bytes(), s.letter)
 }
 
-fn rank(s: &Symbol) -> (u8, u8, u8) {
-    let kind = match s.kind {
+/// [`indexable`] from a symbol's kind, raw name and nm letter (for readers that do not
+/// build [`Symbol`]s).
+pub fn indexable_parts(kind: SymKind, name: &[u8], letter: char) -> bool {
+    !matches!(kind, SymKind::Section | SymKind::File)
+        && !name.is_empty()
+        && !crate::is_mapping_symbol_name_bytes(name)
+        && !matches!(letter, 'U' | 'w' | 'v' | 'a' | 'A' | 'N' | 'n' | '?')
+}
+
+/// The order of aliases at one address, preferred first: functions, then data, then the
+/// rest; sized before unsized; global, weak, local.
+pub fn alias_rank(kind: SymKind, size: u64, binding: Binding) -> (u8, u8, u8) {
+    let kind = match kind {
         SymKind::Func | SymKind::Ifunc => 0,
         SymKind::Object | SymKind::Tls => 1,
         _ => 2,
     };
-    let sized = u8::from(s.size.unwrap_or(0) == 0);
-    let bind = match s.binding {
+    let bind = match binding {
         Binding::Global => 0,
         Binding::Weak | Binding::Unique => 1,
         Binding::Local => 2,
         Binding::Unknown => 3,
     };
-    (kind, sized, bind)
+    (kind, u8::from(size == 0), bind)
+}
+
+fn rank(s: &Symbol) -> (u8, u8, u8) {
+    alias_rank(s.kind, s.size.unwrap_or(0), s.binding)
 }
 
 impl AddrMap {
