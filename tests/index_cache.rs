@@ -24,12 +24,19 @@ fn vmlinux(dir: &Path) -> PathBuf {
     copy
 }
 
-fn faddr2line(obj: &Path, cache: &Path) -> Output {
-    let out = common::ksym()
-        .env("KSYM_CACHE_DIR", cache)
+/// `ksym faddr2line OBJ INPUTS` with `env` set (the value `None` removes a variable).
+fn faddr2line(obj: &Path, inputs: &[&str], env: &[(&str, Option<&Path>)]) -> Output {
+    let mut cmd = common::ksym();
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd
         .arg("faddr2line")
         .arg(obj)
-        .args(INPUTS)
+        .args(inputs)
         .output()
         .expect("cannot run ksym");
     assert_eq!(
@@ -39,6 +46,11 @@ fn faddr2line(obj: &Path, cache: &Path) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// `faddr2line` of [`INPUTS`] with the cache in `dir`.
+fn cached(obj: &Path, dir: &Path) -> Output {
+    faddr2line(obj, INPUTS, &[("KSYM_CACHE_DIR", Some(dir))])
 }
 
 /// The cache files in `dir`.
@@ -71,25 +83,41 @@ fn without_ranges(b: &[u8]) -> Vec<u8> {
 fn cache_is_written_read_checked_and_optional() {
     let tmp = common::TempDir::new("index-cache");
     let obj = vmlinux(tmp.path());
-    let off = tmp.path().join("unused");
-    let reference = common::ksym()
-        .env("KSYM_CACHE_DIR", "")
-        .arg("faddr2line")
-        .arg(&obj)
-        .args(INPUTS)
-        .output()
-        .expect("cannot run ksym");
-    assert_eq!(reference.status.code(), Some(0));
+    let (home, xdg) = (tmp.path().join("home"), tmp.path().join("xdg"));
+    // An empty KSYM_CACHE_DIR: no cache, not even in the default places.
+    let reference = faddr2line(
+        &obj,
+        INPUTS,
+        &[
+            ("KSYM_CACHE_DIR", Some(Path::new(""))),
+            ("XDG_CACHE_HOME", Some(&xdg)),
+            ("HOME", Some(&home)),
+        ],
+    );
     assert!(
         String::from_utf8_lossy(&reference.stdout).contains("(inlined by) do_idle at"),
         "reference output: {}",
         String::from_utf8_lossy(&reference.stdout)
     );
-    assert!(!off.exists(), "an empty KSYM_CACHE_DIR must write nothing");
+    assert!(!home.exists() && !xdg.exists(), "nothing may be written");
+    // Without KSYM_CACHE_DIR: $XDG_CACHE_HOME/ksym, else ~/.cache/ksym.
+    let env = [
+        ("KSYM_CACHE_DIR", None),
+        ("XDG_CACHE_HOME", Some(xdg.as_path())),
+    ];
+    assert_eq!(faddr2line(&obj, INPUTS, &env).stdout, reference.stdout);
+    assert_eq!(files(&xdg.join("ksym")).len(), 1);
+    let env = [
+        ("KSYM_CACHE_DIR", None),
+        ("XDG_CACHE_HOME", None),
+        ("HOME", Some(home.as_path())),
+    ];
+    assert_eq!(faddr2line(&obj, INPUTS, &env).stdout, reference.stdout);
+    assert_eq!(files(&home.join(".cache/ksym")).len(), 1);
 
     let dir = tmp.path().join("cache");
     // First opening: walks the units and writes one file.
-    assert_eq!(faddr2line(&obj, &dir).stdout, reference.stdout);
+    assert_eq!(cached(&obj, &dir).stdout, reference.stdout);
     let written = files(&dir);
     assert_eq!(written.len(), 1, "{written:?}");
     let file = &written[0];
@@ -98,12 +126,12 @@ fn cache_is_written_read_checked_and_optional() {
     assert_eq!(&first[..8], b"KSYMUNIT");
 
     // Second opening: reads it, same answers, file untouched.
-    assert_eq!(faddr2line(&obj, &dir).stdout, reference.stdout);
+    assert_eq!(cached(&obj, &dir).stdout, reference.stdout);
     assert_eq!(std::fs::read(file).expect("cache file"), first);
 
     // The file is really read: without its ranges no address finds its unit.
     std::fs::write(file, without_ranges(&first)).expect("write");
-    let blind = faddr2line(&obj, &dir);
+    let blind = cached(&obj, &dir);
     assert_ne!(
         blind.stdout, reference.stdout,
         "the cache file was not read"
@@ -123,7 +151,7 @@ fn cache_is_written_read_checked_and_optional() {
         flipped,
     ] {
         std::fs::write(file, &damaged).expect("write");
-        assert_eq!(faddr2line(&obj, &dir).stdout, reference.stdout);
+        assert_eq!(cached(&obj, &dir).stdout, reference.stdout);
         assert_eq!(std::fs::read(file).expect("cache file"), first);
     }
 
@@ -135,7 +163,7 @@ fn cache_is_written_read_checked_and_optional() {
     f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30))
         .expect("set mtime");
     drop(f);
-    assert_eq!(faddr2line(&obj, &dir).stdout, reference.stdout);
+    assert_eq!(cached(&obj, &dir).stdout, reference.stdout);
     assert_eq!(files(&dir), written);
     let rebuilt = std::fs::read(file).expect("cache file");
     assert_ne!(rebuilt, first, "the identity must change with the object");
@@ -148,18 +176,6 @@ fn small_objects_are_not_cached() {
     let tmp = common::TempDir::new("index-cache-small");
     let dir = tmp.path().join("cache");
     let obj = common::root().join("testdata/lto/kern/gcc-lto-x86_64/prog");
-    let out = common::ksym()
-        .env("KSYM_CACHE_DIR", &dir)
-        .arg("faddr2line")
-        .arg(&obj)
-        .arg("_start+0x4")
-        .output()
-        .expect("cannot run ksym");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    faddr2line(&obj, &["_start+0x4"], &[("KSYM_CACHE_DIR", Some(&dir))]);
     assert!(files(&dir).is_empty(), "{:?}", files(&dir));
 }

@@ -117,19 +117,7 @@ fn named_section_letter(name: &[u8]) -> Option<char> {
 /// Symbol `i` is the ELF symbol `i + 1`: the null symbol is left out, as in the model.
 pub struct ElfSymtab<D> {
     data: D,
-    little: bool,
-    is_64: bool,
-    machine: u16,
-    format: TableFormat,
-    /// Byte range of the entries, the null symbol included.
-    syms: Range<usize>,
-    /// Number of entries, the null symbol included.
-    count: usize,
-    strtab: Range<usize>,
-    /// `SHT_SYMTAB_SHNDX` entries, for `SHN_XINDEX` symbols.
-    xindex: Option<Range<usize>>,
-    /// Section names and BFD flags, by section index.
-    sections: Vec<(Arc<str>, SecFlags)>,
+    at: Located,
 }
 
 /// The fields of one ELF symbol that need no allocation; [`ElfSymtab::name_of`] and
@@ -188,27 +176,16 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
                 ))
             }
         };
-        let table = ElfSymtab {
-            data,
-            little: parsed.little,
-            is_64: parsed.is_64,
-            machine: parsed.machine,
-            format: parsed.format,
-            syms: parsed.syms,
-            count: parsed.count,
-            strtab: parsed.strtab,
-            xindex: parsed.xindex,
-            sections: parsed.sections,
-        };
+        let table = ElfSymtab { data, at: parsed };
         table.check()?;
         Ok(table)
     }
 
     fn check(&self) -> Result<()> {
-        let strtab = &self.data[self.strtab.clone()];
+        let strtab = &self.data[self.at.strtab.clone()];
         // A table ending in NUL terminates every name that starts inside it.
         let terminated = strtab.last() == Some(&0);
-        let entries = &self.data[self.syms.clone()];
+        let entries = &self.data[self.at.syms.clone()];
         for (e, entry) in entries.chunks_exact(self.entry_size()).enumerate().skip(1) {
             let off = self.rd32(&entry[0..4]) as usize;
             let ok = off < strtab.len() && (terminated || strtab[off..].contains(&0));
@@ -224,11 +201,11 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
                 )));
             }
             if let Some(s) = self.decode_entry(e, entry).section_index {
-                if s >= self.sections.len() {
+                if s >= self.at.sections.len() {
                     return Err(Error::malformed(format!(
                         "symbol {e} ({}) names section {s}, past the {} sections",
                         String::from_utf8_lossy(self.name(e - 1)),
-                        self.sections.len()
+                        self.at.sections.len()
                     )));
                 }
             }
@@ -238,7 +215,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// Number of symbols (the null symbol left out).
     pub fn len(&self) -> usize {
-        self.count.saturating_sub(1)
+        self.at.count.saturating_sub(1)
     }
 
     /// True when the table holds no symbol but the null one.
@@ -248,21 +225,21 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// The machine.
     pub fn arch(&self) -> Arch {
-        elf_arch(self.machine)
+        elf_arch(self.at.machine)
     }
 
     /// True for ELFCLASS64.
     pub fn is_64(&self) -> bool {
-        self.is_64
+        self.at.is_64
     }
 
     /// Executable, relocatable or shared.
     pub fn format(&self) -> TableFormat {
-        self.format
+        self.at.format
     }
 
     fn entry_size(&self) -> usize {
-        if self.is_64 {
+        if self.at.is_64 {
             24
         } else {
             16
@@ -272,7 +249,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
     fn rd32(&self, b: &[u8]) -> u32 {
         let mut a = [0; 4];
         a.copy_from_slice(&b[..4]);
-        if self.little {
+        if self.at.little {
             u32::from_le_bytes(a)
         } else {
             u32::from_be_bytes(a)
@@ -282,7 +259,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
     fn rd64(&self, b: &[u8]) -> u64 {
         let mut a = [0; 8];
         a.copy_from_slice(&b[..8]);
-        if self.little {
+        if self.at.little {
             u64::from_le_bytes(a)
         } else {
             u64::from_be_bytes(a)
@@ -290,12 +267,12 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
     }
 
     fn raw_shndx(&self, entry: &[u8]) -> u16 {
-        let b = if self.is_64 {
+        let b = if self.at.is_64 {
             [entry[6], entry[7]]
         } else {
             [entry[14], entry[15]]
         };
-        if self.little {
+        if self.at.little {
             u16::from_le_bytes(b)
         } else {
             u16::from_be_bytes(b)
@@ -304,14 +281,14 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// The `SHT_SYMTAB_SHNDX` entry of ELF symbol `e`.
     fn xindex_at(&self, e: usize) -> Option<u32> {
-        let r = self.xindex.as_ref()?;
+        let r = self.at.xindex.as_ref()?;
         let at = r.start + e * 4;
         (at + 4 <= r.end).then(|| self.rd32(&self.data[at..at + 4]))
     }
 
     /// Decode ELF entry `e` (bytes `entry`).
     fn decode_entry(&self, e: usize, entry: &[u8]) -> RawSymbol {
-        let (name, info, value, size) = if self.is_64 {
+        let (name, info, value, size) = if self.at.is_64 {
             (
                 self.rd32(&entry[0..4]),
                 entry[4],
@@ -349,7 +326,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
     /// The allocation-free fields of symbol `i`.
     pub fn raw(&self, i: usize) -> RawSymbol {
         let size = self.entry_size();
-        let start = self.syms.start + (i + 1) * size;
+        let start = self.at.syms.start + (i + 1) * size;
         match self.data.get(start..start + size) {
             Some(entry) if i < self.len() => self.decode_entry(i + 1, entry),
             _ => RawSymbol::default(),
@@ -358,7 +335,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// Every symbol's allocation-free fields, in file order (item `i` is symbol `i`).
     pub fn raws(&self) -> impl Iterator<Item = RawSymbol> + '_ {
-        let entries = &self.data[self.syms.clone()];
+        let entries = &self.data[self.at.syms.clone()];
         entries
             .chunks_exact(self.entry_size())
             .enumerate()
@@ -368,7 +345,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// The raw name bytes of a symbol.
     pub fn name_of(&self, r: &RawSymbol) -> &[u8] {
-        let strtab = &self.data[self.strtab.clone()];
+        let strtab = &self.data[self.at.strtab.clone()];
         let rest = strtab.get(r.name as usize..).unwrap_or_default();
         std::ffi::CStr::from_bytes_until_nul(rest).map_or(rest, |c| c.to_bytes())
     }
@@ -380,7 +357,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// True when a symbol's name is exactly `name` (compared in place).
     pub fn name_is(&self, r: &RawSymbol, name: &[u8]) -> bool {
-        let strtab = &self.data[self.strtab.clone()];
+        let strtab = &self.data[self.at.strtab.clone()];
         let off = r.name as usize;
         // The first byte and the terminator rule out almost every symbol without a call.
         strtab.get(off) == name.first().or(Some(&0))
@@ -390,19 +367,19 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// True when a symbol's name starts with `prefix` (compared in place).
     pub fn name_starts_with(&self, r: &RawSymbol, prefix: &[u8]) -> bool {
-        let strtab = &self.data[self.strtab.clone()];
+        let strtab = &self.data[self.at.strtab.clone()];
         let off = r.name as usize;
         strtab.get(off..off.saturating_add(prefix.len())) == Some(prefix)
     }
 
     /// The name of section `index`.
     pub fn section_name(&self, index: usize) -> Option<&Arc<str>> {
-        self.sections.get(index).map(|s| &s.0)
+        self.at.sections.get(index).map(|s| &s.0)
     }
 
     /// The nm letter of a symbol (as GNU nm prints it).
     pub fn letter_of(&self, r: &RawSymbol) -> char {
-        let section = r.section_index.and_then(|s| self.sections.get(s));
+        let section = r.section_index.and_then(|s| self.at.sections.get(s));
         let undefined = r.shndx == elf::SHN_UNDEF;
         nm_letter(NmInput {
             undefined,
@@ -417,7 +394,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
 
     /// A symbol in the model; `file` is the source file its `STT_FILE` gives.
     fn decode(&self, raw: &RawSymbol, file: Option<&Arc<str>>) -> Symbol {
-        let section = raw.section_index.and_then(|s| self.sections.get(s));
+        let section = raw.section_index.and_then(|s| self.at.sections.get(s));
         Symbol {
             addr: raw.addr,
             size: Some(raw.size),
@@ -498,10 +475,14 @@ struct Located {
     is_64: bool,
     machine: u16,
     format: TableFormat,
+    /// Byte range of the entries, the null symbol included.
     syms: Range<usize>,
+    /// Number of entries, the null symbol included.
     count: usize,
     strtab: Range<usize>,
+    /// `SHT_SYMTAB_SHNDX` entries, for `SHN_XINDEX` symbols.
     xindex: Option<Range<usize>>,
+    /// Section names and BFD flags, by section index.
     sections: Vec<(Arc<str>, SecFlags)>,
 }
 
