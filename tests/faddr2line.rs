@@ -438,18 +438,10 @@ fn bad_objects_fail_cleanly() {
 /// Without DWARF: the symbol-only answer, and a note that debug info is missing.
 #[test]
 fn object_without_debug_info_gives_symbols_only() {
-    common::require_tool("strip", "binutils");
     let tmp = common::TempDir::new("faddr2line-nodebug");
     let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
     let stripped = tmp.path().join("lkdtm.ko");
-    let st = Command::new("strip")
-        .arg("--strip-debug")
-        .arg(&ko)
-        .arg("-o")
-        .arg(&stripped)
-        .status()
-        .expect("strip");
-    assert!(st.success());
+    common::strip_debug(&ko, &stripped);
     let p = stripped.to_string_lossy().into_owned();
     let out = ksym(
         &["faddr2line", &p, "lkdtm_BUG+0x1", "direct_entry+0x40/0x145"],

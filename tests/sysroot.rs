@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{unxz, TempDir};
 
@@ -31,18 +31,10 @@ fn place(src: &Path, dst: &Path) {
 /// answers exactly as the unstripped module does.
 #[test]
 fn separate_debug_file_by_build_id() {
-    common::require_tool("strip", "binutils");
     let tmp = TempDir::new("sysroot-buildid");
     let ko = unxz("kernels/x86_64-thin/lkdtm.ko.xz", tmp.path());
     let stripped = tmp.path().join("lkdtm.ko");
-    let st = Command::new("strip")
-        .arg("--strip-debug")
-        .arg(&ko)
-        .arg("-o")
-        .arg(&stripped)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    common::strip_debug(&ko, &stripped);
     let queries = [
         "lkdtm_BUG+0x0",
         "direct_entry+0x137",

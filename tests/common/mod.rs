@@ -17,6 +17,19 @@ pub fn index_cache_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ksym-cache")
 }
 
+/// `strip --strip-debug SRC -o DST` (binutils): an object without DWARF.
+pub fn strip_debug(src: &Path, dst: &Path) {
+    require_tool("strip", "binutils");
+    let st = Command::new("strip")
+        .arg("--strip-debug")
+        .arg(src)
+        .arg("-o")
+        .arg(dst)
+        .status()
+        .expect("cannot run strip");
+    assert!(st.success(), "strip --strip-debug {} failed", src.display());
+}
+
 /// Open a symbolizer in-process (no unit-index cache: every opening walks the units).
 pub fn symbolizer(path: impl AsRef<Path>) -> Result<ksym::dwarf::Symbolizer, ksym::dwarf::Error> {
     ksym::dwarf::Symbolizer::open_with(path, &ksym::dwarf::IndexCache::Off)
