@@ -90,8 +90,9 @@ impl Frame {
     }
 }
 
-/// Where [`Symbolizer::open_with`] keeps the unit index between runs (see the cache
-/// location and format in the `index` module: `docs/design.md`).
+/// Where [`Symbolizer::open_with`] keeps the unit index (which DWARF unit holds which
+/// addresses) between runs: `docs/design.md` describes the cache, and `src/dwarf/index.rs`
+/// specifies its file format.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum IndexCache {
     /// `$KSYM_CACHE_DIR`, else `$XDG_CACHE_HOME/ksym`, else `$HOME/.cache/ksym`; an
