@@ -1,19 +1,11 @@
-#include <asm/bitsperlong.h>
-#if BITS_PER_LONG == 64
-#define PTR .quad
-#define ALGN .balign 8
-#else
-#define PTR .long
-#define ALGN .balign 4
-#endif
 	.section .rodata, "a"
 .globl kallsyms_num_syms
-	ALGN
+	.balign 4
 kallsyms_num_syms:
 	.long	33
 
 .globl kallsyms_names
-	ALGN
+	.balign 4
 kallsyms_names:
 	.byte 0x08, 0x44, 0x66, 0x95, 0x5f, 0xbc, 0xc5, 0x5f, 0xd6
 	.byte 0x02, 0x8f, 0xcf
@@ -50,12 +42,12 @@ kallsyms_names:
 	.byte 0x0a, 0x52, 0x5f, 0x97, 0xe7, 0x5f, 0x6b, 0x73, 0xd5, 0xee, 0x62
 
 .globl kallsyms_markers
-	ALGN
+	.balign 4
 kallsyms_markers:
 	.long	0
 
 .globl kallsyms_token_table
-	ALGN
+	.balign 4
 kallsyms_token_table:
 	.asciz	"8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
 	.asciz	"kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
@@ -315,7 +307,7 @@ kallsyms_token_table:
 	.asciz	"xx"
 
 .globl kallsyms_token_index
-	ALGN
+	.balign 4
 kallsyms_token_index:
 	.short	0
 	.short	45
@@ -575,7 +567,7 @@ kallsyms_token_index:
 	.short	2192
 
 .globl kallsyms_offsets
-	ALGN
+	.balign 4
 kallsyms_offsets:
 	.long	_text - . + (2130706432)	/* Dfixed_percpu_data */
 	.long	_text - . + (2130706432)	/* D__per_cpu_start */
@@ -612,7 +604,7 @@ kallsyms_offsets:
 	.long	_text - . + (3146496)	/* R__stop___ksymtab */
 
 .globl kallsyms_seqs_of_names
-	ALGN
+	.balign 4
 kallsyms_seqs_of_names:
 	.byte 0x00, 0x00, 0x1b
 	.byte 0x00, 0x00, 0x1d

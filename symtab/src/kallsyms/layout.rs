@@ -168,8 +168,15 @@ impl Sink<'_> {
     }
 }
 
-fn label(o: &mut Vec<u8>, name: &str) {
-    let _ = write!(o, ".globl {name}\n\tALGN\n{name}:\n");
+/// A table's label: `ALGN` (the preamble's 8 or 4 bytes) through 6.19, `.balign 4`
+/// from 7.0 ("kallsyms: Get rid of kallsyms relative base", which dropped the preamble).
+fn label(o: &mut Vec<u8>, layout: Layout, name: &str) {
+    let align = if layout >= Layout::V7_0 {
+        ".balign 4"
+    } else {
+        "ALGN"
+    };
+    let _ = write!(o, ".globl {name}\n\t{align}\n{name}:\n");
 }
 
 /// `\t/* Tname */`: 6.4 and later comment each `kallsyms_offsets` entry with its symbol.
@@ -211,14 +218,15 @@ pub(crate) fn write(t: &Table<'_>, out: &mut dyn Write) -> Result<(), WriteError
 }
 
 fn write_all(t: &Table<'_>, s: &mut Sink<'_>) -> Result<(), WriteError> {
-    // 7.0's own tool writes no preamble and `.balign 4` for every table; ksym keeps
-    // `ALGN` there because the structural reader (`scan.rs`) expects 8-byte alignment on
-    // 64-bit (see docs/kallsyms.md, "Sources checked").
-    s.buf.extend_from_slice(
-        b"#include <asm/bitsperlong.h>\n#if BITS_PER_LONG == 64\n#define PTR .quad\n\
-          #define ALGN .balign 8\n#else\n#define PTR .long\n#define ALGN .balign 4\n#endif\n\
-          \t.section .rodata, \"a\"\n",
-    );
+    // The preamble defines `PTR` and `ALGN`; 7.0 uses neither and writes none.
+    if t.layout < Layout::V7_0 {
+        s.buf.extend_from_slice(
+            b"#include <asm/bitsperlong.h>\n#if BITS_PER_LONG == 64\n#define PTR .quad\n\
+              #define ALGN .balign 8\n#else\n#define PTR .long\n#define ALGN .balign 4\n\
+              #endif\n",
+        );
+    }
+    s.buf.extend_from_slice(b"\t.section .rodata, \"a\"\n");
     if t.layout.addresses_first() {
         write_addresses(t, s)?;
         write_names(t, s)?;
@@ -237,6 +245,7 @@ fn write_addresses(t: &Table<'_>, sink: &mut Sink<'_>) -> Result<(), WriteError>
     let o = &mut sink.buf;
     label(
         o,
+        t.layout,
         if t.mode == AddressMode::Absolute {
             "kallsyms_addresses"
         } else {
@@ -312,7 +321,7 @@ fn write_addresses(t: &Table<'_>, sink: &mut Sink<'_>) -> Result<(), WriteError>
         t.mode,
         AddressMode::BaseRelative | AddressMode::AbsolutePercpu
     ) {
-        label(o, "kallsyms_relative_base");
+        label(o, t.layout, "kallsyms_relative_base");
         output_address(o, t.text, t.relative_base);
         o.push(b'\n');
     }
@@ -328,9 +337,9 @@ fn byte_hex(o: &mut Vec<u8>, b: u8) {
 fn write_names(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
     let o = &mut sink.buf;
     let n = t.compressed.len();
-    label(o, "kallsyms_num_syms");
+    label(o, t.layout, "kallsyms_num_syms");
     let _ = write!(o, "\t.long\t{n}\n\n");
-    label(o, "kallsyms_names");
+    label(o, t.layout, "kallsyms_names");
     let mut markers = Vec::with_capacity(n.div_ceil(256));
     let mut off = 0u32;
     for i in 0..n {
@@ -360,7 +369,7 @@ fn write_names(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
         }
     }
     o.push(b'\n');
-    label(o, "kallsyms_markers");
+    label(o, t.layout, "kallsyms_markers");
     for m in markers {
         let _ = writeln!(o, "\t.long\t{m}");
     }
@@ -369,7 +378,7 @@ fn write_names(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
 }
 
 fn write_seqs(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
-    label(&mut sink.buf, "kallsyms_seqs_of_names");
+    label(&mut sink.buf, t.layout, "kallsyms_seqs_of_names");
     for &seq in t.seqs {
         sink.maybe_flush()?;
         let o = &mut sink.buf;
@@ -386,7 +395,7 @@ fn write_seqs(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
 }
 
 fn write_tokens(t: &Table<'_>, o: &mut Vec<u8>) {
-    label(o, "kallsyms_token_table");
+    label(o, t.layout, "kallsyms_token_table");
     let mut index = [0u32; 256];
     let mut off = 0u32;
     for (slot, idx) in index.iter_mut().enumerate() {
@@ -402,7 +411,7 @@ fn write_tokens(t: &Table<'_>, o: &mut Vec<u8>) {
         off += tok.len() as u32 + 1;
     }
     o.push(b'\n');
-    label(o, "kallsyms_token_index");
+    label(o, t.layout, "kallsyms_token_index");
     for idx in index {
         let _ = writeln!(o, "\t.short\t{}", idx as i32);
     }

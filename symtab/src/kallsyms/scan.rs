@@ -2,9 +2,9 @@
 //! image (an uncompressed arm64 `Image`), by the tables' structure rather than by byte
 //! patterns.
 //!
-//! 1. `kallsyms_token_index` is 256 strictly increasing u16 starting at 0, at an 8-byte
-//!    aligned offset; `kallsyms_token_table` ends (padded to 8) right before it, and each
-//!    string i ends exactly where string i+1 begins.
+//! 1. `kallsyms_token_index` is 256 strictly increasing u16 starting at 0, at an aligned
+//!    offset; `kallsyms_token_table` ends (padded) right before it, and each string i ends
+//!    exactly where string i+1 begins.
 //! 2. The markers end right before the token table (6.4 and later) or before the 3-byte
 //!    `kallsyms_seqs_of_names` that does (6.1). For each aligned `kallsyms_num_syms`
 //!    candidate N before them, the markers' position follows from N; the first marker
@@ -13,7 +13,8 @@
 //! 3. The addresses sit before `kallsyms_num_syms` (6.1) or after the token index (6.4+);
 //!    of the encodings that fit there, the one giving addresses in ascending order wins.
 //!
-//! Only 64-bit tables are located (pointers of 8 bytes, 8-byte alignment).
+//! Only 64-bit tables are located (pointers of 8 bytes). Tables are aligned to 8 bytes
+//! through 6.19 (`ALGN`) and to 4 from 7.0 (`.balign 4`); both are tried, 8 first.
 
 /// Where each table starts, as offsets into the scanned bytes.
 #[derive(Debug, Clone)]
@@ -39,13 +40,14 @@ impl Bytes<'_> {
     }
 }
 
-fn align8(x: usize) -> usize {
-    (x + 7) & !7
+/// `x` rounded up to a multiple of `al` (a power of two).
+fn align(x: usize, al: usize) -> usize {
+    (x + al - 1) & !(al - 1)
 }
 
-/// The only multiple of 8 in `(x - 8, x]`.
-fn floor8(x: usize) -> usize {
-    x & !7
+/// The only multiple of `al` in `(x - al, x]`.
+fn floor(x: usize, al: usize) -> usize {
+    x & !(al - 1)
 }
 
 /// Locate the tables in `data` (one endianness), whose first byte is at address `base`.
@@ -56,20 +58,26 @@ pub fn locate(data: &[u8], base: u64, big_endian: bool) -> Option<Located> {
     };
     let mut p = 0;
     while p + 512 <= data.len() {
-        if let Some(t) = token_index_at(&b, p) {
-            for six_one in [true, false] {
-                if let Some(l) = tables_before(&b, base, t, p, six_one) {
-                    return Some(l);
+        for al in [8, 4] {
+            if p % al != 0 {
+                continue;
+            }
+            if let Some(t) = token_index_at(&b, p, al) {
+                // 6.1's order exists only with 8-byte alignment.
+                for six_one in [true, false].into_iter().filter(|&s| !s || al == 8) {
+                    if let Some(l) = tables_before(&b, base, t, p, six_one, al) {
+                        return Some(l);
+                    }
                 }
             }
         }
-        p += 8;
+        p += 4;
     }
     None
 }
 
 /// If a token index starts at `p`, the start of the token table before it.
-fn token_index_at(b: &Bytes<'_>, p: usize) -> Option<usize> {
+fn token_index_at(b: &Bytes<'_>, p: usize, al: usize) -> Option<usize> {
     if b.u(p, 2)? != 0 {
         return None;
     }
@@ -83,17 +91,17 @@ fn token_index_at(b: &Bytes<'_>, p: usize) -> Option<usize> {
     // The last string: from t + idx[255] to a NUL, then padding up to p.
     let last = idx[255];
     let lo = p.saturating_sub(last + 1 + 7 + 256);
-    let mut t = align8(lo);
+    let mut t = align(lo, al);
     while t + last < p {
-        if check_tokens(b.d, t, &idx, p) {
+        if check_tokens(b.d, t, &idx, p, al) {
             return Some(t);
         }
-        t += 8;
+        t += al;
     }
     None
 }
 
-fn check_tokens(d: &[u8], t: usize, idx: &[usize; 256], p: usize) -> bool {
+fn check_tokens(d: &[u8], t: usize, idx: &[usize; 256], p: usize, al: usize) -> bool {
     for i in 0..256 {
         let start = t + idx[i];
         let end = if i < 255 { t + idx[i + 1] - 1 } else { start };
@@ -109,7 +117,7 @@ fn check_tokens(d: &[u8], t: usize, idx: &[usize; 256], p: usize) -> bool {
             let Some(nul) = s.iter().position(|&c| c == 0) else {
                 return false;
             };
-            if align8(start + nul + 1) != p {
+            if align(start + nul + 1, al) != p {
                 return false;
             }
         }
@@ -118,41 +126,49 @@ fn check_tokens(d: &[u8], t: usize, idx: &[usize; 256], p: usize) -> bool {
 }
 
 /// Find `kallsyms_num_syms`, names and markers ending before the token table `t`.
-fn tables_before(b: &Bytes<'_>, base: u64, t: usize, p: usize, six_one: bool) -> Option<Located> {
-    let mut q = t.checked_sub(16)? & !7;
-    let lowest = t.saturating_sub(64 << 20);
-    loop {
-        if let Some(l) = try_num_syms(b, base, q, t, p, six_one) {
-            return Some(l);
-        }
-        if q < lowest + 8 {
-            return None;
-        }
-        q -= 8;
-    }
-}
-
-fn try_num_syms(
+fn tables_before(
     b: &Bytes<'_>,
     base: u64,
-    q: usize,
     t: usize,
     p: usize,
     six_one: bool,
+    al: usize,
+) -> Option<Located> {
+    let mut q = floor(t.checked_sub(16)?, al);
+    let lowest = t.saturating_sub(64 << 20);
+    loop {
+        if let Some(l) = try_num_syms(b, base, (q, t, p), six_one, al) {
+            return Some(l);
+        }
+        if q < lowest + al {
+            return None;
+        }
+        q -= al;
+    }
+}
+
+/// `kallsyms_num_syms` at `q`, the token table at `t` and the token index at `p`.
+fn try_num_syms(
+    b: &Bytes<'_>,
+    base: u64,
+    (q, t, p): (usize, usize, usize),
+    six_one: bool,
+    al: usize,
 ) -> Option<Located> {
     let n = b.u(q, 4)? as usize;
-    if n == 0 || q + 8 + 2 * n > t {
+    // The names follow the 4-byte count, aligned.
+    let names = q + align(4, al);
+    if n == 0 || names + 2 * n > t {
         return None;
     }
     let seqs = if six_one {
-        Some(floor8(t.checked_sub(3 * n)?))
+        Some(floor(t.checked_sub(3 * n)?, al))
     } else {
         None
     };
     let markers_end = seqs.unwrap_or(t);
     let k = n.div_ceil(256);
-    let m = floor8(markers_end.checked_sub(4 * k)?);
-    let names = q + 8;
+    let m = floor(markers_end.checked_sub(4 * k)?, al);
     if m < names || b.u(m, 4)? != 0 {
         return None;
     }
@@ -180,7 +196,7 @@ fn try_num_syms(
             return None;
         }
     }
-    if align8(names + off) != m {
+    if align(names + off, al) != m {
         return None;
     }
     let mut tables = vec![
@@ -193,7 +209,7 @@ fn try_num_syms(
     if let Some(s) = seqs {
         tables.push(("kallsyms_seqs_of_names", s));
     }
-    tables.extend(addresses(b, base, q, p, n, six_one)?);
+    tables.extend(addresses(b, base, (q, p, n), six_one, al)?);
     Some(Located { tables })
 }
 
@@ -201,10 +217,9 @@ fn try_num_syms(
 fn addresses(
     b: &Bytes<'_>,
     image_base: u64,
-    q: usize,
-    p: usize,
-    n: usize,
+    (q, p, n): (usize, usize, usize),
     six_one: bool,
+    al: usize,
 ) -> Option<Vec<(&'static str, usize)>> {
     let ascending = |vals: &mut dyn Iterator<Item = Option<u64>>| -> bool {
         let mut prev = 0u64;
@@ -234,7 +249,7 @@ fn addresses(
     if six_one {
         // Base-relative: relative_base at q - 8, offsets before it.
         let rb = q.checked_sub(8);
-        let off = rb.and_then(|rb| rb.checked_sub(4 * n)).map(floor8);
+        let off = rb.and_then(|rb| rb.checked_sub(4 * n)).map(|o| floor(o, 8));
         if let (Some(rb), Some(off)) = (rb, off) {
             let base = b.u(rb, 8)?;
             if relative(base, off) {
@@ -250,21 +265,22 @@ fn addresses(
         }
         return None;
     }
-    let a = align8(p + 512);
-    let rb = align8(a + 4 * n);
-    if let Some(base) = b.u(rb, 8) {
+    let a = align(p + 512, al);
+    // The relative base and absolute addresses (6.4-6.19) come with 8-byte alignment.
+    let rb = align(a + 4 * n, 8);
+    if let Some(base) = b.u(rb, 8).filter(|_| al == 8) {
         if relative(base, a) {
             return Some(vec![
                 ("kallsyms_offsets", a),
                 ("kallsyms_relative_base", rb),
-                ("kallsyms_seqs_of_names", align8(rb + 8)),
+                ("kallsyms_seqs_of_names", align(rb + 8, 8)),
             ]);
         }
     }
-    if ascending(&mut (0..n).map(|i| b.u(a + 8 * i, 8))) {
+    if al == 8 && ascending(&mut (0..n).map(|i| b.u(a + 8 * i, 8))) {
         return Some(vec![
             ("kallsyms_addresses", a),
-            ("kallsyms_seqs_of_names", align8(a + 8 * n)),
+            ("kallsyms_seqs_of_names", align(a + 8 * n, 8)),
         ]);
     }
     // Entry-relative (7.0): from each entry's own address.
@@ -278,7 +294,7 @@ fn addresses(
     if ascending(&mut (0..n).map(pc)) {
         return Some(vec![
             ("kallsyms_offsets", a),
-            ("kallsyms_seqs_of_names", align8(a + 4 * n)),
+            ("kallsyms_seqs_of_names", align(a + 4 * n, al)),
         ]);
     }
     None
