@@ -187,18 +187,7 @@ impl Function {
         let mut name = None;
         for spec in abbrev.attributes() {
             let attr = entries.read_attribute(*spec)?;
-            match attr.name() {
-                gimli::DW_AT_linkage_name | gimli::DW_AT_MIPS_linkage_name => {
-                    if let Ok(v) = unit.attr_string(attr.value()) {
-                        name = Some(v);
-                    }
-                }
-                gimli::DW_AT_name if name.is_none() => name = unit.attr_string(attr.value()).ok(),
-                gimli::DW_AT_abstract_origin | gimli::DW_AT_specification if name.is_none() => {
-                    name = ctx.name_attr(unit, attr.value(), 16)?;
-                }
-                _ => {}
-            }
+            read_name(ctx, unit, &attr, &mut name)?;
         }
         let mut f = Function {
             name: lossy(name)?,
@@ -259,19 +248,10 @@ impl Function {
         let (mut call_line, mut call_column) = (0, 0);
         for spec in abbrev.attributes() {
             let attr = entries.read_attribute(*spec)?;
-            if ranges.read(unit, &attr)? {
+            if ranges.read(unit, &attr)? || read_name(ctx, unit, &attr, &mut name)? {
                 continue;
             }
             match attr.name() {
-                gimli::DW_AT_linkage_name | gimli::DW_AT_MIPS_linkage_name => {
-                    if let Ok(v) = unit.attr_string(attr.value()) {
-                        name = Some(v);
-                    }
-                }
-                gimli::DW_AT_name if name.is_none() => name = unit.attr_string(attr.value()).ok(),
-                gimli::DW_AT_abstract_origin | gimli::DW_AT_specification if name.is_none() => {
-                    name = ctx.name_attr(unit, attr.value(), 16)?;
-                }
                 gimli::DW_AT_call_file => {
                     // DWARF 5 file index 0 is a real entry (LLVM emits it).
                     if let AttributeValue::FileIndex(fi) = attr.value() {
@@ -329,6 +309,36 @@ fn lossy(name: Option<Reader>) -> Result<Option<String>, Error> {
 }
 
 /// The name of the DIE at `offset` of `unit`, following origins up to `limit` deep.
+/// Take a naming attribute of a function or inlined-subroutine entry into `name`: the
+/// linkage name wins, then the name, then the name of the entry an abstract origin or
+/// specification leads to. True when `attr` was one of those attributes.
+fn read_name(
+    ctx: &Context,
+    unit: Unit<'_>,
+    attr: &gimli::Attribute<Reader>,
+    name: &mut Option<Reader>,
+) -> Result<bool, Error> {
+    match attr.name() {
+        gimli::DW_AT_linkage_name | gimli::DW_AT_MIPS_linkage_name => {
+            if let Ok(v) = unit.attr_string(attr.value()) {
+                *name = Some(v);
+            }
+        }
+        gimli::DW_AT_name => {
+            if name.is_none() {
+                *name = unit.attr_string(attr.value()).ok();
+            }
+        }
+        gimli::DW_AT_abstract_origin | gimli::DW_AT_specification => {
+            if name.is_none() {
+                *name = ctx.name_attr(unit, attr.value(), 16)?;
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 pub(crate) fn name_entry(
     ctx: &Context,
     unit: Unit<'_>,
