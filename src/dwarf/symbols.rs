@@ -18,6 +18,7 @@ use symtab::name::Name;
 use symtab::read::{ElfSymtab, RawSymbol};
 use symtab::{SymKind, Symbol};
 
+use super::fnv1a64;
 use super::loader::Bytes;
 
 /// Raw scans allowed before the indexes are built: a scan costs about 1/50 of building
@@ -57,13 +58,12 @@ impl Symbols {
         }
     }
 
-    /// Build the model and every index now; scans are not used after this.
+    /// Build the model and every index now; with the model built, scans are not used.
     pub(crate) fn index_all(&self) {
-        self.scans.store(SCANS_BEFORE_INDEX, Ordering::Relaxed);
         self.addrmap();
         self.by_section();
-        self.named("");
-        self.lto_named("");
+        self.by_name();
+        self.by_lto_name();
     }
 
     /// The table to scan, while scanning is still cheaper than indexing: before
@@ -191,6 +191,33 @@ impl Symbols {
         })
     }
 
+    fn by_name(&self) -> &[(u64, u32)] {
+        self.by_name.get_or_init(|| {
+            let mut v: Vec<(u64, u32)> = self
+                .model()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((fnv1a64(s.name.as_bytes()), u32::try_from(i).ok()?)))
+                .collect();
+            v.sort_unstable();
+            v
+        })
+    }
+
+    fn by_lto_name(&self) -> &HashMap<String, Vec<usize>> {
+        self.by_lto_name.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, s) in self.model().iter().enumerate() {
+                if s.name.contains('.') {
+                    for key in Name::parse(&s.name).lookup_keys() {
+                        index.entry(key.into_owned()).or_default().push(i);
+                    }
+                }
+            }
+            index
+        })
+    }
+
     /// Indices of the symbols named exactly `name`, in file order.
     pub(crate) fn named(&self, name: &str) -> Vec<usize> {
         // Names that are not UTF-8 are compared as the model shows them (lossily).
@@ -204,18 +231,9 @@ impl Symbols {
                     .collect();
             }
         }
-        let index = self.by_name.get_or_init(|| {
-            let mut v: Vec<(u64, u32)> = self
-                .model()
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| Some((name_hash(&s.name), u32::try_from(i).ok()?)))
-                .collect();
-            v.sort_unstable();
-            v
-        });
+        let index = self.by_name();
         let model = self.model();
-        let h = name_hash(name);
+        let h = fnv1a64(name.as_bytes());
         let from = index.partition_point(|e| e.0 < h);
         index[from..]
             .iter()
@@ -245,17 +263,7 @@ impl Symbols {
                     .collect();
             }
         }
-        let index = self.by_lto_name.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, s) in self.model().iter().enumerate() {
-                if s.name.contains('.') {
-                    for key in Name::parse(&s.name).lookup_keys() {
-                        index.entry(key.into_owned()).or_default().push(i);
-                    }
-                }
-            }
-            index
-        });
+        let index = self.by_lto_name();
         index.get(name).cloned().unwrap_or_default()
     }
 }
@@ -362,11 +370,4 @@ fn containing_scan(
         }
     }
     pick.map(|(i, _)| (i, addr - at))
-}
-
-/// FNV-1a: a fast, stable hash for the name index.
-fn name_hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
