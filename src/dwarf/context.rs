@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use gimli::{AttributeValue, Reader as _, RunTimeEndian};
 
 use super::funcs::{self, Functions};
-use super::index;
+use super::index::{self, Range};
 use super::lines::LineTable;
 use super::loader::{Bytes, Loader};
 use super::{Error, IndexCache};
@@ -42,15 +42,6 @@ struct Slot {
     functions: OnceLock<Result<Functions, Error>>,
 }
 
-/// A unit's address range; sorted by `(end, unit)` as addr2line sorts them.
-struct UnitRange {
-    begin: u64,
-    end: u64,
-    unit: usize,
-    /// The lowest `begin` of this and every later entry.
-    min_begin: u64,
-}
-
 /// Abbreviation tables by `.debug_abbrev` offset: units of one LTO module share one.
 type AbbrevCache = Mutex<HashMap<usize, Arc<gimli::Abbreviations>>>;
 
@@ -67,28 +58,34 @@ pub(crate) struct Context {
     late: OnceLock<RangeIndex>,
 }
 
-/// Unit ranges sorted for [`RangeIndex::units_at`].
-struct RangeIndex(Vec<UnitRange>);
+/// Unit ranges sorted by `(end, unit)`, as addr2line sorts them, each with the lowest
+/// `begin` of itself and every later entry, for [`RangeIndex::units_at`].
+struct RangeIndex(Vec<(Range, u64)>);
 
 impl RangeIndex {
-    fn new(mut ranges: Vec<UnitRange>) -> RangeIndex {
+    fn new(mut ranges: Vec<Range>) -> RangeIndex {
         ranges.sort_unstable_by_key(|r| (r.end, r.unit));
         let mut min = u64::MAX;
-        for r in ranges.iter_mut().rev() {
-            min = min.min(r.begin);
-            r.min_begin = min;
-        }
-        RangeIndex(ranges)
+        let mut v: Vec<(Range, u64)> = ranges
+            .into_iter()
+            .rev()
+            .map(|r| {
+                min = min.min(r.begin);
+                (r, min)
+            })
+            .collect();
+        v.reverse();
+        RangeIndex(v)
     }
 
     /// Units whose ranges hold `addr`, in addr2line's order.
     fn units_at(&self, addr: u64) -> impl Iterator<Item = usize> + '_ {
-        let start = self.0.partition_point(|r| r.end <= addr);
+        let start = self.0.partition_point(|(r, _)| r.end <= addr);
         self.0[start..]
             .iter()
-            .take_while(move |r| addr >= r.min_begin)
-            .filter(move |r| r.begin <= addr && addr < r.end)
-            .map(|r| r.unit)
+            .take_while(move |(_, min_begin)| addr >= *min_begin)
+            .filter(move |(r, _)| r.begin <= addr && addr < r.end)
+            .map(|(r, _)| r.unit)
     }
 }
 
@@ -109,14 +106,14 @@ impl Context {
         })?;
         let object = loader.debug_file.as_deref().unwrap_or(&loader.path);
         let info_len = gimli::Section::reader(&dwarf.debug_info).len();
-        let dir = index::cache_dir(cache);
-        let dir = dir.as_deref();
-        let (index, headers) = match dir.and_then(|d| index::load(d, object, info_len)) {
+        let file =
+            index::cache_dir(cache).and_then(|d| index::CacheFile::new(&d, object, info_len));
+        let (index, headers) = match file.as_ref().and_then(index::CacheFile::load) {
             Some(i) => (i, Vec::new()),
             None => {
                 let (i, headers) = index::walk(&dwarf)?;
-                if let Some(d) = dir {
-                    index::store(d, object, info_len, &i);
+                if let Some(f) = &file {
+                    f.store(&i);
                 }
                 (i, headers)
             }
@@ -137,21 +134,11 @@ impl Context {
                 functions: OnceLock::new(),
             })
             .collect();
-        let ranges = index
-            .ranges
-            .iter()
-            .map(|r| UnitRange {
-                begin: r.begin,
-                end: r.end,
-                unit: r.unit,
-                min_begin: 0,
-            })
-            .collect();
         Ok(Context {
             dwarf,
             abbrevs: AbbrevCache::default(),
             units,
-            ranges: RangeIndex::new(ranges),
+            ranges: RangeIndex::new(index.ranges),
             rangeless: index.rangeless,
             late: OnceLock::new(),
         })
@@ -243,11 +230,10 @@ impl Context {
                 };
                 let seqs = LineTable::sequence_ranges(unit.unit_ref(&self.dwarf));
                 for (begin, end) in seqs.unwrap_or_default() {
-                    ranges.push(UnitRange {
+                    ranges.push(Range {
                         begin,
                         end,
                         unit: index,
-                        min_begin: 0,
                     });
                 }
             }

@@ -62,7 +62,7 @@ use std::sync::Arc;
 use gimli::{AttributeValue, Reader as _, UnitOffset};
 
 use super::context::Reader;
-use super::{Error, IndexCache};
+use super::{fnv1a64, Error, IndexCache};
 
 /// `.debug_info` size from which the unit index is cached (smaller objects are walked).
 pub(crate) const MIN_CACHED_INFO: usize = 1 << 20;
@@ -307,12 +307,6 @@ pub(crate) fn cache_dir(cache: &IndexCache) -> Option<PathBuf> {
     Some(PathBuf::from(home).join(".cache").join("ksym"))
 }
 
-fn fnv64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 fn fnv32(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5, |h, &b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
@@ -333,50 +327,57 @@ fn identity(object: &Path, info_len: usize) -> Option<[u8; 48]> {
     Some(id)
 }
 
-/// The cache file for `object` in `dir`.
-pub(crate) fn cache_path(dir: &Path, object: &Path) -> Option<PathBuf> {
-    let canonical = std::fs::canonicalize(object).ok()?;
-    let name = format!(
-        "{:016x}.units",
-        fnv64(canonical.as_os_str().as_encoded_bytes())
-    );
-    Some(dir.join(name))
-}
-
 fn producer() -> u32 {
     fnv32(env!("CARGO_PKG_VERSION").as_bytes())
 }
 
-/// The cached index of `object` (whose `.debug_info` is `info_len` bytes), when a valid
-/// cache file exists.
-pub(crate) fn load(dir: &Path, object: &Path, info_len: usize) -> Option<UnitIndex> {
-    if info_len < MIN_CACHED_INFO {
-        return None;
-    }
-    let path = cache_path(dir, object)?;
-    let bytes = std::fs::read(path).ok()?;
-    decode(&bytes, &identity(object, info_len)?, info_len)
+/// One object's cache file: where it is, and what identifies the object now.
+pub(crate) struct CacheFile {
+    path: PathBuf,
+    id: [u8; 48],
+    info_len: usize,
 }
 
-/// Keep `index` for the next opening of `object`; failures are ignored.
-pub(crate) fn store(dir: &Path, object: &Path, info_len: usize, index: &UnitIndex) {
-    if info_len < MIN_CACHED_INFO {
-        return;
+impl CacheFile {
+    /// The cache file in `dir` for `object`, whose `.debug_info` is `info_len` bytes;
+    /// `None` when the object is too small to cache or cannot be named or examined.
+    pub(crate) fn new(dir: &Path, object: &Path, info_len: usize) -> Option<CacheFile> {
+        if info_len < MIN_CACHED_INFO {
+            return None;
+        }
+        let canonical = std::fs::canonicalize(object).ok()?;
+        let name = format!(
+            "{:016x}.units",
+            fnv1a64(canonical.as_os_str().as_encoded_bytes())
+        );
+        Some(CacheFile {
+            path: dir.join(name),
+            id: identity(object, info_len)?,
+            info_len,
+        })
     }
-    let (Some(path), Some(id)) = (cache_path(dir, object), identity(object, info_len)) else {
-        return;
-    };
-    let Some(bytes) = encode(index, &id) else {
-        return;
-    };
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
+
+    /// The cached index, when the file exists and every field checks.
+    pub(crate) fn load(&self) -> Option<UnitIndex> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        decode(&bytes, &self.id, self.info_len)
     }
-    // Write aside, then rename: readers see a whole file or none.
-    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+
+    /// Keep `index` for the next opening of the object; failures are ignored.
+    pub(crate) fn store(&self, index: &UnitIndex) {
+        let (Some(bytes), Some(dir)) = (encode(index, &self.id), self.path.parent()) else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        // Write aside, then rename: readers see a whole file or none.
+        let tmp = self
+            .path
+            .with_extension(format!("tmp.{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
     }
 }
 
@@ -405,7 +406,7 @@ fn encode(index: &UnitIndex, id: &[u8; 48]) -> Option<Vec<u8>> {
     for &u in &index.rangeless {
         b.extend_from_slice(&count(u)?);
     }
-    let sum = fnv64(&b);
+    let sum = fnv1a64(&b);
     b.extend_from_slice(&sum.to_le_bytes());
     Some(b)
 }
@@ -433,7 +434,7 @@ fn decode(b: &[u8], id: &[u8; 48], info_len: usize) -> Option<UnitIndex> {
         .checked_add(nu.checked_mul(8)?)?
         .checked_add(nr.checked_mul(20)?)?
         .checked_add(nl.checked_mul(4)?)?;
-    if b.len() != end.checked_add(8)? || u64_at(end)? != fnv64(&b[..end]) {
+    if b.len() != end.checked_add(8)? || u64_at(end)? != fnv1a64(&b[..end]) {
         return None;
     }
     let mut index = UnitIndex::default();
