@@ -53,11 +53,21 @@ impl Status {
         KSYM_SYSROOT=DIR    look for debug files, modules and vmlinux under DIR (a \
         crashed machine's root)\n  \
         KSYM_CACHE_DIR=DIR  where the DWARF unit index of large objects is cached \
-        (default $XDG_CACHE_HOME/ksym or ~/.cache/ksym; empty: no cache)"
+        (default $XDG_CACHE_HOME/ksym or ~/.cache/ksym; empty: no cache)\n  \
+        DEBUGINFOD_URLS, DEBUGINFOD_TIMEOUT, DEBUGINFOD_MAXSIZE, DEBUGINFOD_MAXTIME, \
+        DEBUGINFOD_CACHE_PATH\n                      fetch files by build id from \
+        debuginfod servers, as elfutils does (docs/debuginfod.md)"
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A debuginfod server to fetch files by build id from, instead of those of
+    /// DEBUGINFOD_URLS; repeatable.
+    #[arg(long, global = true, value_name = "URL")]
+    debuginfod: Vec<String>,
+    /// Fetch nothing: files by build id come only from the debuginfod cache.
+    #[arg(long, global = true)]
+    offline: bool,
 }
 
 #[derive(Subcommand)]
@@ -84,6 +94,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    crate::debuginfod::set_overrides(cli.debuginfod, cli.offline);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {

@@ -5,10 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The `ksym` binary under test. Its unit-index cache goes to the build's temp dir, never
-/// to `$HOME`.
+/// to `$HOME`; it asks no debuginfod server and sees no debuginfod cache (an empty
+/// directory) unless a test sets `DEBUGINFOD_URLS` and `DEBUGINFOD_CACHE_PATH` itself.
 pub fn ksym() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ksym"));
     c.env("KSYM_CACHE_DIR", index_cache_dir());
+    c.env_remove("DEBUGINFOD_URLS");
+    c.env(
+        "DEBUGINFOD_CACHE_PATH",
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("debuginfod-cache-unused"),
+    );
     c
 }
 

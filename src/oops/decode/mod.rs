@@ -67,6 +67,7 @@ struct Decoder<'w> {
     vmlinux: Option<Result<Object, String>>,
     modules: HashMap<String, Result<Object, String>>,
     finder: Option<modules::Finder>,
+    kernel_build_id: Option<String>,
     warned: HashSet<String>,
     kaslr: Option<u64>,
     held: VecDeque<(Vec<u8>, Line)>,
@@ -108,6 +109,7 @@ impl<'w> Decoder<'w> {
             vmlinux: None,
             modules: HashMap::new(),
             finder: None,
+            kernel_build_id: None,
             warned: HashSet::new(),
             kaslr: None,
             held: VecDeque::new(),
@@ -130,6 +132,9 @@ impl<'w> Decoder<'w> {
         }
         if o.kaslr_offset.is_some() {
             self.kaslr = o.kaslr_offset;
+        }
+        if self.kernel_build_id.is_none() {
+            self.kernel_build_id.clone_from(&o.kernel_build_id);
         }
         if self.opts.json {
             let frames: Vec<Outcome> = o.frames.iter().map(|f| self.frame(f, Some(&o))).collect();
@@ -214,7 +219,11 @@ impl<'w> Decoder<'w> {
 
     fn vmlinux(&mut self) -> Result<&mut Object, String> {
         if self.vmlinux.is_none() {
-            let opened = match self.vmlinux_path() {
+            let by_id = self.kernel_build_id.clone();
+            let path = self
+                .vmlinux_path()
+                .or_else(|e| crate::debuginfod::or_fetch(e, by_id.as_deref()));
+            let opened = match path {
                 Ok(p) => Object::open(&p),
                 Err(e) => Err(e),
             };
@@ -273,7 +282,10 @@ impl<'w> Decoder<'w> {
                     self.opts.release.as_deref(),
                 )
             });
-            let mut opened = finder.find(name, build_id).and_then(|p| Object::open(&p));
+            let mut opened = finder
+                .find(name, build_id)
+                .or_else(|e| crate::debuginfod::or_fetch(e, build_id))
+                .and_then(|p| Object::open(&p));
             if let Ok(o) = &mut opened {
                 if o.prefix.is_none() {
                     // Modules have no start_kernel: use the kernel's source prefix.
