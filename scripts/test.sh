@@ -13,6 +13,7 @@ packages=(
   gcc g++ gcc-aarch64-linux-gnu binutils binutils-aarch64-linux-gnu  # peers (nm, addr2line, as), kallsyms.c, fuzz build
   linux-source-6.1                 # the kernel's own scripts (faddr2line, kallsyms.c, ...), extracted at test time
   elfutils xz-utils zstd perl gawk file
+  debuginfod                       # elfutils' server and debuginfod-find: the debuginfod client's peers
 )
 
 missing=()
