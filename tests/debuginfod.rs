@@ -320,6 +320,32 @@ fn real_server() {
     );
     assert!(!text(&got.stderr).contains("downloading"));
 
+    // faddr2line, sympos and inlined take --build-id in place of the object.
+    let by_id = |args: &[&str]| {
+        let mut a = vec![args[0], "--offline", "--build-id", LKDTM_ID];
+        a.extend(&args[1..]);
+        let o = run(ksym_with(&url, &cache_e, &a));
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let by_path = |args: &[&str]| {
+        let ko = srv.join("lkdtm.ko");
+        let mut a = vec![args[0], ko.to_str().unwrap()];
+        a.extend(&args[1..]);
+        let o = run(ksym_with(&url, &cache_e, &a));
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    for args in [
+        &["faddr2line", "lkdtm_BUG+0x0", "direct_entry+0x137/0x150"][..],
+        &["sympos", "lkdtm_BUG"],
+        &["inlined", "--lines", "drivers/misc/lkdtm/bugs.c:78"],
+    ] {
+        let got = by_id(args);
+        assert!(!got.is_empty(), "{args:?}");
+        assert_eq!(got, by_path(args), "{args:?}");
+    }
+
     // With the server stopped, the cache serves.
     server.stop();
     let got = run(ksym_with(&url, &cache, &["decode", log]));
@@ -489,6 +515,14 @@ fn not_found_after_refused() {
     assert!(err.contains(&want), "{err}");
     assert!(!text(&out.stdout).contains(MODULE_LINE));
     assert!(cache_files(cache.path()).is_empty());
+    // The same through --build-id: an error (exit 2) with the same account.
+    let out = run(ksym_with(
+        &format!("{dead} {live}/"),
+        cache.path(),
+        &["faddr2line", "--build-id", LKDTM_ID, "lkdtm_BUG+0x0"],
+    ));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&want), "{}", text(&out.stderr));
 }
 
 #[test]

@@ -45,12 +45,16 @@ pub struct Args {
     /// Write JSON Lines ({"type": "location", "data": {...}}) instead of text.
     #[arg(long)]
     json: bool,
+    /// The object of this GNU build id, from /usr/lib/debug/.build-id or debuginfod,
+    /// instead of OBJ.
+    #[arg(long, value_name = "HEX")]
+    build_id: Option<String>,
     /// The object: vmlinux, a module (.ko) or an object file, with debug info.
-    #[arg(value_name = "OBJ")]
-    obj: PathBuf,
+    #[arg(value_name = "OBJ", required_unless_present = "build_id")]
+    obj: Option<PathBuf>,
     /// `func+offset[/size]` (offset and size in hex with 0x or decimal), or a raw
     /// address `0x...` (linked objects only).
-    #[arg(required = true, value_name = "FUNC+OFF[/SIZE]")]
+    #[arg(required_unless_present = "build_id", value_name = "FUNC+OFF[/SIZE]")]
     inputs: Vec<String>,
 }
 
@@ -65,16 +69,20 @@ pub struct Options {
     pub obj: PathBuf,
     /// The `func+off[/size]` inputs.
     pub inputs: Vec<String>,
+    /// A build id whose object replaces `obj`.
+    pub build_id: Option<String>,
 }
 
 impl Args {
     /// Convert parsed arguments into plain options.
     pub fn into_options(self) -> Options {
+        let (obj, inputs) = super::object_operands(self.build_id.as_deref(), self.obj, self.inputs);
         Options {
             list: self.list,
             json: self.json,
-            obj: self.obj,
-            inputs: self.inputs,
+            obj,
+            inputs,
+            build_id: self.build_id,
         }
     }
 }
@@ -475,7 +483,13 @@ impl Run<'_> {
 }
 
 /// Run `ksym faddr2line`.
-pub fn run(opts: Options, out: Out) -> Result<Status> {
+pub fn run(mut opts: Options, out: Out) -> Result<Status> {
+    if let Some(id) = &opts.build_id {
+        if opts.inputs.is_empty() {
+            anyhow::bail!("no FUNC+OFF[/SIZE] given after --build-id {id}");
+        }
+        opts.obj = super::build_id_object(id)?;
+    }
     let symz = match Symbolizer::open(&opts.obj) {
         Ok(s) => s,
         Err(e) => {

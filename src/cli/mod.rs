@@ -6,6 +6,7 @@
 //! on stdout ends the run quietly with 0.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -135,5 +136,67 @@ pub fn warn(message: impl std::fmt::Display) {
     eprintln!("ksym: {message}");
 }
 
+/// The object and operands of a subcommand taking `OBJ OPERAND...` or `--build-id HEX
+/// OPERAND...`: with a build id, what clap took for the object is the first operand, and
+/// the object is left empty for [`build_id_object`] to fill in.
+pub fn object_operands(
+    build_id: Option<&str>,
+    obj: Option<PathBuf>,
+    mut operands: Vec<String>,
+) -> (PathBuf, Vec<String>) {
+    match (build_id, obj) {
+        (Some(_), Some(first)) => {
+            operands.insert(0, first.to_string_lossy().into_owned());
+            (PathBuf::new(), operands)
+        }
+        (_, obj) => (obj.unwrap_or_default(), operands),
+    }
+}
+
+/// The object named by `--build-id HEX`: from `/usr/lib/debug/.build-id`, the debuginfod
+/// cache, or the debuginfod servers.
+pub fn build_id_object(id: &str) -> anyhow::Result<PathBuf> {
+    Ok(crate::debuginfod::find(id)?)
+}
+
 /// Shorthand used by subcommands for their output stream.
 pub type Out<'a> = &'a mut dyn Write;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_id_shifts_operands() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).expect("parses");
+            let Command::Faddr2line(a) = cli.command else {
+                panic!("not faddr2line");
+            };
+            let o = a.into_options();
+            (o.obj, o.inputs, o.build_id, cli.offline, cli.debuginfod)
+        };
+        let (obj, inputs, id, offline, urls) = parse(&[
+            "ksym",
+            "faddr2line",
+            "--build-id",
+            "ab12",
+            "f+0x1",
+            "g+0x2",
+            "--offline",
+            "--debuginfod",
+            "http://h",
+        ]);
+        assert_eq!(obj, PathBuf::new());
+        assert_eq!(inputs, ["f+0x1", "g+0x2"]);
+        assert_eq!(id.as_deref(), Some("ab12"));
+        assert!(offline);
+        assert_eq!(urls, ["http://h"]);
+        let (obj, inputs, id, ..) = parse(&["ksym", "faddr2line", "vmlinux", "f+0x1"]);
+        assert_eq!(
+            (obj, inputs, id),
+            ("vmlinux".into(), vec!["f+0x1".into()], None)
+        );
+        assert!(Cli::try_parse_from(["ksym", "faddr2line", "vmlinux"]).is_err());
+    }
+}

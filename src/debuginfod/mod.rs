@@ -253,10 +253,16 @@ pub fn or_fetch(local: String, build_id: Option<&str>) -> Result<PathBuf, String
     let Some(id) = build_id else {
         return Err(local);
     };
-    if let Some(p) = normalize_build_id(id).and_then(|id| local_debug_file(&id)) {
+    find(id).map_err(|e| format!("{local}; {e}"))
+}
+
+/// The object of `build_id` with its debug info: `/usr/lib/debug/.build-id`, else
+/// debuginfod ([`fetch`] of its debuginfo).
+pub fn find(build_id: &str) -> Result<PathBuf, Error> {
+    if let Some(p) = normalize_build_id(build_id).and_then(|id| local_debug_file(&id)) {
         return Ok(p);
     }
-    fetch(id, &Kind::Debuginfo).map_err(|e| format!("{local}; {e}"))
+    fetch(build_id, &Kind::Debuginfo)
 }
 
 /// `/usr/lib/debug/.build-id/ID[..2]/ID[2..].debug` (under `$KSYM_SYSROOT`), when it is
