@@ -613,3 +613,66 @@ fn compressed_transfer() {
         ko
     );
 }
+
+/// `faddr2line --list` without the source at hand fetches it by the object's build id
+/// (`/buildid/ID/source/usr/src/linux-6.1/fs/read_write.c`, the real file of Linux 6.1)
+/// and lists it as from a source tree; elfutils' `debuginfod-find source` then finds
+/// ksym's download in the cache.
+#[test]
+fn list_fetches_sources() {
+    let src = common::linux_source("fs/read_write.c");
+    let tree = src.parent().and_then(Path::parent).unwrap().to_path_buf();
+    let body = fs::read(&src).unwrap();
+    let want_path = format!("/buildid/{VMLINUX_ID}/source/usr/src/linux-6.1/fs/read_write.c");
+    let port = serve(move |p| {
+        if p == want_path {
+            Reply::File(body.clone())
+        } else {
+            Reply::Status(404)
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}");
+    let dir = TempDir::new("debuginfod-src");
+    let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", dir.path());
+    let args = [
+        "faddr2line",
+        "--list",
+        vmlinux.to_str().unwrap(),
+        "vfs_write+0xd0/0x250",
+    ];
+    let local = run({
+        let mut c = ksym_with("", &dir.path().join("unused"), &args);
+        c.current_dir(&tree);
+        c
+    });
+    assert_eq!(local.status.code(), Some(0), "{}", text(&local.stderr));
+    assert!(text(&local.stdout).contains(">"), "{}", text(&local.stdout));
+    let cache = dir.path().join("cache");
+    let empty = dir.path().join("cwd");
+    fs::create_dir(&empty).unwrap();
+    let fetched = run({
+        let mut c = ksym_with(&url, &cache, &args);
+        c.current_dir(&empty);
+        c
+    });
+    assert_eq!(fetched.status.code(), Some(0), "{}", text(&fetched.stderr));
+    assert_eq!(text(&fetched.stdout), text(&local.stdout));
+    let name = "source##usr##src##linux-6.1##fs##read_write.c";
+    assert_eq!(cache_files(&cache), [format!("{VMLINUX_ID}/{name}")]);
+
+    require_tool("debuginfod-find", "debuginfod");
+    let find = Command::new("debuginfod-find")
+        .env(
+            "DEBUGINFOD_URLS",
+            format!("http://127.0.0.1:{}", free_port()),
+        )
+        .env("DEBUGINFOD_CACHE_PATH", &cache)
+        .args(["source", VMLINUX_ID, "/usr/src/linux-6.1/fs/read_write.c"])
+        .output()
+        .expect("cannot run debuginfod-find");
+    assert!(find.status.success(), "{}", text(&find.stderr));
+    assert_eq!(
+        text(&find.stdout).trim(),
+        cache.join(VMLINUX_ID).join(name).to_str().unwrap()
+    );
+}

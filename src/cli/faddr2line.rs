@@ -306,6 +306,24 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// A source not found locally, from debuginfod by the object's build id and the path
+    /// as DWARF names it. `Err(None)` when no server could be asked.
+    fn fetch_source(&self, file: &str) -> Result<Vec<u8>, Option<String>> {
+        let abs = match &self.prefix {
+            Some(p) if !file.starts_with('/') => format!("{p}{file}"),
+            _ => file.to_string(),
+        };
+        match crate::debuginfod::source(self.symz.path(), &abs) {
+            Ok(p) => std::fs::read(&p).map_err(|e| Some(format!("{}: {e}", p.display()))),
+            Err(e) => match e.kind() {
+                crate::debuginfod::ErrorKind::Offline | crate::debuginfod::ErrorKind::NoServers => {
+                    Err(None)
+                }
+                _ => Err(Some(e.to_string())),
+            },
+        }
+    }
+
     /// `--list`: lines n-5..n+5 of the file named on `line`, the script's awk layout.
     fn list_source(&self, out: Out, line: &str) -> Result<()> {
         let Some(at) = line.rfind(" at ") else {
@@ -326,10 +344,17 @@ impl Run<'_> {
         };
         let text = match std::fs::read(file) {
             Ok(t) => t,
-            Err(e) => {
-                warn(format!("{file}: cannot read source: {e}"));
-                return Ok(());
-            }
+            Err(e) => match self.fetch_source(file) {
+                Ok(t) => t,
+                Err(Some(why)) => {
+                    warn(format!("{file}: cannot read source: {e}; {why}"));
+                    return Ok(());
+                }
+                Err(None) => {
+                    warn(format!("{file}: cannot read source: {e}"));
+                    return Ok(());
+                }
+            },
         };
         let text = String::from_utf8_lossy(&text);
         for (i, l) in text.lines().enumerate() {

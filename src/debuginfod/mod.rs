@@ -256,6 +256,20 @@ pub fn or_fetch(local: String, build_id: Option<&str>) -> Result<PathBuf, String
     find(id).map_err(|e| format!("{local}; {e}"))
 }
 
+/// The source file `path` (absolute, as the DWARF of `object` names it) from
+/// debuginfod, by `object`'s build id.
+pub fn source(object: &Path, path: &str) -> Result<PathBuf, Error> {
+    let kind = Kind::Source(path.to_string());
+    match file_build_id(object) {
+        Some(id) => fetch(&id, &kind),
+        None => {
+            let mut e = Error::new(ErrorKind::NoBuildId, "", &kind);
+            e.cache = Some(object.to_path_buf());
+            Err(e)
+        }
+    }
+}
+
 /// The object of `build_id` with its debug info: `/usr/lib/debug/.build-id`, else
 /// debuginfod ([`fetch`] of its debuginfo).
 pub fn find(build_id: &str) -> Result<PathBuf, Error> {
@@ -366,6 +380,8 @@ pub struct Attempt {
 pub enum ErrorKind {
     /// The build id is not hex.
     BadBuildId,
+    /// The object to fetch a source for has no build id.
+    NoBuildId,
     /// Not in the cache, and `--offline`.
     Offline,
     /// Not in the cache, and no server configured.
@@ -384,6 +400,7 @@ pub struct Error {
     kind: ErrorKind,
     build_id: String,
     what: String,
+    /// The cache entry looked at, or (for `NoBuildId`) the object.
     cache: Option<PathBuf>,
     attempts: Vec<Attempt>,
     source: Option<std::io::Error>,
@@ -432,6 +449,11 @@ impl fmt::Display for Error {
         let (id, what) = (&self.build_id, &self.what);
         match self.kind {
             ErrorKind::BadBuildId => write!(f, "debuginfod: {id:?} is not a build id (hex)"),
+            ErrorKind::NoBuildId => write!(
+                f,
+                "debuginfod: {}: no build id to fetch the {what} by",
+                self.cache.as_deref().unwrap_or(Path::new("?")).display()
+            ),
             ErrorKind::Offline | ErrorKind::NoServers => {
                 write!(f, "debuginfod: {what} of build id {id} is not in the cache")?;
                 if let Some(c) = &self.cache {
