@@ -22,7 +22,8 @@ use crate::oops::decode::{self, Options as DecodeOptions};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The kernel image with debug info (default: found from the log's release under
-    /// /usr/lib/debug/boot, /boot, /lib/modules/R/build).
+    /// /usr/lib/debug/boot, /boot, /lib/modules/R/build; else by the log's build id in
+    /// /usr/lib/debug/.build-id or from debuginfod, see --debuginfod).
     #[arg(long, value_name = "VMLINUX")]
     vmlinux: Option<PathBuf>,
     /// A directory searched (recursively) for NAME.ko, NAME.ko.xz, NAME.ko.zst; repeatable.
