@@ -10,7 +10,11 @@
 //! - Small servers written here, for what a real server does not do on demand: a 404
 //!   (after a refused connection), a server that never answers (a timeout within
 //!   `DEBUGINFOD_TIMEOUT`), one that serves another ELF, one that breaks the transfer
-//!   off, and one that compresses (gzip, as the `gzip` command writes it).
+//!   off, and one that compresses (gzip, as the `gzip` command writes it), over an
+//!   elfutils negative entry and a killed download's leftover.
+//! - `list_fetches_sources`: `faddr2line --list` fetches a source it cannot find, and
+//!   `debuginfod-find source` finds it in the cache.
+//! - `faddr2line`, `sympos` and `inlined --build-id` print what they print for the file.
 //!
 //! All traffic stays on 127.0.0.1; every wait is bounded.
 
@@ -605,13 +609,17 @@ fn compressed_transfer() {
             Reply::Status(404)
         }
     });
+    // What others may have left: elfutils' negative entry (an empty file) and the
+    // temporary file of a killed ksym. Both give way to the download.
+    let entry = cache.path().join(LKDTM_ID);
+    fs::create_dir(&entry).unwrap();
+    fs::write(entry.join("debuginfo"), b"").unwrap();
+    fs::write(entry.join("debuginfo.ksym-999999"), b"half").unwrap();
     let out = decode_module(&format!("http://127.0.0.1:{port}"), cache.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains(MODULE_LINE));
-    assert_eq!(
-        fs::read(cache.path().join(LKDTM_ID).join("debuginfo")).unwrap(),
-        ko
-    );
+    assert_eq!(fs::read(entry.join("debuginfo")).unwrap(), ko);
+    assert_eq!(cache_files(cache.path()), [format!("{LKDTM_ID}/debuginfo")]);
 }
 
 /// `faddr2line --list` without the source at hand fetches it by the object's build id

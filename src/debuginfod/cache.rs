@@ -15,8 +15,9 @@
 //! download replaces them. A file whose build id is not the directory's is ignored and
 //! replaced too. Downloads are written beside their target as `NAME.ksym-PID` and
 //! renamed into place once checked, so a killed process never leaves half a file under
-//! the real name. While downloading, ksym holds an exclusive `flock` on the build id's
-//! directory: other ksym processes wait for it and then find the file in place.
+//! the real name (the next download of that build id removes such leftovers). While
+//! downloading, ksym holds an exclusive `flock` on the build id's directory: other ksym
+//! processes wait for it and then find the file in place.
 //! Nothing here removes old files; elfutils' client prunes the directory by its own
 //! `cache_clean_interval_s` and `max_unused_age_s`.
 
@@ -153,6 +154,21 @@ impl Entry {
             return Err(InstallError::Io(with_path(e, &self.path)));
         }
         Ok(self.path.clone())
+    }
+
+    /// Remove what killed ksym processes left in the build id's directory: every
+    /// `NAME.ksym-PID`. Called with the lock held, when no other ksym writes there.
+    pub fn remove_stale(&self) {
+        for e in fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let stale = name
+                .rsplit_once(".ksym-")
+                .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+            if stale {
+                let _ = fs::remove_file(e.path());
+            }
+        }
     }
 
     /// Remove the temporary file, if any.

@@ -215,6 +215,7 @@ pub fn fetch_with(config: &Config, build_id: &str, kind: &Kind) -> Result<PathBu
     if let Some(p) = entry.lookup() {
         return Ok(p);
     }
+    entry.remove_stale();
     let mut attempts = Vec::new();
     for base in &config.urls {
         let url = format!("{base}/buildid/{id}/{}", kind.url_path());
