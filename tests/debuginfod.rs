@@ -684,3 +684,71 @@ fn list_fetches_sources() {
         cache.join(VMLINUX_ID).join(name).to_str().unwrap()
     );
 }
+
+/// `decode --source` prints each frame's source line: from the source tree it runs in,
+/// and with no source at hand, from debuginfod by the object's build id; both alike.
+#[test]
+fn decode_source_lines() {
+    let src = common::linux_source("fs/read_write.c");
+    common::linux_source("arch/x86/entry/common.c");
+    let tree = src.parent().and_then(Path::parent).unwrap().to_path_buf();
+    let served = tree.clone();
+    let port = serve(move |p| {
+        let prefix = format!("/buildid/{VMLINUX_ID}/source/usr/src/linux-6.1/");
+        match p
+            .strip_prefix(&prefix)
+            .map(|rel| fs::read(served.join(rel)))
+        {
+            Some(Ok(body)) => Reply::File(body),
+            _ => Reply::Status(404),
+        }
+    });
+    let dir = TempDir::new("debuginfod-decode-src");
+    let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", dir.path());
+    let modules = shared().join("kernels/x86_64-thin");
+    let log = bug_log();
+    let args = [
+        "decode",
+        "--source",
+        "--vmlinux",
+        vmlinux.to_str().unwrap(),
+        "--modules",
+        modules.to_str().unwrap(),
+        log.to_str().unwrap(),
+    ];
+    let local = run({
+        let mut c = ksym_with("", &dir.path().join("unused"), &args);
+        c.current_dir(&tree);
+        c
+    });
+    assert_eq!(local.status.code(), Some(0), "{}", text(&local.stderr));
+    let out = text(&local.stdout);
+    // The line after vfs_write's frame is line 582 of fs/read_write.c (the log's line
+    // ends are CRLF, kept).
+    let line582 = fs::read_to_string(&src)
+        .unwrap()
+        .lines()
+        .nth(581)
+        .unwrap()
+        .trim_end()
+        .to_string();
+    assert!(
+        out.contains(&format!(
+            "vfs_write+0xd0/0x250 fs/read_write.c:582\r\n[    2.831949]    >582<\t{line582}\r\n"
+        )),
+        "{out}"
+    );
+    let empty = dir.path().join("cwd");
+    fs::create_dir(&empty).unwrap();
+    let cache = dir.path().join("cache");
+    let fetched = run({
+        let mut c = ksym_with(&format!("http://127.0.0.1:{port}"), &cache, &args);
+        c.current_dir(&empty);
+        c
+    });
+    assert_eq!(fetched.status.code(), Some(0), "{}", text(&fetched.stderr));
+    assert_eq!(text(&fetched.stdout), out);
+    assert!(cache_files(&cache).contains(&format!(
+        "{VMLINUX_ID}/source##usr##src##linux-6.1##arch##x86##entry##common.c"
+    )));
+}

@@ -39,6 +39,11 @@ pub struct Args {
     /// scripts/decode_stacktrace.sh of Linux 6.1 does.
     #[arg(long)]
     no_call_site: bool,
+    /// After each decoded frame, its source line (`>N<`, a tab, the text), read from the
+    /// path printed (relative to the current directory), the path DWARF names, or
+    /// debuginfod.
+    #[arg(long, conflicts_with = "json")]
+    source: bool,
     /// The log (`-` or absent: standard input).
     #[arg(value_name = "LOG")]
     log: Option<PathBuf>,
@@ -63,6 +68,7 @@ impl Args {
                 release: self.release,
                 json: self.json,
                 call_site: !self.no_call_site,
+                source: self.source,
             },
             log: self.log.filter(|p| p.as_os_str() != "-"),
         }

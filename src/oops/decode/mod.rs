@@ -18,6 +18,7 @@
 pub mod modules;
 pub mod render;
 pub mod resolve;
+pub mod source;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, BufRead, Write};
@@ -42,6 +43,8 @@ pub struct Options {
     pub json: bool,
     /// Look return addresses up at address − 1 (the call).
     pub call_site: bool,
+    /// After each decoded frame, its source line (text output).
+    pub source: bool,
 }
 
 /// Counts of one run.
@@ -68,6 +71,7 @@ struct Decoder<'w> {
     modules: HashMap<String, Result<Object, String>>,
     finder: Option<modules::Finder>,
     kernel_build_id: Option<String>,
+    sources: source::Sources,
     warned: HashSet<String>,
     kaslr: Option<u64>,
     held: VecDeque<(Vec<u8>, Line)>,
@@ -110,6 +114,7 @@ impl<'w> Decoder<'w> {
             modules: HashMap::new(),
             finder: None,
             kernel_build_id: None,
+            sources: source::Sources::default(),
             warned: HashSet::new(),
             kaslr: None,
             held: VecDeque::new(),
@@ -188,6 +193,9 @@ impl<'w> Decoder<'w> {
                 self.finished.insert(o.index, o);
             }
             render::write_line(out, &raw, &line, &outcomes)?;
+            if self.opts.source {
+                self.write_sources(out, &raw, &line, &outcomes)?;
+            }
         }
         if self.held.is_empty() {
             self.finished.clear();

@@ -6,8 +6,9 @@
 //! address sits in inlined code (or the trap's line differs from the line table), one line
 //! per inline level follows, innermost first, each `name at file:line:column`, inlined
 //! levels marked `(inlined)`, each starting with the frame line's own prefix (timestamp)
-//! and ending with its line end (`\r\n` kept). Frames that cannot be resolved are left
-//! as they are (the reason goes to stderr once).
+//! and ending with its line end (`\r\n` kept); `--source` adds the frames' source lines
+//! the same way ([`super::source`]). Frames that cannot be resolved are left as they are
+//! (the reason goes to stderr once).
 //!
 //! JSON: documented in `docs/json.md`.
 
@@ -35,15 +36,7 @@ pub fn write_line(
     line: &Line,
     outcomes: &[Outcome],
 ) -> io::Result<()> {
-    let body_end = raw
-        .iter()
-        .rposition(|&b| b != b'\n' && b != b'\r')
-        .map_or(0, |p| p + 1);
-    let eol: &[u8] = if raw.len() > body_end {
-        &raw[body_end..]
-    } else {
-        b""
-    };
+    let body_end = body_end(raw);
     let mut inserts: Vec<(usize, String)> = Vec::new();
     let mut extra: Vec<String> = Vec::new();
     for (f, o) in line.frames.iter().zip(outcomes) {
@@ -89,18 +82,38 @@ pub fn write_line(
         at = pos;
     }
     out.write_all(&raw[at..])?;
+    write_continuations(out, raw, line, &extra)
+}
+
+/// The length of `raw` without its line end.
+fn body_end(raw: &[u8]) -> usize {
+    raw.iter()
+        .rposition(|&b| b != b'\n' && b != b'\r')
+        .map_or(0, |p| p + 1)
+}
+
+/// Lines added after the (already written) line `raw`: each starts with `raw`'s prefix
+/// (timestamp) and its message's indent plus two, and ends with `raw`'s line end.
+pub fn write_continuations(
+    out: &mut dyn Write,
+    raw: &[u8],
+    line: &Line,
+    texts: &[String],
+) -> io::Result<()> {
+    let body_end = body_end(raw);
+    let eol = &raw[body_end..];
     if eol.is_empty() {
-        // A chunk of an overlong line, or the last line without a line end: the inline
+        // A chunk of an overlong line, or the last line without a line end: the added
         // lines would land inside it.
         return Ok(());
     }
     let prefix = &raw[..line.message.start.min(body_end)];
     let msg = &raw[line.message.start.min(body_end)..body_end];
     let indent = msg.iter().take_while(|&&b| b == b' ').count();
-    for e in extra {
+    for t in texts {
         out.write_all(prefix)?;
         out.write_all(&b" ".repeat(indent + 2))?;
-        out.write_all(e.as_bytes())?;
+        out.write_all(t.as_bytes())?;
         out.write_all(eol)?;
     }
     Ok(())
