@@ -15,6 +15,10 @@
 //! - `list_fetches_sources`: `faddr2line --list` fetches a source it cannot find, and
 //!   `debuginfod-find source` finds it in the cache.
 //! - `faddr2line`, `sympos` and `inlined --build-id` print what they print for the file.
+//! - `decode_source_lines`: `decode --source` prints the same lines from a source tree and
+//!   from debuginfod.
+//! - `size_and_time_limits`: `DEBUGINFOD_MAXSIZE`, `DEBUGINFOD_MAXTIME`, a cache that
+//!   cannot be written.
 //!
 //! All traffic stays on 127.0.0.1; every wait is bounded.
 
@@ -751,4 +755,59 @@ fn decode_source_lines() {
     assert!(cache_files(&cache).contains(&format!(
         "{VMLINUX_ID}/source##usr##src##linux-6.1##arch##x86##entry##common.c"
     )));
+}
+
+/// `DEBUGINFOD_MAXSIZE` refuses a larger file before its body is read;
+/// `DEBUGINFOD_MAXTIME` ends a download that takes longer, whatever `DEBUGINFOD_TIMEOUT`
+/// allows; a cache that cannot be written is named.
+#[test]
+fn size_and_time_limits() {
+    let cache = TempDir::new("debuginfod-limits");
+    let ko = lkdtm_bytes();
+    let n = ko.len();
+    let port = serve(move |_| Reply::File(ko.clone()));
+    let url = format!("http://127.0.0.1:{port}");
+    let out = decode_module(&url, cache.path(), &[("DEBUGINFOD_MAXSIZE", "1000")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{url}/buildid/{LKDTM_ID}/debuginfo: {n} bytes, over DEBUGINFOD_MAXSIZE (1000)"
+        )),
+        "{err}"
+    );
+    assert!(cache_files(cache.path()).is_empty());
+
+    let silent = serve(|_| Reply::Silence);
+    let url = format!("http://127.0.0.1:{silent}");
+    let out = decode_module(
+        &url,
+        cache.path(),
+        &[("DEBUGINFOD_TIMEOUT", "600"), ("DEBUGINFOD_MAXTIME", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{url}/buildid/{LKDTM_ID}/debuginfo: no answer within 1 s"
+        )),
+        "{err}"
+    );
+
+    // A cache path under a regular file cannot be created.
+    let file = cache.path().join("a-file");
+    fs::write(&file, b"").unwrap();
+    let out = run(ksym_with(
+        &format!("http://127.0.0.1:{port}"),
+        &file.join("cache"),
+        &["faddr2line", "--build-id", LKDTM_ID, "lkdtm_BUG+0x0"],
+    ));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "debuginfo of build id {LKDTM_ID}: cannot write the cache: "
+        )) && err.contains(file.to_str().unwrap()),
+        "{err}"
+    );
 }

@@ -321,7 +321,8 @@ pub enum Answer {
     Refused,
     /// The server sent an ELF with another build id (`None`: not an ELF with one).
     WrongBuildId(Option<String>),
-    /// The transfer ended early: bytes received and announced.
+    /// The body's length is not the announced one (a transfer ended early): bytes
+    /// received and announced.
     Truncated {
         /// Bytes received.
         got: u64,
@@ -352,8 +353,11 @@ impl fmt::Display for Answer {
             Answer::WrongBuildId(None) => {
                 f.write_str("served a file that is not an ELF with a build id")
             }
-            Answer::Truncated { got, want } => {
+            Answer::Truncated { got, want } if got < want => {
                 write!(f, "transfer interrupted after {got} of {want} bytes")
+            }
+            Answer::Truncated { got, want } => {
+                write!(f, "sent {got} bytes, not the {want} announced")
             }
             Answer::TooLarge { size: Some(s), max } => {
                 write!(f, "{s} bytes, over DEBUGINFOD_MAXSIZE ({max})")
@@ -466,10 +470,16 @@ impl fmt::Display for Error {
                     " and no server is configured (DEBUGINFOD_URLS or --debuginfod URL)"
                 })
             }
-            ErrorKind::Cache => write!(
-                f,
-                "debuginfod: {what} of build id {id}: cannot write the cache"
-            ),
+            ErrorKind::Cache => {
+                write!(
+                    f,
+                    "debuginfod: {what} of build id {id}: cannot write the cache"
+                )?;
+                match &self.source {
+                    Some(e) => write!(f, ": {e}"),
+                    None => Ok(()),
+                }
+            }
             ErrorKind::NotFound | ErrorKind::Failed => {
                 write!(
                     f,
@@ -487,11 +497,9 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_ref().map(|e| e as _)
-    }
-}
+/// The message says everything, the file system's error included: no `source()`, so
+/// that `{:#}` does not print it twice.
+impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
