@@ -309,18 +309,10 @@ impl Run<'_> {
     /// A source not found locally, from debuginfod by the object's build id and the path
     /// as DWARF names it. `Err(None)` when no server could be asked.
     fn fetch_source(&self, file: &str) -> Result<Vec<u8>, Option<String>> {
-        let abs = match &self.prefix {
-            Some(p) if !file.starts_with('/') => format!("{p}{file}"),
-            _ => file.to_string(),
-        };
-        match crate::debuginfod::source(self.symz.path(), &abs) {
+        match crate::debuginfod::source(self.symz.path(), self.prefix.as_deref(), file) {
             Ok(p) => std::fs::read(&p).map_err(|e| Some(format!("{}: {e}", p.display()))),
-            Err(e) => match e.kind() {
-                crate::debuginfod::ErrorKind::Offline | crate::debuginfod::ErrorKind::NoServers => {
-                    Err(None)
-                }
-                _ => Err(Some(e.to_string())),
-            },
+            Err(e) if e.asked_nobody() => Err(None),
+            Err(e) => Err(Some(e.to_string())),
         }
     }
 

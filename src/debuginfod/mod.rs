@@ -257,10 +257,11 @@ pub fn or_fetch(local: String, build_id: Option<&str>) -> Result<PathBuf, String
     find(id).map_err(|e| format!("{local}; {e}"))
 }
 
-/// The source file `path` (absolute, as the DWARF of `object` names it) from
-/// debuginfod, by `object`'s build id.
-pub fn source(object: &Path, path: &str) -> Result<PathBuf, Error> {
-    let kind = Kind::Source(path.to_string());
+/// The source file `file` of `object` from debuginfod, by `object`'s build id and the
+/// path its DWARF names: `file` as printed, after `prefix` (the source prefix stripped
+/// from it, `/usr/src/linux-6.1/`) when it is relative.
+pub fn source(object: &Path, prefix: Option<&str>, file: &str) -> Result<PathBuf, Error> {
+    let kind = Kind::Source(dwarf_path(prefix, file));
     match file_build_id(object) {
         Some(id) => fetch(&id, &kind),
         None => {
@@ -268,6 +269,15 @@ pub fn source(object: &Path, path: &str) -> Result<PathBuf, Error> {
             e.cache = Some(object.to_path_buf());
             Err(e)
         }
+    }
+}
+
+/// The path DWARF names for `file` as printed: after `prefix` (the source prefix stripped
+/// from it) when `file` is relative.
+pub fn dwarf_path(prefix: Option<&str>, file: &str) -> String {
+    match prefix {
+        Some(p) if !file.starts_with('/') => format!("{p}{file}"),
+        _ => file.to_string(),
     }
 }
 
@@ -441,6 +451,15 @@ impl Error {
     /// The build id asked for.
     pub fn build_id(&self) -> &str {
         &self.build_id
+    }
+
+    /// Whether no server was asked (offline, none configured, or no build id to ask
+    /// with): the caller's own "not found" then says all there is to say.
+    pub fn asked_nobody(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Offline | ErrorKind::NoServers | ErrorKind::NoBuildId
+        )
     }
 
     /// The URLs tried, in order, with their answers.

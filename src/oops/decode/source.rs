@@ -67,10 +67,7 @@ fn read_limited(p: &Path) -> io::Result<Vec<u8>> {
 }
 
 fn read_source(object: &Path, prefix: Option<&str>, file: &str) -> Result<Vec<String>, String> {
-    let full = match prefix {
-        Some(p) if !file.starts_with('/') => format!("{p}{file}"),
-        _ => file.to_string(),
-    };
+    let full = debuginfod::dwarf_path(prefix, file);
     let mut looked = vec![file.to_string()];
     if full != file {
         looked.push(full.clone());
@@ -78,22 +75,16 @@ fn read_source(object: &Path, prefix: Option<&str>, file: &str) -> Result<Vec<St
     let local = looked.iter().find_map(|p| read_limited(Path::new(p)).ok());
     let bytes = match local {
         Some(b) => b,
-        None => {
-            let fetched = debuginfod::source(object, &full);
-            match fetched {
-                Ok(p) => read_limited(&p).map_err(|e| format!("{}: {e}", p.display()))?,
-                Err(e) => {
-                    let mut msg = format!("{file}: no source (looked at {})", looked.join(", "));
-                    if !matches!(
-                        e.kind(),
-                        debuginfod::ErrorKind::NoServers | debuginfod::ErrorKind::Offline
-                    ) {
-                        msg += &format!("; {e}");
-                    }
-                    return Err(msg);
+        None => match debuginfod::source(object, prefix, file) {
+            Ok(p) => read_limited(&p).map_err(|e| format!("{}: {e}", p.display()))?,
+            Err(e) => {
+                let mut msg = format!("{file}: no source (looked at {})", looked.join(", "));
+                if !e.asked_nobody() {
+                    msg += &format!("; {e}");
                 }
+                return Err(msg);
             }
-        }
+        },
     };
     Ok(String::from_utf8_lossy(&bytes)
         .lines()
