@@ -144,6 +144,16 @@ fn answer(e: ureq::Error, config: &Config) -> Answer {
     }
 }
 
+/// A short name for a download on a bar line: `ksym: debuginfod f30b2d2a debuginfo`
+/// (the build id's first 8 digits, then the kind, or a source's file name).
+fn bar_label(url: &str) -> String {
+    let tail = url.split_once("/buildid/").map_or(url, |(_, t)| t);
+    let (id, rest) = tail.split_once('/').unwrap_or((tail, ""));
+    let id = id.get(..8).unwrap_or(id);
+    let what = rest.rsplit('/').next().unwrap_or(rest);
+    format!("ksym: debuginfod {id} {what}")
+}
+
 /// Progress on stderr: a bar on a terminal, else a line at the start and at the end.
 enum Shown {
     Nothing,
@@ -166,7 +176,7 @@ impl Shown {
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
             }
-            bar.set_message(format!("ksym: debuginfod: {url}"));
+            bar.set_message(bar_label(url));
             bar.enable_steady_tick(Duration::from_millis(200));
             return Shown::Bar(bar);
         }
@@ -202,5 +212,22 @@ impl Shown {
         if let Shown::Bar(b) = self {
             b.abandon();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            bar_label("http://h:8002/buildid/f30b2d2a4e5354a8/debuginfo"),
+            "ksym: debuginfod f30b2d2a debuginfo"
+        );
+        assert_eq!(
+            bar_label("https://h/buildid/ab/source/usr/src/linux/fs/read_write.c"),
+            "ksym: debuginfod ab read_write.c"
+        );
     }
 }
