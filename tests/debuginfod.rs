@@ -89,6 +89,12 @@ fn cache_files(dir: &Path) -> Vec<String> {
     out
 }
 
+/// Nothing entered the cache, and no temporary file was left behind.
+fn assert_nothing_cached(dir: &Path) {
+    let files = cache_files(dir);
+    assert!(files.is_empty(), "{files:?}");
+}
+
 /// `src` (which must not be modified) as `dst`: a hard link, else a copy.
 fn link_as(src: &Path, dst: &Path) -> PathBuf {
     if fs::hard_link(src, dst).is_err() {
@@ -522,7 +528,7 @@ fn not_found_after_refused() {
     );
     assert!(err.contains(&want), "{err}");
     assert!(!text(&out.stdout).contains(MODULE_LINE));
-    assert!(cache_files(cache.path()).is_empty());
+    assert_nothing_cached(cache.path());
     // The same through --build-id: an error (exit 2) with the same account.
     let out = run(ksym_with(
         &format!("{dead} {live}/"),
@@ -550,7 +556,7 @@ fn timeout_within_the_limit() {
         )),
         "{err}"
     );
-    assert!(cache_files(cache.path()).is_empty());
+    assert_nothing_cached(cache.path());
 }
 
 #[test]
@@ -570,12 +576,7 @@ fn another_elf_is_refused() {
         "{err}"
     );
     assert!(!text(&out.stdout).contains(MODULE_LINE));
-    // Nothing entered the cache, and no temporary file was left behind.
-    assert!(
-        cache_files(cache.path()).is_empty(),
-        "{:?}",
-        cache_files(cache.path())
-    );
+    assert_nothing_cached(cache.path());
 }
 
 #[test]
@@ -594,11 +595,7 @@ fn interrupted_transfer() {
         )),
         "{err}"
     );
-    assert!(
-        cache_files(cache.path()).is_empty(),
-        "{:?}",
-        cache_files(cache.path())
-    );
+    assert_nothing_cached(cache.path());
 }
 
 #[test]
@@ -776,7 +773,7 @@ fn size_and_time_limits() {
         )),
         "{err}"
     );
-    assert!(cache_files(cache.path()).is_empty());
+    assert_nothing_cached(cache.path());
 
     let silent = serve(|_| Reply::Silence);
     let url = format!("http://127.0.0.1:{silent}");
