@@ -38,6 +38,10 @@ pub struct Args {
     /// scripts/decode_stacktrace.sh of Linux 6.1 does.
     #[arg(long)]
     no_call_site: bool,
+    /// Decode with files the log proves are not the crashed kernel's (a different build
+    /// id, banner, release or architecture); the refusal is printed as a warning.
+    #[arg(long)]
+    force: bool,
     /// The log (`-` or absent: standard input).
     #[arg(value_name = "LOG")]
     log: Option<PathBuf>,
@@ -62,6 +66,7 @@ impl Args {
                 release: self.release,
                 json: self.json,
                 call_site: !self.no_call_site,
+                force: self.force,
             },
             log: self.log.filter(|p| p.as_os_str() != "-"),
         }
@@ -89,6 +94,10 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
                 .context("standard input: cannot read log")?
         }
     };
+    if summary.mismatch {
+        // A file was refused (its reason was printed): its frames are left as they are.
+        return Ok(Status::Error);
+    }
     if opts_vmlinux_given && summary.vmlinux_error.is_some() {
         // The vmlinux named on the command line is unusable (its error was printed).
         return Ok(Status::Error);

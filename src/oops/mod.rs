@@ -55,6 +55,7 @@
 //! up as is (`pc` or `after_entry`) or at address - 1.
 
 pub mod decode;
+pub mod identity;
 pub mod kind;
 pub mod line;
 pub mod model;

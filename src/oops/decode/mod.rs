@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
+use super::identity::{self, Check};
 use super::{Frame, FrameRole, Line, LineReader, Oops, Parser};
 use resolve::{Object, Resolved, Target};
 
@@ -42,6 +43,8 @@ pub struct Options {
     pub json: bool,
     /// Look return addresses up at address − 1 (the call).
     pub call_site: bool,
+    /// Decode with objects that do not match the log (the refusal becomes a warning).
+    pub force: bool,
 }
 
 /// Counts of one run.
@@ -55,6 +58,8 @@ pub struct Summary {
     pub resolved: usize,
     /// Why vmlinux could not be used, when it was needed and failed.
     pub vmlinux_error: Option<String>,
+    /// An object was refused: the log proves it is not the crashed kernel's.
+    pub mismatch: bool,
 }
 
 /// The outcome of one frame: `None` for frames not to decode (user mode).
@@ -73,6 +78,11 @@ struct Decoder<'w> {
     held_bytes: usize,
     finished: HashMap<usize, Oops>,
     summary: Summary,
+    /// The `Linux version` banner last seen in the log.
+    banner: Option<String>,
+    facts: identity::Cache,
+    /// Identity checks of each module, by normalized name, made when it was opened.
+    module_checks: HashMap<String, (PathBuf, Vec<Check>)>,
 }
 
 /// Decode `input` into `out`; warnings (once each) go to `warn`.
@@ -87,6 +97,7 @@ pub fn decode(
     let mut parser = Parser::new();
     while let Some((raw, cont)) = reader.next_line()? {
         let line = parser.push_chunk(raw, cont);
+        d.observe(raw, &line);
         let raw = raw.to_vec();
         while let Some(o) = parser.take_finished() {
             d.finish_oops(o, out)?;
@@ -114,7 +125,85 @@ impl<'w> Decoder<'w> {
             held_bytes: 0,
             finished: HashMap::new(),
             summary: Summary::default(),
+            banner: None,
+            facts: identity::Cache::default(),
+            module_checks: HashMap::new(),
         }
+    }
+
+    /// Note what a line says about the kernel (its `Linux version` banner).
+    fn observe(&mut self, raw: &[u8], line: &Line) {
+        let msg = raw.get(line.message.clone()).unwrap_or_default();
+        if line.continuation || !msg.trim_ascii_start().starts_with(b"Linux version ") {
+            return;
+        }
+        if let Some(b) = identity::banner_line(&String::from_utf8_lossy(msg)) {
+            self.banner = Some(b.to_string());
+        }
+    }
+
+    /// The identity checks of vmlinux against `oops` (empty when vmlinux is unusable).
+    fn vmlinux_checks(&mut self, oops: Option<&Oops>) -> Vec<Check> {
+        if self.vmlinux().is_err() {
+            return Vec::new();
+        }
+        let Some(Ok(vm)) = self.vmlinux.as_ref() else {
+            return Vec::new();
+        };
+        let facts = self.facts.facts(&vm.symz);
+        let log = identity::LogFacts::of(oops, self.banner.as_deref());
+        identity::vmlinux_checks(vm.symz.path(), facts, &log, oops)
+    }
+
+    /// The refusal for a proven mismatch among `checks`: printed once; `None` when
+    /// there is none or `--force` turns it into a warning.
+    fn refuse(&mut self, checks: &[Check], path: &std::path::Path) -> Option<String> {
+        let msg = identity::refusal(path, identity::proven_mismatch(checks)?);
+        if self.opts.force {
+            self.warn_once(&format!("warning: {msg}"));
+            return None;
+        }
+        self.warn_once(&msg);
+        self.summary.mismatch = true;
+        Some(msg)
+    }
+
+    /// Every identity check made for `oops`: vmlinux's, then its modules'.
+    fn identity(&mut self, oops: &Oops) -> identity::Report {
+        let mut checks = if oops.frames.iter().any(|f| f.module.is_none() && !f.user) {
+            self.vmlinux_checks(Some(oops))
+        } else {
+            Vec::new()
+        };
+        let mut seen = HashSet::new();
+        for f in &oops.frames {
+            if let Some(m) = &f.module {
+                let key = modules::normalize(m);
+                if seen.insert(key.clone()) {
+                    if let Some((_, c)) = self.module_checks.get(&key) {
+                        checks.extend(c.iter().cloned());
+                    }
+                }
+            }
+        }
+        identity::Report::new(checks)
+    }
+
+    /// Warn once about a frame whose printed size the symbol does not explain.
+    fn warn_size(&mut self, f: &Frame, r: &Resolved, object: &str) {
+        if !r.size_mismatch {
+            return;
+        }
+        let msg = format!(
+            "warning: {object}: {}+{:#x}/{:#x} (line {}): the printed size differs from {}'s size {}; the file may not be the crashed kernel's",
+            f.symbol.as_deref().unwrap_or("?"),
+            f.offset.unwrap_or(0),
+            f.size.unwrap_or(0),
+            f.line,
+            r.symbol,
+            r.symbol_size.map_or("unknown".to_string(), |z| format!("{z:#x}")),
+        );
+        self.warn_once(&msg);
     }
 
     fn warn_once(&mut self, msg: &str) {
@@ -138,7 +227,8 @@ impl<'w> Decoder<'w> {
                 self.summary.resolved += usize::from(r.is_ok());
             }
             let kaslr = self.kaslr_for(Some(&o));
-            render::write_json(out, &o, &frames, kaslr, self.opts.call_site)?;
+            let identity = self.identity(&o);
+            render::write_json(out, &o, &frames, kaslr, self.opts.call_site, &identity)?;
         } else {
             self.finished.insert(o.index, o);
         }
@@ -263,7 +353,12 @@ impl<'w> Decoder<'w> {
         })
     }
 
-    fn module(&mut self, name: &str, build_id: Option<&str>) -> Result<&mut Object, String> {
+    fn module(
+        &mut self,
+        name: &str,
+        build_id: Option<&str>,
+        oops: Option<&Oops>,
+    ) -> Result<&mut Object, String> {
         let key = modules::normalize(name);
         if !self.modules.contains_key(&key) {
             let finder = self.finder.get_or_insert_with(|| {
@@ -273,7 +368,15 @@ impl<'w> Decoder<'w> {
                     self.opts.release.as_deref(),
                 )
             });
-            let mut opened = finder.find(name, build_id).and_then(|p| Object::open(&p));
+            let mut found = finder.find(name, build_id);
+            if found.is_err() && build_id.is_some() {
+                // Only files with another build id: take one, and let the identity
+                // check say so (and refuse it unless forced).
+                if let Ok(p) = finder.find(name, None) {
+                    found = Ok(p);
+                }
+            }
+            let mut opened = found.and_then(|p| Object::open(&p));
             if let Ok(o) = &mut opened {
                 if o.prefix.is_none() {
                     // Modules have no start_kernel: use the kernel's source prefix.
@@ -293,6 +396,19 @@ impl<'w> Decoder<'w> {
                     self.warn_once(&msg);
                 }
                 Ok(_) => {}
+            }
+            if let Ok(o) = &opened {
+                let facts = self.facts.facts(&o.symz).clone();
+                let log = identity::LogFacts {
+                    arch: oops.and_then(identity::log_arch),
+                    ..identity::LogFacts::default()
+                };
+                let path = self
+                    .finder
+                    .as_ref()
+                    .map_or(o.symz.path().to_path_buf(), |f| f.origin(o.symz.path()));
+                let checks = identity::module_checks(name, &path, &facts, build_id, &log);
+                self.module_checks.insert(key.clone(), (path, checks));
             }
             self.modules.insert(key.clone(), opened);
         }
@@ -319,17 +435,34 @@ impl<'w> Decoder<'w> {
                     .and_then(|g| g.build_id.clone())
             });
             let result = match (f.symbol.as_deref(), f.offset) {
-                (Some(name), Some(offset)) => self.module(m, id.as_deref()).and_then(|obj| {
-                    obj.resolve(
-                        Target::Symbol {
-                            name,
-                            offset,
-                            size: f.size,
-                        },
-                        exact,
-                        trap,
-                    )
-                }),
+                (Some(name), Some(offset)) => self
+                    .module(m, id.as_deref(), oops)
+                    .map(|_| ())
+                    .and_then(|()| {
+                        let key = modules::normalize(m);
+                        let (path, checks) =
+                            self.module_checks.get(&key).cloned().unwrap_or_default();
+                        match self.refuse(&checks, &path) {
+                            Some(e) => Err(e),
+                            None => Ok(()),
+                        }
+                    })
+                    .and_then(|()| self.module(m, id.as_deref(), oops))
+                    .and_then(|obj| {
+                        obj.resolve(
+                            Target::Symbol {
+                                name,
+                                offset,
+                                size: f.size,
+                            },
+                            exact,
+                            trap,
+                        )
+                    })
+                    .inspect(|r| {
+                        let object = format!("module {m}");
+                        self.warn_size(f, r, &object);
+                    }),
                 _ => Err(format!(
                     "module {m}: a bare address cannot be placed in the module"
                 )),
@@ -341,6 +474,13 @@ impl<'w> Decoder<'w> {
         } else {
             None
         };
+        let checks = self.vmlinux_checks(oops);
+        if let Some(Ok(vm)) = &self.vmlinux {
+            let path = vm.symz.path().to_path_buf();
+            if let Some(e) = self.refuse(&checks, &path) {
+                return Some(Err(e));
+            }
+        }
         let vm = match self.vmlinux() {
             Ok(v) => v,
             Err(e) => return Some(Err(e)),
@@ -358,7 +498,17 @@ impl<'w> Decoder<'w> {
             _ => None,
         };
         match (by_name, f.address) {
-            (Some(Ok(r)), _) => Some(Ok(r)),
+            (Some(Ok(r)), _) => {
+                let object = self
+                    .vmlinux
+                    .as_ref()
+                    .and_then(|v| v.as_ref().ok())
+                    .map_or("vmlinux".to_string(), |v| {
+                        v.symz.path().display().to_string()
+                    });
+                self.warn_size(f, &r, &object);
+                Some(Ok(r))
+            }
             (Some(Err(e)), None) => Some(Err(e)),
             (_, Some(a)) => {
                 let link = a.wrapping_sub(kaslr.unwrap_or(0));

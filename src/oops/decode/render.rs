@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::dwarf::Frame as Level;
-use crate::oops::{Frame, Line, Oops};
+use crate::oops::{identity, Frame, Line, Oops};
 use crate::output::{hex, write_record};
 
 fn location(file: Option<&str>, line: Option<u32>) -> String {
@@ -72,6 +72,9 @@ pub fn write_line(
             if outer != r.symbol {
                 text += &format!(" (in {outer})");
             }
+        }
+        if r.size_mismatch {
+            text += " (size mismatch)";
         }
         inserts.push((f.end.min(body_end), text));
         if r.chain.len() > 1 || trap_differs {
@@ -170,6 +173,8 @@ struct JsonFrame<'a> {
     object_address: Option<String>,
     lookup_address: Option<String>,
     call_site: bool,
+    size_mismatch: bool,
+    symbol_size: Option<String>,
     trap: Option<JsonTrap<'a>>,
     inlines: Vec<JsonLevel<'a>>,
 }
@@ -187,6 +192,7 @@ struct JsonOops<'a> {
     comm: Option<&'a str>,
     taint: Option<&'a str>,
     release: Option<&'a str>,
+    version: Option<&'a str>,
     kernel_build_id: Option<&'a str>,
     hardware: Option<&'a str>,
     location: Option<&'a str>,
@@ -195,6 +201,7 @@ struct JsonOops<'a> {
     complete: bool,
     call_site_attribution: bool,
     registers: &'a [crate::oops::RegisterBlock],
+    identity: &'a identity::Report,
     frames: Vec<JsonFrame<'a>>,
 }
 
@@ -236,6 +243,8 @@ fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame
         object_address: ok.map(|r| hex(r.address)),
         lookup_address: ok.map(|r| hex(r.lookup)),
         call_site: ok.is_some_and(|r| r.call_site),
+        size_mismatch: ok.is_some_and(|r| r.size_mismatch),
+        symbol_size: ok.and_then(|r| r.symbol_size).map(hex),
         trap: ok.and_then(|r| r.trap.as_ref()).map(|t| JsonTrap {
             file: t.file.as_deref(),
             line: t.line,
@@ -266,6 +275,7 @@ pub fn write_json(
     outcomes: &[Outcome],
     kaslr: Option<u64>,
     call_site: bool,
+    identity: &identity::Report,
 ) -> io::Result<()> {
     let frames = o
         .frames
@@ -285,6 +295,7 @@ pub fn write_json(
         comm: o.comm.as_deref(),
         taint: o.taint.as_deref(),
         release: o.release.as_deref(),
+        version: o.version.as_deref(),
         kernel_build_id: o.kernel_build_id.as_deref(),
         hardware: o.hardware.as_deref(),
         location: o.location.as_deref(),
@@ -293,6 +304,7 @@ pub fn write_json(
         complete: o.complete,
         call_site_attribution: call_site,
         registers: &o.registers,
+        identity,
         frames,
     };
     write_record(out, "oops", rec)
