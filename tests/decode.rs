@@ -22,6 +22,8 @@ use serde_json::Value;
 use support::*;
 
 mod common;
+#[path = "decode/identity.rs"]
+mod identity;
 #[path = "decode/peers.rs"]
 mod peers;
 #[path = "decode/renderings.rs"]

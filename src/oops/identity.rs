@@ -173,10 +173,17 @@ impl LogFacts {
 }
 
 /// The banner when `msg` (a message, prefixes stripped) is the kernel's `Linux version`
-/// line.
+/// line. A serial console may glue terminal escapes and its own timestamp in front
+/// (`c\x1b[?7l\x1b[2J[    0.000000] Linux version ...`): the banner then follows `] `.
 pub fn banner_line(msg: &str) -> Option<&str> {
-    let m = msg.trim();
-    (m.starts_with("Linux version ") && m.contains(" #")).then_some(m)
+    const HEAD: &str = "Linux version ";
+    let at = msg.find(HEAD)?;
+    let before = &msg[..at];
+    if !(before.trim().is_empty() || before.ends_with("] ")) {
+        return None;
+    }
+    let m = msg[at..].trim_end();
+    m.contains(" #").then_some(m)
 }
 
 /// The release (`6.1.192`) and build number (`#1`) of a banner.
@@ -360,7 +367,12 @@ mod tests {
             banner_release(b),
             (Some("6.1.192".into()), Some("#1".into()))
         );
-        assert_eq!(banner_line("KSYM-INIT: version: Linux version 6.1"), None);
+        assert_eq!(
+            banner_line("KSYM-INIT: version: Linux version 6.1 #1"),
+            None
+        );
+        let glued = format!("c\x1b[?7l\x1b[2J[    0.000000] {b}");
+        assert_eq!(banner_line(&glued), Some(b));
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl<'w> Decoder<'w> {
     /// Note what a line says about the kernel (its `Linux version` banner).
     fn observe(&mut self, raw: &[u8], line: &Line) {
         let msg = raw.get(line.message.clone()).unwrap_or_default();
-        if line.continuation || !msg.trim_ascii_start().starts_with(b"Linux version ") {
+        if line.continuation || msg.len() > 4096 {
             return;
         }
         if let Some(b) = identity::banner_line(&String::from_utf8_lossy(msg)) {
@@ -170,7 +170,8 @@ impl<'w> Decoder<'w> {
 
     /// Every identity check made for `oops`: vmlinux's, then its modules'.
     fn identity(&mut self, oops: &Oops) -> identity::Report {
-        let mut checks = if oops.frames.iter().any(|f| f.module.is_none() && !f.user) {
+        let opened = matches!(self.vmlinux, Some(Ok(_)));
+        let mut checks = if opened || oops.frames.iter().any(|f| f.module.is_none() && !f.user) {
             self.vmlinux_checks(Some(oops))
         } else {
             Vec::new()
