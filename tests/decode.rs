@@ -21,6 +21,8 @@ use common::{root, shared};
 use serde_json::Value;
 use support::*;
 
+#[path = "decode/args.rs"]
+mod args;
 mod common;
 #[path = "decode/identity.rs"]
 mod identity;

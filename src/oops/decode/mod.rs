@@ -15,6 +15,7 @@
 //! (`call_site = false` turns it off). A faulting pc with a `__bug_table` entry gets the
 //! kernel's `file:line` for the trap.
 
+pub mod kaslr;
 pub mod modules;
 pub mod render;
 pub mod resolve;
@@ -45,6 +46,16 @@ pub struct Options {
     pub call_site: bool,
     /// Decode with objects that do not match the log (the refusal becomes a warning).
     pub force: bool,
+    /// KASLR offset for bare addresses of every report (`--kaslr-offset`).
+    pub kaslr_offset: Option<u64>,
+    /// A `/proc/kallsyms` of the crashed boot, to name bare addresses (`--kallsyms`).
+    pub kallsyms: Option<PathBuf>,
+    /// Source prefix to strip from file names instead of the one found
+    /// (decode_stacktrace.sh's BASE_PATH).
+    pub base_path: Option<String>,
+    /// Release of the running kernel, for the usual places when neither a vmlinux nor
+    /// a release is given and the log names none.
+    pub running_release: Option<String>,
 }
 
 /// Counts of one run.
@@ -81,6 +92,7 @@ struct Decoder<'w> {
     /// The `Linux version` banner last seen in the log.
     banner: Option<String>,
     facts: identity::Cache,
+    kallsyms: Option<Result<kaslr::Kallsyms, String>>,
     /// Identity checks of each module, by normalized name, made when it was opened.
     module_checks: HashMap<String, (PathBuf, Vec<Check>)>,
 }
@@ -126,6 +138,7 @@ impl<'w> Decoder<'w> {
             finished: HashMap::new(),
             summary: Summary::default(),
             banner: None,
+            kallsyms: None,
             facts: identity::Cache::default(),
             module_checks: HashMap::new(),
         }
@@ -283,6 +296,9 @@ impl<'w> Decoder<'w> {
 
     /// The KASLR offset for frames of `oops`.
     fn kaslr_for(&mut self, oops: Option<&Oops>) -> Option<u64> {
+        if self.opts.kaslr_offset.is_some() {
+            return self.opts.kaslr_offset;
+        }
         let o = oops?;
         if let Some(k) = o.kaslr_offset {
             return Some(k);
@@ -306,7 +322,12 @@ impl<'w> Decoder<'w> {
     fn vmlinux(&mut self) -> Result<&mut Object, String> {
         if self.vmlinux.is_none() {
             let opened = match self.vmlinux_path() {
-                Ok(p) => Object::open(&p),
+                Ok(p) => Object::open(&p).map(|mut o| {
+                    if let Some(b) = &self.opts.base_path {
+                        o.prefix = Some(b.clone());
+                    }
+                    o
+                }),
                 Err(e) => Err(e),
             };
             if let Err(e) = &opened {
@@ -331,12 +352,16 @@ impl<'w> Decoder<'w> {
         }
     }
 
-    fn vmlinux_path(&self) -> Result<PathBuf, String> {
+    fn vmlinux_path(&mut self) -> Result<PathBuf, String> {
         if let Some(p) = &self.opts.vmlinux {
             return Ok(p.clone());
         }
-        let Some(r) = &self.opts.release else {
-            return Err("no --vmlinux given and no release known to look for one".into());
+        let (r, whence) = match (&self.opts.release, &self.opts.running_release) {
+            (Some(r), _) => (r, "the log or -r"),
+            (None, Some(r)) => (r, "the running kernel"),
+            (None, None) => {
+                return Err("no --vmlinux given and no release known to look for one".into())
+            }
         };
         let cands = [
             format!("/usr/lib/debug/boot/vmlinux-{r}"),
@@ -345,7 +370,14 @@ impl<'w> Decoder<'w> {
             format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
         ];
         let paths: Vec<PathBuf> = cands.iter().map(|c| crate::dwarf::system_path(c)).collect();
-        paths.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
+        let found = paths.iter().find(|p| p.is_file()).cloned();
+        if let Some(p) = &found {
+            (self.warn)(&format!(
+                "using {} (release {r}, from {whence})",
+                p.display()
+            ));
+        }
+        found.ok_or_else(|| {
             let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             format!(
                 "no vmlinux for release {r} (looked at {})",
@@ -379,6 +411,9 @@ impl<'w> Decoder<'w> {
             }
             let mut opened = found.and_then(|p| Object::open(&p));
             if let Ok(o) = &mut opened {
+                if let Some(b) = &self.opts.base_path {
+                    o.prefix = Some(b.clone());
+                }
                 if o.prefix.is_none() {
                     // Modules have no start_kernel: use the kernel's source prefix.
                     o.prefix = self.vmlinux().ok().and_then(|v| v.prefix.clone());
@@ -420,10 +455,46 @@ impl<'w> Decoder<'w> {
         }
     }
 
+    /// Name a bare address with `--kallsyms`: `Some` when a kallsyms file was given.
+    fn kallsyms_name(&mut self, addr: u64) -> Option<Result<kaslr::Named, String>> {
+        let path = self.opts.kallsyms.clone()?;
+        if self.kallsyms.is_none() {
+            let opened = kaslr::Kallsyms::open(&path);
+            if let Err(e) = &opened {
+                self.warn_once(&format!("{e}; bare addresses are left as they are"));
+            }
+            self.kallsyms = Some(opened);
+        }
+        let table = self.kallsyms.as_ref()?;
+        Some(match table {
+            Ok(t) => t
+                .name(addr)
+                .ok_or_else(|| format!("{addr:#x} is in no symbol of {}", t.path().display())),
+            Err(e) => Err(e.clone()),
+        })
+    }
+
     /// Resolve one frame in the context of its report.
     fn frame(&mut self, f: &Frame, oops: Option<&Oops>) -> Outcome {
         if f.user {
             return None;
+        }
+        if let (None, Some(a)) = (&f.symbol, f.address) {
+            let placed = f.module.is_some() || self.kaslr_for(oops).is_none();
+            if placed {
+                if let Some(named) = self.kallsyms_name(a) {
+                    let named = match named {
+                        Ok(n) => n,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    let mut g = f.clone();
+                    g.symbol = Some(named.name);
+                    g.offset = Some(named.offset);
+                    g.module = named.module.or(g.module);
+                    g.address = None;
+                    return self.frame(&g, oops);
+                }
+            }
         }
         let exact = !self.opts.call_site || f.exact();
         let trap = f.role == FrameRole::Pc;
@@ -465,7 +536,7 @@ impl<'w> Decoder<'w> {
                         self.warn_size(f, r, &object);
                     }),
                 _ => Err(format!(
-                    "module {m}: a bare address cannot be placed in the module"
+                    "module {m}: a bare address cannot be placed in the module (give --kallsyms FILE)"
                 )),
             };
             return Some(result);
@@ -515,7 +586,11 @@ impl<'w> Decoder<'w> {
                 let link = a.wrapping_sub(kaslr.unwrap_or(0));
                 let r = vm.resolve(Target::Address(link), exact, trap);
                 Some(r.map_err(|e| match kaslr {
-                    None => format!("{e} (no KASLR offset known for this report)"),
+                    None => format!(
+                        "{e} (no KASLR offset known for this report: no `Kernel Offset:` line, \
+                         no frame printing both address and symbol; give --kaslr-offset HEX \
+                         or --kallsyms FILE)"
+                    ),
                     Some(_) => e,
                 }))
             }

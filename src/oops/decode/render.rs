@@ -7,7 +7,9 @@
 //! per inline level follows, innermost first, each `name at file:line:column`, inlined
 //! levels marked `(inlined)`, each starting with the frame line's own prefix (timestamp)
 //! and ending with its line end (`\r\n` kept). Frames that cannot be resolved are left
-//! as they are (the reason goes to stderr once).
+//! as they are (the reason goes to stderr once); a bare address that could not be placed
+//! says so: ` (not placed: no KASLR offset known; give --kaslr-offset HEX or --kallsyms
+//! FILE)`.
 //!
 //! JSON: documented in `docs/json.md`.
 
@@ -47,6 +49,11 @@ pub fn write_line(
     let mut inserts: Vec<(usize, String)> = Vec::new();
     let mut extra: Vec<String> = Vec::new();
     for (f, o) in line.frames.iter().zip(outcomes) {
+        if let (None, Some(Err(e))) = (&f.symbol, o) {
+            if let Some(why) = not_placed(e) {
+                inserts.push((f.end.min(body_end), format!(" (not placed: {why})")));
+            }
+        }
         let Some(Ok(r)) = o else {
             continue;
         };
@@ -107,6 +114,17 @@ pub fn write_line(
         out.write_all(eol)?;
     }
     Ok(())
+}
+
+/// Why a bare address could not be placed, in a few words, when that is the reason.
+fn not_placed(error: &str) -> Option<&'static str> {
+    if error.contains("no KASLR offset known") {
+        Some("no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE")
+    } else if error.contains("a bare address cannot be placed in the module") {
+        Some("a bare module address; give --kallsyms FILE")
+    } else {
+        None
+    }
 }
 
 fn chain_lines(chain: &[Level]) -> Vec<String> {
