@@ -26,6 +26,8 @@ mod args;
 mod common;
 #[path = "decode/identity.rs"]
 mod identity;
+#[path = "decode/onboarding.rs"]
+mod onboarding;
 #[path = "decode/peers.rs"]
 mod peers;
 #[path = "decode/renderings.rs"]
