@@ -23,6 +23,8 @@ use support::*;
 
 #[path = "decode/args.rs"]
 mod args;
+#[path = "decode/backtraces.rs"]
+mod backtraces;
 mod common;
 #[path = "decode/identity.rs"]
 mod identity;

@@ -76,6 +76,20 @@ pub struct Summary {
 /// The outcome of one frame: `None` for frames not to decode (user mode).
 pub type Outcome = Option<Result<Resolved, String>>;
 
+/// Lines without frames that end a `backtrace` record (a task dump's `task:` line and
+/// `Call Trace:` sit between two traces; a blank stretch ends one).
+const STRAY_GAP: usize = 2;
+
+/// Frames outside reports, gathered for one `backtrace` record.
+#[derive(Default)]
+struct Stray {
+    first_line: u64,
+    last_line: u64,
+    gap: usize,
+    frames: Vec<Frame>,
+    outcomes: Vec<Outcome>,
+}
+
 /// A running decode.
 struct Decoder<'w> {
     opts: Options,
@@ -93,6 +107,8 @@ struct Decoder<'w> {
     banner: Option<String>,
     facts: identity::Cache,
     kallsyms: Option<Result<kaslr::Kallsyms, String>>,
+    /// `--json`: frames outside reports gathered into the next `backtrace` record.
+    stray: Option<Stray>,
     /// Identity checks of each module, by normalized name, made when it was opened.
     module_checks: HashMap<String, (PathBuf, Vec<Check>)>,
 }
@@ -139,6 +155,7 @@ impl<'w> Decoder<'w> {
             summary: Summary::default(),
             banner: None,
             kallsyms: None,
+            stray: None,
             facts: identity::Cache::default(),
             module_checks: HashMap::new(),
         }
@@ -251,11 +268,59 @@ impl<'w> Decoder<'w> {
 
     fn push(&mut self, raw: Vec<u8>, line: Line, out: &mut dyn Write) -> io::Result<()> {
         if self.opts.json {
-            return Ok(());
+            return self.push_stray(&line, out);
         }
         self.held_bytes += raw.len();
         self.held.push_back((raw, line));
         self.flush(out, false)
+    }
+
+    /// `--json`: gather the frames of lines outside reports (NMI backtraces, task dumps,
+    /// pasted call traces) into `backtrace` records. A record ends after
+    /// [`STRAY_GAP`] lines without frames, at a report, or at [`super::parse::MAX_FRAMES`].
+    fn push_stray(&mut self, line: &Line, out: &mut dyn Write) -> io::Result<()> {
+        if line.oops.is_none() && !line.frames.is_empty() {
+            let outcomes: Vec<Outcome> = line.frames.iter().map(|f| self.frame(f, None)).collect();
+            for r in outcomes.iter().flatten() {
+                self.summary.frames += 1;
+                self.summary.resolved += usize::from(r.is_ok());
+            }
+            let st = self.stray.get_or_insert_with(|| Stray {
+                first_line: line.number,
+                ..Stray::default()
+            });
+            st.last_line = line.number;
+            st.gap = 0;
+            st.frames.extend(line.frames.iter().cloned());
+            st.outcomes.extend(outcomes);
+            if st.frames.len() >= super::parse::MAX_FRAMES {
+                return self.write_stray(out);
+            }
+            return Ok(());
+        }
+        let Some(st) = self.stray.as_mut() else {
+            return Ok(());
+        };
+        st.gap += 1;
+        if line.oops.is_some() || st.gap > STRAY_GAP {
+            self.write_stray(out)?;
+        }
+        Ok(())
+    }
+
+    fn write_stray(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let Some(st) = self.stray.take() else {
+            return Ok(());
+        };
+        let kaslr = self.opts.kaslr_offset.or(self.kaslr);
+        render::write_backtrace(
+            out,
+            st.first_line,
+            st.last_line,
+            &st.frames,
+            &st.outcomes,
+            kaslr,
+        )
     }
 
     /// Write held lines whose report is complete (all of them when `all`, or when the
@@ -290,6 +355,9 @@ impl<'w> Decoder<'w> {
         }
         if self.held.is_empty() {
             self.finished.clear();
+        }
+        if all {
+            self.write_stray(out)?;
         }
         Ok(())
     }

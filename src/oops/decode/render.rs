@@ -327,3 +327,34 @@ pub fn write_json(
     };
     write_record(out, "oops", rec)
 }
+
+#[derive(Serialize)]
+struct JsonBacktrace<'a> {
+    first_line: u64,
+    last_line: u64,
+    kaslr_offset: Option<String>,
+    frames: Vec<JsonFrame<'a>>,
+}
+
+/// Write frames found outside any report (an NMI backtrace, a task dump, a pasted call
+/// trace) as a JSON Lines record `{"type": "backtrace", "data": {...}}`.
+pub fn write_backtrace(
+    out: &mut dyn Write,
+    first_line: u64,
+    last_line: u64,
+    frames: &[Frame],
+    outcomes: &[Outcome],
+    kaslr: Option<u64>,
+) -> io::Result<()> {
+    let rec = JsonBacktrace {
+        first_line,
+        last_line,
+        kaslr_offset: kaslr.map(hex),
+        frames: frames
+            .iter()
+            .zip(outcomes)
+            .map(|(f, r)| json_frame(f, r, kaslr))
+            .collect(),
+    };
+    write_record(out, "backtrace", rec)
+}
