@@ -146,13 +146,18 @@ fn release_forms_and_the_running_kernel() {
     // The log's release.
     let out = stdin_run(&["decode"], &log, Some(&sys));
     assert_eq!(out.status.code(), Some(0), "{}", err(&out));
-    assert_eq!(err(&out), used("6.1.192", "the log or -r"));
+    let module = format!(
+        "ksym: module lkdtm: using {}\n",
+        sys.join("lib/modules/6.1.192/kernel/lkdtm.ko").display()
+    );
+    // The module frame of the faulting RIP comes first.
+    assert_eq!(err(&out), module + &used("6.1.192", "the log or -r"));
     assert!(text(&out).contains("drivers/misc/lkdtm/core.c:329"));
     // -r wins over the log: that file is used (and its identity checked: same file).
     let out = stdin_run(&["decode", "-r", "9.9.9-test"], &log, Some(&sys));
     assert_eq!(out.status.code(), Some(0), "{}", err(&out));
     assert!(
-        err(&out).starts_with(&used("9.9.9-test", "the log or -r")),
+        err(&out).contains(&used("9.9.9-test", "the log or -r")),
         "{}",
         err(&out)
     );

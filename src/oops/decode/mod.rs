@@ -477,6 +477,11 @@ impl<'w> Decoder<'w> {
                     found = Ok(p);
                 }
             }
+            if let (Ok(p), true) = (&found, self.opts.modules.is_empty()) {
+                // No module directory was given: say which file ksym chose.
+                let shown = finder.origin(p);
+                (self.warn)(&format!("module {name}: using {}", shown.display()));
+            }
             let mut opened = found.and_then(|p| Object::open(&p));
             if let Ok(o) = &mut opened {
                 if let Some(b) = &self.opts.base_path {
