@@ -77,3 +77,24 @@ fn manual_pages() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no subcommand nope"));
 }
+
+/// Waiting for a log typed on a terminal says so; a pipe gets no such line (the exact
+/// stderr of piped runs is checked in `args`). `script` gives ksym a terminal and passes
+/// on the end of its own (empty) input as Ctrl-D.
+#[test]
+fn a_terminal_is_told_where_the_log_is_read_from() {
+    require_tool("script", "bsdutils");
+    require_tool("timeout", "coreutils");
+    let out = Command::new("timeout")
+        .args(["120", "script", "-qec"])
+        .arg(format!("{} decode", env!("CARGO_BIN_EXE_ksym")))
+        .arg("/dev/null")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run script");
+    let all = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        all.contains("ksym: reading the log from standard input; end with Ctrl-D"),
+        "{all}"
+    );
+}
