@@ -164,14 +164,22 @@ fn release_forms_and_the_running_kernel() {
     // No release anywhere: the running kernel's.
     let frames_only: String = String::from_utf8_lossy(&log)
         .lines()
-        .filter(|l| l.contains("Call Trace") || l.contains("+0x") && !l.contains("lkdtm"))
-        .filter(|l| !l.contains("RIP"))
+        .filter(|l| l.contains("Call Trace") || l.contains("+0x"))
+        .filter(|l| !l.contains("RIP") && !l.contains("BUG"))
         .map(|l| format!("{l}\n"))
         .collect();
     let out = stdin_run(&["decode"], frames_only.as_bytes(), Some(&sys));
     assert_eq!(out.status.code(), Some(0), "{}\n{frames_only}", err(&out));
-    assert_eq!(err(&out), used(running, "the running kernel"));
+    let module = format!(
+        "ksym: module lkdtm: using {}\n",
+        sys.join("lib/modules")
+            .join(running)
+            .join("kernel/lkdtm.ko")
+            .display()
+    );
+    assert_eq!(err(&out), module + &used(running, "the running kernel"));
     assert!(text(&out).contains("fs/read_write.c:582"));
+    assert!(text(&out).contains("drivers/misc/lkdtm/core.c:329"));
 }
 
 /// Bare addresses without `Kernel Offset:`: not placed, and the text says why; placed

@@ -466,7 +466,10 @@ impl<'w> Decoder<'w> {
                 modules::Finder::new(
                     self.opts.modules.clone(),
                     self.opts.vmlinux.as_deref(),
-                    self.opts.release.as_deref(),
+                    self.opts
+                        .release
+                        .as_deref()
+                        .or(self.opts.running_release.as_deref()),
                 )
             });
             let mut found = finder.find(name, build_id);
