@@ -198,6 +198,18 @@ impl<'w> Decoder<'w> {
         Some(msg)
     }
 
+    /// `Err` when the identity checks made at opening module `m` refuse it.
+    fn module_refusal(&mut self, m: &str) -> Result<(), String> {
+        let key = modules::normalize(m);
+        let Some((path, checks)) = self.module_checks.get(&key).cloned() else {
+            return Ok(());
+        };
+        match self.refuse(&checks, &path) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     /// Every identity check made for `oops`: vmlinux's, then its modules'.
     fn identity(&mut self, oops: &Oops) -> identity::Report {
         let opened = matches!(self.vmlinux, Some(Ok(_)));
@@ -556,8 +568,9 @@ impl<'w> Decoder<'w> {
             return None;
         }
         if let (None, Some(a)) = (&f.symbol, f.address) {
-            let placed = f.module.is_some() || self.kaslr_for(oops).is_none();
-            if placed {
+            // Named by kallsyms: module addresses, and vmlinux ones without an offset.
+            let needs_name = f.module.is_some() || self.kaslr_for(oops).is_none();
+            if needs_name {
                 if let Some(named) = self.kallsyms_name(a) {
                     let named = match named {
                         Ok(n) => n,
@@ -586,15 +599,7 @@ impl<'w> Decoder<'w> {
                 (Some(name), Some(offset)) => self
                     .module(m, id.as_deref(), oops)
                     .map(|_| ())
-                    .and_then(|()| {
-                        let key = modules::normalize(m);
-                        let (path, checks) =
-                            self.module_checks.get(&key).cloned().unwrap_or_default();
-                        match self.refuse(&checks, &path) {
-                            Some(e) => Err(e),
-                            None => Ok(()),
-                        }
-                    })
+                    .and_then(|()| self.module_refusal(m))
                     .and_then(|()| self.module(m, id.as_deref(), oops))
                     .and_then(|obj| {
                         obj.resolve(
