@@ -244,3 +244,8 @@ fn x86_64_console_in_every_rendering() {
 fn arm64_console_in_every_rendering() {
     check_renderings("arm64-thin");
 }
+
+#[test]
+fn x86_64_6_12_console_in_every_rendering() {
+    check_renderings("x86_64-thin-6.12");
+}
