@@ -43,10 +43,12 @@ pub struct Args {
     /// A directory searched (recursively) for NAME.ko, NAME.ko.xz, NAME.ko.zst; repeatable.
     #[arg(long = "modules", value_name = "DIR")]
     modules: Vec<PathBuf>,
-    /// Kernel release for /lib/modules/R and /usr/lib/debug (default: from the log).
+    /// Kernel release for /lib/modules/R and /usr/lib/debug (default: from the log, else
+    /// the running kernel's).
     #[arg(short = 'r', long, value_name = "R")]
     release: Option<String>,
-    /// One JSON Lines record per report instead of the annotated log.
+    /// JSON Lines instead of the annotated log: one record per report, and one per run of
+    /// frames outside reports (docs/json.md).
     #[arg(long)]
     json: bool,
     /// Look every address up as printed (no address - 1 for return addresses), as
