@@ -80,6 +80,7 @@ impl Check {
             "release" => "release",
             "version" => "build number",
             "arch" => "architecture",
+            "code" => "code bytes",
             other => other,
         };
         format!(
@@ -221,7 +222,9 @@ pub fn log_arch(oops: &Oops) -> Option<Arch> {
 }
 
 /// The `Code:` bytes against the object's bytes at the faulting address, allowing for
-/// run-time patching. The code engine fills this in; until then it is `unknown`.
+/// run-time patching. The code engine fills this in; until then it is `unknown`. A
+/// `mismatch` here is weaker evidence: the decoder prints it as a `ksym: warning:` line
+/// (`FILE: does not match the log: code ...`) and never refuses the file for it.
 pub fn code_check(object: &str, oops: Option<&Oops>) -> Check {
     let log = oops
         .and_then(|o| o.code.first())

@@ -188,6 +188,16 @@ impl<'w> Decoder<'w> {
     /// The refusal for a proven mismatch among `checks`: printed once; `None` when
     /// there is none or `--force` turns it into a warning.
     fn refuse(&mut self, checks: &[Check], path: &std::path::Path) -> Option<String> {
+        // Weaker evidence: said, never refused.
+        for c in checks
+            .iter()
+            .filter(|c| c.result == identity::Verdict::Mismatch)
+        {
+            if c.check == "code" {
+                let msg = format!("warning: {}", identity::refusal(path, c));
+                self.warn_once(&msg);
+            }
+        }
         let msg = identity::refusal(path, identity::proven_mismatch(checks)?);
         if self.opts.force {
             self.warn_once(&format!("warning: {msg}"));
