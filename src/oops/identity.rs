@@ -388,4 +388,22 @@ mod tests {
         let c = Check::new("release", "v", None, Some("6.2".into()));
         assert_eq!(c.result, Verdict::Unknown);
     }
+
+    #[test]
+    fn code_bytes_are_never_proof() {
+        let code = Check {
+            result: Verdict::Mismatch,
+            ..Check::new("code", "v", Some("0f 0b".into()), Some("90 90".into()))
+        };
+        let arch = Check::new("arch", "v", Some("x86_64".into()), Some("x86_64".into()));
+        assert_eq!(proven_mismatch(&[code.clone(), arch.clone()]), None);
+        assert_eq!(Report::new(vec![code, arch]).result, Verdict::Match);
+        let wrong = Check::new("arch", "v", Some("x86_64".into()), Some("aarch64".into()));
+        assert_eq!(Report::new(vec![wrong.clone()]).result, Verdict::Mismatch);
+        assert_eq!(
+            refusal(Path::new("/b/vmlinux"), &wrong),
+            "/b/vmlinux: does not match the log: architecture x86_64 in the log, aarch64 in the file"
+        );
+        assert_eq!(Report::new(Vec::new()).result, Verdict::Unknown);
+    }
 }
