@@ -71,6 +71,13 @@ impl Layout {
         self <= Layout::V6_11
     }
 
+    /// True when `kallsyms_names` and `kallsyms_seqs_of_names` lines carry the symbol as
+    /// a comment too (Masahiro Yamada, "kallsyms: add more original symbol type/name in
+    /// comment lines", July 2024; 6.4 to 6.10 comment only `kallsyms_offsets`).
+    pub fn comments_every_table(self) -> bool {
+        self >= Layout::V6_11
+    }
+
     /// True when offsets are relative to their own entry (7.0).
     pub fn is_pc_relative(self) -> bool {
         self == Layout::V7_0
@@ -182,11 +189,15 @@ fn label(o: &mut Vec<u8>, layout: Layout, name: &str) {
 /// `\t/* Tname */`: 6.4 and later comment each `kallsyms_offsets` entry with its symbol.
 fn comment(o: &mut Vec<u8>, layout: Layout, s: &MapSymbol) {
     if !layout.addresses_first() {
-        o.extend_from_slice(b"\t/* ");
-        o.push(s.kind);
-        o.extend_from_slice(&s.name);
-        o.extend_from_slice(b" */");
+        symbol_comment(o, s);
     }
+}
+
+fn symbol_comment(o: &mut Vec<u8>, s: &MapSymbol) {
+    o.extend_from_slice(b"\t/* ");
+    o.push(s.kind);
+    o.extend_from_slice(&s.name);
+    o.extend_from_slice(b" */");
 }
 
 /// `%#llx` of glibc: `0` for zero, else `0x` and lowercase hex.
@@ -362,6 +373,9 @@ fn write_names(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
             o.extend_from_slice(b", ");
             byte_hex(o, b);
         }
+        if t.layout.comments_every_table() {
+            symbol_comment(o, &t.symbols[i]);
+        }
         o.push(b'\n');
         if o.len() >= 1 << 16 {
             sink.out.write_all(o)?;
@@ -388,6 +402,11 @@ fn write_seqs(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
         byte_hex(o, (seq >> 8) as u8);
         o.extend_from_slice(b", ");
         byte_hex(o, seq as u8);
+        if t.layout.comments_every_table() {
+            if let Some(s) = t.symbols.get(seq as usize) {
+                symbol_comment(o, s);
+            }
+        }
         o.push(b'\n');
     }
     sink.buf.push(b'\n');
