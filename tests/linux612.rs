@@ -11,6 +11,9 @@
 //! - `sympos`: the positions 6.12's livepatch core computes (`kallsyms_on_each_match_symbol`
 //!   walks same-named symbols in address order; its error message for sympos 0).
 //! - `lp-map` and `inlined` on the 6.12 vmlinux and module.
+//! - kbuild: `scripts/kbuild/linux-6.12-ksym.patch` applies to 6.12's scripts
+//!   (`patch --dry-run`), and the drop-in `scripts/kbuild/kallsyms`, called as 6.12's
+//!   `link-vmlinux.sh` calls `scripts/kallsyms`, writes the build's own `.S` files.
 //!
 //! `kallsyms` and `kallsyms-dump` on 6.12 are in `tests/kallsyms.rs` (the 6.12 tool's
 //! `kallsyms-steps`, and the dump against `/proc/kallsyms`).
@@ -508,5 +511,64 @@ fn inlined_sites_lie_inside_their_holders() {
                 }
             }
         }
+    }
+}
+
+// kbuild integration for 6.12 (the kernel builds themselves are run by hand:
+// scripts/build-test-kernel.sh, docs/kbuild.md).
+
+#[test]
+fn kbuild_patch_applies_to_6_12() {
+    common::require_tool("patch", "patch");
+    let link = common::linux_source_612("scripts/link-vmlinux.sh");
+    common::linux_source_612("scripts/Makefile.vmlinux_o");
+    let tree = link.parent().and_then(Path::parent).expect("source tree");
+    let patch = common::root().join("scripts/kbuild/linux-6.12-ksym.patch");
+    let out = Command::new("patch")
+        .args(["-p1", "--dry-run", "-i"])
+        .arg(&patch)
+        .current_dir(tree)
+        .output()
+        .expect("cannot run patch");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    // The line it replaces is the one 6.12 runs kallsyms with.
+    let script = std::fs::read_to_string(&link).unwrap();
+    assert!(script.contains("\tscripts/kallsyms ${kallsymopt} \"${1}\" > \"${2}.S\"\n"));
+}
+
+#[test]
+fn kbuild_drop_in_kallsyms_writes_the_6_12_builds_output() {
+    let dir = common::TempDir::new("dropin-612");
+    let config = dir.path().join("include/config");
+    std::fs::create_dir_all(&config).unwrap();
+    // kbuild runs the tool in the build directory, which names the kernel.
+    std::fs::write(config.join("kernel.release"), "6.12.118\n").unwrap();
+    let steps = "kernels/x86_64-thin-6.12/kallsyms-steps";
+    let syms = common::unxz(&format!("{steps}/tmp_vmlinux2.syms.xz"), dir.path());
+    let want = common::unxz(&format!("{steps}/tmp_vmlinux2.kallsyms.S.xz"), dir.path());
+    let empty = dir.path().join(".tmp_vmlinux.kallsyms0.syms");
+    std::fs::write(&empty, "").unwrap();
+    let want0 = common::unxz(&format!("{steps}/tmp_vmlinux0.kallsyms.S.xz"), dir.path());
+    for (input, expected) in [(&syms, &want), (&empty, &want0)] {
+        // link-vmlinux.sh: scripts/kallsyms ${kallsymopt} "${1}" > "${2}.S"
+        let out = Command::new("sh")
+            .arg(common::root().join("scripts/kbuild/kallsyms"))
+            .arg("--all-symbols")
+            .arg(input)
+            .current_dir(dir.path())
+            .env("KSYM", env!("CARGO_BIN_EXE_ksym"))
+            .output()
+            .expect("cannot run sh");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            out.stdout == std::fs::read(expected).unwrap(),
+            "{}: the drop-in differs from the build's output",
+            input.display()
+        );
     }
 }

@@ -47,7 +47,8 @@ pub struct Args {
     #[arg(long)]
     lto_clang: bool,
     /// Table layout and the map reading and symbol selection of its kernels: 6.1 (the
-    /// default), 6.4, 6.11, 6.15 or 7.0 (the default with --pc-relative). From 6.4 the map
+    /// default), 6.4, 6.11, 6.15 or 7.0 (the default with --pc-relative), or the version
+    /// of the kernel being linked (6.12 selects 6.11). From 6.4 the map
     /// is read line by line (a malformed line stops the run), the name filters are left to
     /// scripts/mksysmap, and __start_*/__stop_* are kept without --all-symbols.
     #[arg(long, value_name = "VERSION")]

@@ -168,6 +168,9 @@ const LINUX_612_SOURCE_FILES: &[&str] = &[
     "linux-source-6.12/scripts/generate_initcall_order.pl",
     "linux-source-6.12/scripts/faddr2line",
     "linux-source-6.12/scripts/module.lds.S",
+    // Patched by scripts/kbuild/linux-6.12-ksym.patch, checked with patch --dry-run.
+    "linux-source-6.12/scripts/link-vmlinux.sh",
+    "linux-source-6.12/scripts/Makefile.vmlinux_o",
 ];
 
 /// The path of `rel` (e.g. `scripts/faddr2line`) inside Linux 6.1's source, extracting
