@@ -283,15 +283,14 @@ fn faddr2line_same_as_the_6_12_script_with_binutils() {
         "lkdtm_BUG+0x1/0x9",
         "lkdtm_do_action+0x10",
     ];
+    common::require_tool("aarch64-linux-gnu-addr2line", "binutils-aarch64-linux-gnu");
     let arm = kernel_files("arm64-thin-6.12");
-    let cases: [(&Path, &[&str], Env); 3] = [
+    let arm64: Env = &[("CROSS_COMPILE", "aarch64-linux-gnu-")];
+    let cases: [(&Path, &[&str], Env); 4] = [
         (&x86.vmlinux, &vmlinux_inputs, &[]),
         (&x86.modules.join("lkdtm.ko"), &module_inputs, &[]),
-        (
-            &arm.modules.join("lkdtm.ko"),
-            &module_inputs,
-            &[("CROSS_COMPILE", "aarch64-linux-gnu-")],
-        ),
+        (&arm.vmlinux, &vmlinux_inputs[..4], arm64),
+        (&arm.modules.join("lkdtm.ko"), &module_inputs, arm64),
     ];
     for (obj, inputs, env) in cases {
         let s = script(obj, inputs, env);
