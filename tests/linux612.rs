@@ -571,3 +571,68 @@ fn kbuild_drop_in_kallsyms_writes_the_6_12_builds_output() {
         );
     }
 }
+
+#[test]
+fn sympos_in_a_module_counts_in_its_symbol_table_order() {
+    // For a module, klp_find_object_symbol() counts with module_kallsyms_on_each_symbol(),
+    // in the module's symbol table order: the order of its /proc/kallsyms lines.
+    for k in KERNELS {
+        let t = std::fs::read_to_string(console(k, "kallsyms.txt")).unwrap();
+        let mut lines: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+        for l in t.lines().filter(|l| l.ends_with("\t[lkdtm]")) {
+            let f: Vec<&str> = l.split(['\t', ' ']).collect();
+            // Data symbols; not arm64's `$d` mapping symbols, which a livepatch never
+            // names (the booted table lists fewer of them than the module file has).
+            if f.len() >= 3 && f[1] == "d" && !f[2].starts_with('$') {
+                let addr = u64::from_str_radix(f[0], 16).unwrap();
+                lines.entry(f[2]).or_default().push(addr);
+            }
+        }
+        let dups: Vec<(&str, Vec<u64>)> = lines.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        assert!(
+            dups.iter().any(|(n, v)| *n == "crashtypes" && v.len() == 8),
+            "{k}: {dups:?}"
+        );
+        let ko = kernel(k).modules.join("lkdtm.ko");
+        for (name, booted) in &dups {
+            let out = ksym()
+                .args(["sympos", "--json"])
+                .arg(&ko)
+                .arg(name)
+                .output()
+                .unwrap();
+            let mut got: Vec<(u64, String, u64)> = json_lines(&out)
+                .iter()
+                .map(|v| {
+                    let d = &v["data"];
+                    // `SECTION+0xOFF` in a relocatable module.
+                    let addr = d["addr"].as_str().unwrap();
+                    let (sec, off) = addr.split_once("+0x").unwrap_or_else(|| panic!("{addr}"));
+                    (
+                        d["sympos"].as_u64().unwrap(),
+                        sec.to_string(),
+                        u64::from_str_radix(off, 16).unwrap(),
+                    )
+                })
+                .collect();
+            got.sort();
+            let positions: Vec<u64> = got.iter().map(|g| g.0).collect();
+            assert_eq!(
+                positions,
+                (1..=booted.len() as u64).collect::<Vec<_>>(),
+                "{k}: {name}"
+            );
+            // sympos k is the k-th line of the booted kernel: the same distances between
+            // neighbours in one section.
+            for (g, b) in got.windows(2).zip(booted.windows(2)) {
+                if g[0].1 == g[1].1 {
+                    assert_eq!(
+                        g[1].2.wrapping_sub(g[0].2),
+                        b[1].wrapping_sub(b[0]),
+                        "{k}: {name}"
+                    );
+                }
+            }
+        }
+    }
+}
