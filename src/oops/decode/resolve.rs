@@ -241,14 +241,6 @@ impl Object {
         }
         self.bugs.as_ref().and_then(|r| r.as_ref().ok())
     }
-
-    /// Error reading `__bug_table`, once read.
-    pub fn bug_table_error(&self) -> Option<&str> {
-        match &self.bugs {
-            Some(Err(e)) => Some(e),
-            _ => None,
-        }
-    }
 }
 
 /// What to resolve.
