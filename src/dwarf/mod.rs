@@ -26,6 +26,7 @@ mod index;
 mod lines;
 mod loader;
 mod paths;
+mod printed;
 mod symbols;
 mod walk;
 
@@ -39,6 +40,7 @@ use symtab::{Arch, Symbol};
 pub(crate) use loader::{map_file, section_layout};
 pub use loader::{system_path, ObjectKind, SectionInfo};
 pub use paths::kernel_relative;
+pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};
 
 /// An error of the symbolizer: one line naming the file or the structure at fault.

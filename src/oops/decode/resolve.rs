@@ -1,11 +1,13 @@
 //! Frame → symbol → address → inline chain, for one object (vmlinux or a module).
 //!
-//! Names: the exact ELF name first; then, when none matches, every symbol whose name
-//! without its LTO suffix (`.llvm.N`, `.lto_priv.N`, see `symtab::name`) is the printed
-//! name (Clang-LTO kernels 6.1-6.10 print `foo` for `foo.llvm.N`). Several candidates (two
-//! static `foo`s, or `foo.llvm.1` and `foo.llvm.2`) are narrowed by the printed size: the
-//! kernel prints the distance to the next kallsyms symbol, so a candidate whose ELF size
-//! or distance to the next symbol equals it wins, as `scripts/faddr2line` does.
+//! Names and sizes: the engine's one rule for a printed `name+offset/size`
+//! ([`crate::dwarf::NameRule`], [`Symbolizer::printed_sizes`]): the exact ELF name first,
+//! then the LTO-renamed symbols the crashed kernel prints under that name (its release,
+//! from the log, decides: 5.16-6.4 cut at the first dot, 6.5-6.10 at `.llvm.`, 6.11 and
+//! later print names in full). The printed size decides between candidates (two static
+//! `foo`s, or `foo.llvm.1` and `foo.llvm.2`): a candidate wins when one of the sizes the
+//! kernel may print for it is the printed one. When several fit equally, the first (in
+//! file order) is used and all of them are reported ([`Resolved::candidates`]).
 //!
 //! Call-site attribution: a return address is looked up at address − 1 so that the line
 //! shown is the call, not the statement after it; the faulting pc and a frame right after
@@ -17,7 +19,7 @@
 use std::path::Path;
 
 use crate::dwarf::bugtable::{BugEntry, BugTable};
-use crate::dwarf::{Frame as Level, ObjectKind, Symbolizer};
+use crate::dwarf::{Frame as Level, NameRule, ObjectKind, Symbolizer};
 
 /// One opened object with its name index.
 pub struct Object {
@@ -48,6 +50,20 @@ pub struct Resolved {
     pub chain: Vec<Level>,
     /// The `__bug_table` entry of a trapping pc.
     pub trap: Option<BugEntry>,
+    /// When several symbols fit the printed frame equally: all of them (`symbol` is the
+    /// first); empty otherwise.
+    pub candidates: Vec<String>,
+}
+
+/// The symbol chosen for a printed frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// Index into the object's symbols.
+    pub index: usize,
+    /// The name matched only through an LTO rename.
+    pub lto: bool,
+    /// Every candidate that fits equally (the chosen one first), when more than one.
+    pub ties: Vec<usize>,
 }
 
 impl Object {
@@ -62,83 +78,56 @@ impl Object {
         })
     }
 
-    /// True for symbols a printed name may stand for: indexable, with an address.
-    fn named(&self, i: usize) -> bool {
-        let s = &self.symz.symbols()[i];
-        symtab::addrmap::indexable(s) && self.symz.symbol_address(s).is_some()
-    }
-
-    /// Symbols whose name without what LTO added is `printed` (`foo` for `foo.llvm.N`).
-    fn lto_named(&self, printed: &str) -> Vec<usize> {
-        let mut v = self.symz.symbols_lto_named(printed).to_vec();
-        v.retain(|&i| self.named(i));
-        v
-    }
-
-    /// The kallsyms-style sizes of symbol `i`: ELF size, distance to the next symbol,
-    /// distance to the end of its section, and `scripts/faddr2line`'s size.
-    fn sizes(&self, i: usize) -> [Option<u64>; 4] {
-        let s = &self.symz.symbols()[i];
-        let Some(a) = self.symz.symbol_address(s) else {
-            return [None; 4];
-        };
-        let entries = self.symz.addrmap().entries();
-        let j = entries.partition_point(|e| e.addr <= a);
-        let next = entries.get(j).map(|e| e.addr - a);
-        let sec_end = self.symz.section_offset(a).map(|(sec, off)| sec.size - off);
-        [
-            s.size.filter(|&z| z > 0),
-            next,
-            sec_end,
-            self.symz.kallsyms_size(i),
-        ]
-    }
-
-    /// Pick the symbol for a printed `name+offset/size`: index and whether the match
-    /// needed the LTO suffix rule.
+    /// Pick the symbol for a printed `name+offset/size` printed by a kernel following
+    /// `rule`.
     pub fn find_symbol(
         &self,
         printed: &str,
         offset: u64,
         size: Option<u64>,
-    ) -> Option<(usize, bool)> {
-        let exact: Vec<usize> = self
+        rule: NameRule,
+    ) -> Option<Choice> {
+        let named = self
             .symz
-            .symbols_named(printed)
-            .into_iter()
-            .filter(|&i| self.named(i))
-            .collect();
-        let fits_size = |cands: &[usize], z: u64| {
-            cands
-                .iter()
-                .copied()
-                .find(|&i| self.sizes(i).contains(&Some(z)))
+            .printed_named(printed, rule, symtab::addrmap::indexable);
+        let choice = |fit: Vec<usize>, lto: bool| {
+            Some(Choice {
+                index: *fit.first()?,
+                lto,
+                ties: if fit.len() > 1 { fit } else { Vec::new() },
+            })
         };
-        // The printed size decides first: exact names, then LTO-renamed ones (a static
-        // `foo` and a promoted `foo.llvm.N` can both exist).
+        // The printed size decides first: exact names, then renamed ones (a static `foo`
+        // and a promoted `foo.llvm.N` can both exist).
         if let Some(z) = size {
-            if let Some(i) = fits_size(&exact, z) {
-                return Some((i, false));
-            }
-            if let Some(i) = fits_size(&self.lto_named(printed), z) {
-                return Some((i, true));
+            for (tier, lto) in [(&named.exact, false), (&named.renamed, true)] {
+                let fit: Vec<usize> = tier
+                    .iter()
+                    .copied()
+                    .filter(|&i| offset < z && self.symz.printed_sizes(i).contains(&z))
+                    .collect();
+                if !fit.is_empty() {
+                    return choice(fit, lto);
+                }
             }
         }
-        let (cands, is_lto) = if exact.is_empty() {
-            (self.lto_named(printed), true)
+        let (cands, lto) = if named.exact.is_empty() {
+            (named.renamed, true)
         } else {
-            (exact, false)
+            (named.exact, false)
         };
-        let first = *cands.first()?;
-        // No size match: the first candidate the offset fits in.
-        let fits = cands.iter().copied().find(|&i| {
-            self.sizes(i)
-                .iter()
-                .flatten()
-                .next()
-                .is_some_and(|&z| offset < z)
-        });
-        Some((fits.unwrap_or(first), is_lto))
+        // No size match: the candidates the offset fits in, else all of them.
+        let fit: Vec<usize> = cands
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.symz
+                    .printed_sizes(i)
+                    .first()
+                    .is_some_and(|&z| offset < z)
+            })
+            .collect();
+        choice(if fit.is_empty() { cands } else { fit }, lto)
     }
 
     /// Resolve `symbol + offset` (printed name) or a lookup `address`.
@@ -148,17 +137,31 @@ impl Object {
         exact: bool,
         want_trap: bool,
     ) -> Result<Resolved, String> {
+        let mut candidates = Vec::new();
         let (symbol, offset, address, lto) = match target {
-            Target::Symbol { name, offset, size } => {
-                let (i, lto) = self
-                    .find_symbol(name, offset, size)
+            Target::Symbol {
+                name,
+                offset,
+                size,
+                rule,
+            } => {
+                let c = self
+                    .find_symbol(name, offset, size, rule)
                     .ok_or_else(|| format!("symbol {name} not found"))?;
-                let s = &self.symz.symbols()[i];
+                let s = self
+                    .symz
+                    .symbol(c.index)
+                    .ok_or_else(|| format!("symbol {name} not found"))?;
                 let base = self
                     .symz
-                    .symbol_address(s)
+                    .symbol_address(&s)
                     .ok_or_else(|| format!("symbol {name} has no address"))?;
-                (s.name.clone(), offset, base.wrapping_add(offset), lto)
+                candidates = c
+                    .ties
+                    .iter()
+                    .filter_map(|&i| Some(self.symz.symbol(i)?.name.clone()))
+                    .collect();
+                (s.name.clone(), offset, base.wrapping_add(offset), c.lto)
             }
             Target::Address(a) => {
                 let (s, off) = self
@@ -208,6 +211,7 @@ impl Object {
             call_site: lookup != address,
             chain,
             trap,
+            candidates,
         })
     }
 
@@ -254,6 +258,8 @@ pub enum Target<'a> {
         offset: u64,
         /// Printed size.
         size: Option<u64>,
+        /// The names the crashed kernel prints (from its release).
+        rule: NameRule,
     },
     /// A lookup address (link-time for vmlinux).
     Address(u64),
