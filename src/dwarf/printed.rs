@@ -80,39 +80,63 @@ pub struct Named {
 
 impl Symbolizer {
     /// The symbols (indices into [`Symbolizer::symbols`]) a kernel following `rule`
-    /// prints as `printed`, among those `keep` accepts and that have a lookup address.
+    /// prints as `printed`, among those `keep` accepts and that have a lookup address:
+    /// [`Symbolizer::printed_exact`] and [`Symbolizer::printed_renamed`].
     pub fn printed_named(
         &self,
         printed: &str,
         rule: NameRule,
         keep: impl Fn(&Symbol) -> bool,
     ) -> Named {
-        let ok = |i: &usize| {
-            self.symbol(*i)
-                .is_some_and(|s| keep(&s) && self.symbol_address(&s).is_some())
-        };
-        let exact: Vec<usize> = self.symbols_named(printed).into_iter().filter(ok).collect();
-        let renamed = match rule {
-            NameRule::Full => Vec::new(),
-            _ => self
-                .symbols_lto_named(printed)
-                .into_iter()
-                .filter(ok)
-                .filter(|&i| {
-                    let Some(s) = self.symbol(i) else {
-                        return false;
-                    };
-                    match rule.printed(&s.name) {
-                        Some(p) => p == printed,
-                        None => Name::parse(&s.name)
-                            .lookup_keys()
-                            .iter()
-                            .any(|k| k == printed),
-                    }
-                })
-                .collect(),
-        };
-        Named { exact, renamed }
+        Named {
+            exact: self.printed_exact(printed, &keep),
+            renamed: self.printed_renamed(printed, rule, &keep),
+        }
+    }
+
+    /// The symbols named exactly `printed` that `keep` accepts and that have a lookup
+    /// address, in file order.
+    pub fn printed_exact(&self, printed: &str, keep: impl Fn(&Symbol) -> bool) -> Vec<usize> {
+        self.symbols_named(printed)
+            .into_iter()
+            .filter(|&i| self.printable(i, &keep))
+            .collect()
+    }
+
+    /// The LTO-renamed symbols a kernel following `rule` prints as `printed`, that `keep`
+    /// accepts and that have a lookup address, in file order. Asked separately from
+    /// [`Symbolizer::printed_exact`] because the first answer costs more (an index of
+    /// every renamed name once the scans are over).
+    pub fn printed_renamed(
+        &self,
+        printed: &str,
+        rule: NameRule,
+        keep: impl Fn(&Symbol) -> bool,
+    ) -> Vec<usize> {
+        if rule == NameRule::Full {
+            return Vec::new();
+        }
+        self.symbols_lto_named(printed)
+            .into_iter()
+            .filter(|&i| self.printable(i, &keep))
+            .filter(|&i| {
+                let Some(s) = self.symbol(i) else {
+                    return false;
+                };
+                match rule.printed(&s.name) {
+                    Some(p) => p == printed,
+                    None => Name::parse(&s.name)
+                        .lookup_keys()
+                        .iter()
+                        .any(|k| k == printed),
+                }
+            })
+            .collect()
+    }
+
+    fn printable(&self, i: usize, keep: impl Fn(&Symbol) -> bool) -> bool {
+        self.symbol(i)
+            .is_some_and(|s| keep(&s) && self.symbol_address(&s).is_some())
     }
 
     /// The sizes a kernel may print after `symbol+offset/` for symbol `index` (see the

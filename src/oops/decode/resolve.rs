@@ -87,9 +87,11 @@ impl Object {
         size: Option<u64>,
         rule: NameRule,
     ) -> Option<Choice> {
-        let named = self
-            .symz
-            .printed_named(printed, rule, symtab::addrmap::indexable);
+        let keep = symtab::addrmap::indexable;
+        let exact = self.symz.printed_exact(printed, keep);
+        // Renamed symbols are looked for only when needed: their index costs more.
+        let renamed = std::cell::OnceCell::new();
+        let renamed = || renamed.get_or_init(|| self.symz.printed_renamed(printed, rule, keep));
         let choice = |fit: Vec<usize>, lto: bool| {
             Some(Choice {
                 index: *fit.first()?,
@@ -100,21 +102,25 @@ impl Object {
         // The printed size decides first: exact names, then renamed ones (a static `foo`
         // and a promoted `foo.llvm.N` can both exist).
         if let Some(z) = size {
-            for (tier, lto) in [(&named.exact, false), (&named.renamed, true)] {
-                let fit: Vec<usize> = tier
-                    .iter()
+            let fits = |tier: &[usize]| -> Vec<usize> {
+                tier.iter()
                     .copied()
                     .filter(|&i| offset < z && self.symz.printed_sizes(i).contains(&z))
-                    .collect();
-                if !fit.is_empty() {
-                    return choice(fit, lto);
-                }
+                    .collect()
+            };
+            let fit = fits(&exact);
+            if !fit.is_empty() {
+                return choice(fit, false);
+            }
+            let fit = fits(renamed());
+            if !fit.is_empty() {
+                return choice(fit, true);
             }
         }
-        let (cands, lto) = if named.exact.is_empty() {
-            (named.renamed, true)
+        let (cands, lto) = if exact.is_empty() {
+            (renamed().clone(), true)
         } else {
-            (named.exact, false)
+            (exact, false)
         };
         // No size match: the candidates the offset fits in, else all of them.
         let fit: Vec<usize> = cands
