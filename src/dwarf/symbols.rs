@@ -136,15 +136,23 @@ impl Symbols {
     pub(crate) fn next_above(&self, addr: u64) -> Option<u64> {
         if self.addrmap.get().is_none() {
             if let Some(t) = self.scan() {
-                return t
-                    .raws()
-                    .filter(|r| !matches!(r.kind, SymKind::Section | SymKind::File))
-                    .filter_map(|r| Some((self.address_of(r.addr, r.section_index)?, r)))
-                    .filter(|(a, r)| {
-                        *a > addr && addrmap::indexable_parts(r.kind, t.name_of(r), t.letter_of(r))
-                    })
-                    .map(|(a, _)| a)
-                    .min();
+                // Cheap tests first: the name and letter only of a closer candidate.
+                let mut best: Option<u64> = None;
+                for r in t.raws() {
+                    if matches!(r.kind, SymKind::Section | SymKind::File) {
+                        continue;
+                    }
+                    let Some(a) = self.address_of(r.addr, r.section_index) else {
+                        continue;
+                    };
+                    if a > addr
+                        && best.is_none_or(|b| a < b)
+                        && addrmap::indexable_parts(r.kind, t.name_of(&r), t.letter_of(&r))
+                    {
+                        best = Some(a);
+                    }
+                }
+                return best;
             }
         }
         let entries = self.addrmap().entries();
