@@ -18,11 +18,10 @@ use gimli::{AttributeValue, Reader as _, RunTimeEndian};
 use super::funcs::{self, Functions};
 use super::index::{self, Range};
 use super::lines::LineTable;
-use super::loader::{Bytes, Loader};
+use super::loader::Loader;
 use super::{Error, IndexCache};
 
-/// The gimli reader over ksym's mapped or owned section bytes.
-pub(crate) type Reader = gimli::EndianReader<RunTimeEndian, Bytes>;
+pub(crate) use super::loader::Reader;
 
 /// One frame as DWARF gives it (names and locations), before symbol-table naming.
 #[derive(Clone, Debug, Default)]
