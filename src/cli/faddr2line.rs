@@ -431,13 +431,11 @@ impl Run<'_> {
             self.status = Status::Error;
             return Ok(true);
         }
-        let map = self.symz.addrmap();
-        let entries = map.entries();
-        let end = entries.partition_point(|e| e.addr <= addr);
-        let found = entries[..end]
-            .iter()
-            .rev()
-            .find(|e| is_code(&self.symz.symbols()[e.index]));
+        let symbols = self.symz.symbols();
+        let found = self
+            .symz
+            .addrmap()
+            .before_where(addr, |e| is_code(&symbols[e.index]));
         let Some(e) = found else {
             return Ok(false);
         };
