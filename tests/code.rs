@@ -1,0 +1,317 @@
+//! `Code:` lines: the in-process disassembly against GNU objdump 2.40 and llvm-objdump-16
+//! on every `Code:` line of the syzkaller corpus and the shared consoles, and the listing
+//! `ksym decode` prints for the shared kernels.
+//!
+//! Differential: each line's bytes from the trapping instruction on are laid into one blob
+//! per architecture (x86 segments separated by 16 `nop` bytes so that objdump is back on a
+//! segment's first byte whatever the previous one ended with), each peer disassembles the
+//! blob once, and every instruction ksym decodes wholly inside its segment is compared
+//! with the peer's at the same offset: boundaries with both peers, text with GNU objdump
+//! (after [`normalize`]). Every difference must fall in a named [`Divergence`] and all
+//! together stay under 0.1% of the instructions.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{require_tool, shared, TempDir};
+use ksym::disasm::{self, Arch, Syntax};
+use ksym::oops::code;
+
+/// One `Code:` line's bytes from the trapping instruction on.
+struct Segment {
+    source: String,
+    offset: usize,
+    len: usize,
+}
+
+fn logs() -> Vec<PathBuf> {
+    let sh = shared();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(sh.join("corpus/syzkaller"))
+        .expect("cannot list the syzkaller corpus")
+        .map(|e| e.expect("cannot read the corpus dir").path())
+        .collect();
+    v.sort();
+    assert!(
+        v.len() >= 747,
+        "the syzkaller corpus has {} reports, not 747",
+        v.len()
+    );
+    for k in [
+        "x86_64-thin",
+        "arm64-thin",
+        "x86_64-thin-6.12",
+        "arm64-thin-6.12",
+    ] {
+        for f in ["console.log", "panic.log"] {
+            v.push(sh.join("kernels").join(k).join(f));
+        }
+    }
+    v
+}
+
+/// The blob of every `Code:` line of one architecture, and its segments.
+fn blob(arch: Arch) -> (Vec<u8>, Vec<Segment>) {
+    let mut blob = Vec::new();
+    let mut segs = Vec::new();
+    for path in logs() {
+        let log = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for o in ksym::oops::parse_log(&log) {
+            let a = code::arch_of(&o);
+            for text in &o.code {
+                let Some(c) = code::parse(text, a).filter(|c| c.arch == arch) else {
+                    continue;
+                };
+                // arm64 words have fixed boundaries: the whole line is comparable.
+                let from = if arch == Arch::Arm64 { 0 } else { c.trap };
+                let tail = &c.bytes[from..];
+                segs.push(Segment {
+                    source: path.display().to_string(),
+                    offset: blob.len(),
+                    len: tail.len(),
+                });
+                blob.extend_from_slice(tail);
+                if arch == Arch::X86_64 {
+                    blob.extend_from_slice(&[0x90; 16]);
+                }
+            }
+        }
+    }
+    (blob, segs)
+}
+
+/// A peer's instruction: length and text.
+type Listing = HashMap<usize, (usize, String)>;
+
+/// Parse `objdump -d`/`-D` output lines `  off:\tbytes\ttext`.
+fn parse_objdump(out: &str) -> Listing {
+    let mut m = Listing::new();
+    for l in out.lines() {
+        let mut parts = l.splitn(3, '\t');
+        let (Some(off), Some(bytes)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let Some(off) = off.trim().strip_suffix(':') else {
+            continue;
+        };
+        let Ok(off) = usize::from_str_radix(off, 16) else {
+            continue;
+        };
+        let len = bytes
+            .split_ascii_whitespace()
+            .map(|t| t.len() / 2)
+            .sum::<usize>();
+        let text = parts.next().unwrap_or("").trim().to_string();
+        m.insert(off, (len, text));
+    }
+    m
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("peer output is not UTF-8")
+}
+
+fn gnu(arch: Arch, blob: &Path) -> Listing {
+    let (tool, pkg, m) = match arch {
+        Arch::X86_64 => ("objdump", "binutils", "i386:x86-64"),
+        Arch::Arm64 => (
+            "aarch64-linux-gnu-objdump",
+            "binutils-aarch64-linux-gnu",
+            "aarch64",
+        ),
+    };
+    require_tool(tool, pkg);
+    parse_objdump(&run(Command::new(tool)
+        .args(["-D", "-z", "-b", "binary", "-m", m, "--insn-width=16"])
+        .arg(blob)))
+}
+
+fn llvm(arch: Arch, blob: &Path, dir: &Path) -> Listing {
+    require_tool("llvm-objdump-16", "llvm-16");
+    require_tool("objcopy", "binutils");
+    let (target, bfd) = match arch {
+        Arch::X86_64 => ("elf64-x86-64", "i386:x86-64"),
+        Arch::Arm64 => ("elf64-littleaarch64", "aarch64"),
+    };
+    let elf = dir.join("blob.o");
+    let tool = match arch {
+        Arch::X86_64 => "objcopy",
+        Arch::Arm64 => "aarch64-linux-gnu-objcopy",
+    };
+    run(Command::new(tool)
+        .args(["-I", "binary", "-O", target, "-B", bfd])
+        .args([
+            "--rename-section",
+            ".data=.text,alloc,load,readonly,code,contents",
+        ])
+        .arg(blob)
+        .arg(&elf));
+    let mut m = Listing::new();
+    for l in run(Command::new("llvm-objdump-16").args(["-d", "-z"]).arg(&elf)).lines() {
+        // `       c: 00 00          \taddb\t%al, (%rax)`
+        let Some((head, text)) = l.split_once('\t') else {
+            continue;
+        };
+        let Some((off, bytes)) = head.split_once(':') else {
+            continue;
+        };
+        let Ok(off) = usize::from_str_radix(off.trim(), 16) else {
+            continue;
+        };
+        let len = bytes.split_ascii_whitespace().map(|t| t.len() / 2).sum();
+        m.insert(off, (len, text.to_string()));
+    }
+    m
+}
+
+/// The length of llvm-objdump's instruction at `off`, a `lock` prefix it prints on a
+/// line of its own joined to the instruction it prefixes.
+fn llvm_len(l: &Listing, off: usize) -> Option<usize> {
+    let (len, text) = l.get(&off)?;
+    if text.trim() == "lock" && *len == 1 {
+        return Some(1 + l.get(&(off + 1))?.0);
+    }
+    Some(*len)
+}
+
+/// Text compared after: runs of spaces made one; objdump's `<symbol>` hints and `#`
+/// comments (the target of a `%rip`-relative operand, the value of an arm64 immediate)
+/// dropped, since ksym prints neither.
+fn normalize(t: &str) -> String {
+    let mut s = t.to_string();
+    while let (Some(a), Some(b)) = (s.find(" <"), s.rfind('>')) {
+        if b < a {
+            break;
+        }
+        s.replace_range(a..=b, "");
+    }
+    if let Some(i) = s.find("# ") {
+        s.truncate(i);
+    }
+    if let Some(i) = s.find("//") {
+        s.truncate(i);
+    }
+    s.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The named ways ksym's text may differ from GNU objdump's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Divergence {
+    /// objdump names a prefix the instruction does not use (`data16`, `rex.B`); ksym
+    /// (iced-x86) leaves it out.
+    UnusedPrefix,
+    /// objdump spells a SIB byte with no index as `%riz` (`lea 0x0(%rsi,%riz,1),%esi`).
+    RizIndex,
+    /// Bytes that do not decode: objdump and ksym skip a different number of them.
+    BadLength,
+    /// The instruction follows a `(bad)` whose length differed, so the peers are no
+    /// longer on the same boundary.
+    AfterBad,
+    /// arm64 SME instructions (in data words printed as code): yaxpeax-arm does not
+    /// decode them, ksym prints `.inst`.
+    ArmSme,
+    /// Anything else: a defect.
+    Unnamed,
+}
+
+fn classify(bytes: &[u8], ours: &str, theirs: &str, after_bad: bool) -> Divergence {
+    let stripped = theirs
+        .trim_start_matches("data16 ")
+        .trim_start_matches("rex.B ")
+        .trim_start_matches("rex.W ")
+        .trim_start_matches("rex ");
+    if stripped != theirs && stripped == ours {
+        return Divergence::UnusedPrefix;
+    }
+    if theirs.contains(",%riz,1)") {
+        return Divergence::RizIndex;
+    }
+    if ours == "(bad)" || theirs == "(bad)" {
+        return Divergence::BadLength;
+    }
+    if ours.starts_with(".inst") && bytes.len() == 4 && bytes[3] == 0xc0 {
+        return Divergence::ArmSme;
+    }
+    if after_bad {
+        return Divergence::AfterBad;
+    }
+    Divergence::Unnamed
+}
+
+#[test]
+fn code_lines_match_objdump() {
+    let tmp = TempDir::new("code-diff");
+    let mut report = String::new();
+    let mut total = 0usize;
+    let mut diffs: BTreeMap<Divergence, Vec<String>> = BTreeMap::new();
+    for arch in [Arch::X86_64, Arch::Arm64] {
+        let (blob, segs) = blob(arch);
+        assert!(
+            segs.len() > 15,
+            "only {} {} Code: lines found",
+            segs.len(),
+            arch.name()
+        );
+        let path = tmp.path().join(format!("{}.bin", arch.name()));
+        std::fs::write(&path, &blob).expect("cannot write the blob");
+        let gnu = gnu(arch, &path);
+        let llvm = llvm(arch, &path, tmp.path());
+        let mut n = 0;
+        for s in &segs {
+            let insns = disasm::decode_all(
+                arch,
+                Syntax::Att,
+                &blob[s.offset..s.offset + s.len],
+                s.offset as u64,
+            );
+            let mut after_bad = false;
+            for i in insns.iter().filter(|i| !i.truncated) {
+                let off = s.offset + i.offset;
+                n += 1;
+                let theirs = gnu.get(&off);
+                let ok_len = theirs.is_some_and(|t| t.0 == i.len);
+                let ok_llvm = llvm_len(&llvm, off) == Some(i.len);
+                let ours = normalize(&i.text);
+                let t = theirs.map(|t| normalize(&t.1)).unwrap_or_default();
+                if !ok_len || !ok_llvm || ours != t {
+                    let c = classify(&blob[off..off + i.len], &ours, &t, after_bad);
+                    diffs.entry(c).or_default().push(format!(
+                        "{}: {:02x?}: ksym `{ours}`, objdump `{t}` (len ok {ok_len}, llvm len ok {ok_llvm})",
+                        s.source,
+                        &blob[off..off + i.len]
+                    ));
+                }
+                after_bad |= i.bad;
+            }
+        }
+        report += &format!("{}: {} lines, {n} instructions\n", arch.name(), segs.len());
+        total += n;
+    }
+    let mut bad = 0;
+    for (c, v) in &diffs {
+        report += &format!("{c:?}: {}\n", v.len());
+        for d in v.iter().take(400) {
+            report += &format!("  {d}\n");
+        }
+        bad += v.len();
+    }
+    eprintln!("{report}");
+    assert!(
+        !diffs.contains_key(&Divergence::Unnamed),
+        "unnamed differences:\n{report}"
+    );
+    assert!(
+        bad * 1000 <= total,
+        "{bad} of {total} instructions differ:\n{report}"
+    );
+}
