@@ -315,3 +315,209 @@ fn code_lines_match_objdump() {
         "{bad} of {total} instructions differ:\n{report}"
     );
 }
+
+/// The kernel's files of one shared kernel folder in `dir`: vmlinux and a modules dir.
+fn kernel(k: &str, dir: &Path) -> (PathBuf, PathBuf) {
+    let v = common::unxz(&format!("kernels/{k}/vmlinux.xz"), dir);
+    let m = dir.join(format!("modules-{k}"));
+    std::fs::create_dir_all(&m).expect("cannot create the modules dir");
+    let ko = common::unxz(&format!("kernels/{k}/lkdtm.ko.xz"), dir);
+    let dst = m.join("lkdtm.ko");
+    if !dst.exists() {
+        std::fs::hard_link(&ko, &dst)
+            .or_else(|_| std::fs::copy(&ko, &dst).map(|_| ()))
+            .expect("cannot place lkdtm.ko");
+    }
+    (v, m)
+}
+
+fn decode_json(log: &Path, v: &Path, m: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, String) {
+    let mut args = vec![
+        "decode".to_string(),
+        "--json".to_string(),
+        "--vmlinux".to_string(),
+        v.display().to_string(),
+        "--modules".to_string(),
+        m.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push(log.display().to_string());
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = common::run(&a);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let recs = String::from_utf8(out.stdout)
+        .expect("JSON output is UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON record"))
+        .filter(|r| r["type"] == "oops")
+        .map(|r| r["data"].clone())
+        .collect();
+    (recs, stderr)
+}
+
+/// Each console against its own kernel: every `Code:` line listed, the trapping
+/// instruction on the marked byte and at the faulting frame's line, WARN/BUG traps
+/// labelled, the bytes matching the object's.
+#[test]
+fn consoles_list_their_code_lines() {
+    let tmp = TempDir::new("code-list");
+    for k in [
+        "x86_64-thin",
+        "arm64-thin",
+        "x86_64-thin-6.12",
+        "arm64-thin-6.12",
+    ] {
+        let (v, m) = kernel(k, tmp.path());
+        let log = shared().join("kernels").join(k).join("console.log");
+        let (oopses, stderr) = decode_json(&log, &v, &m, &[]);
+        assert!(!stderr.contains("Code: bytes"), "{k}: {stderr}");
+        let (mut listed, mut traps, mut matched) = (0, 0, 0);
+        for o in &oopses {
+            for c in o["code"].as_array().expect("a code list") {
+                // The register dump's pc printed last before the Code: line.
+                let pc_line = o["frames"]
+                    .as_array()
+                    .and_then(|f| {
+                        f.iter().rfind(|f| {
+                            f["role"] == "pc"
+                                && f["register"].is_string()
+                                && f["line"].as_u64() < c["line"].as_u64()
+                        })
+                    })
+                    .cloned();
+                listed += 1;
+                let insns = c["instructions"].as_array().expect("instructions");
+                let t = c["trapping_index"].as_u64().expect("trapping_index") as usize;
+                let trap = &insns[t];
+                assert_eq!(trap["trapping"], true, "{k}: {c}");
+                assert_eq!(
+                    c["arch"],
+                    if k.starts_with("x86") {
+                        "x86_64"
+                    } else {
+                        "arm64"
+                    }
+                );
+                if trap["bug_trap"] == true {
+                    traps += 1;
+                    let want = if k.starts_with("x86") {
+                        "ud2"
+                    } else {
+                        "brk    #0x800"
+                    };
+                    assert_eq!(trap["text"], want, "{k}: {c}");
+                }
+                // The trapping instruction's line is the faulting frame's.
+                if let (Some(pc), Some(file)) = (&pc_line, trap["file"].as_str()) {
+                    let inner = &pc["inlines"][0];
+                    assert_eq!(
+                        (Some(file), &trap["line"]),
+                        (inner["file"].as_str(), &inner["line"]),
+                        "{k}: {c}"
+                    );
+                }
+                match c["identity"]["status"].as_str() {
+                    Some("match") => matched += 1,
+                    Some("mismatch") => panic!("{k}: own kernel's bytes differ: {c}"),
+                    _ => {}
+                }
+            }
+        }
+        assert!(listed >= 5, "{k}: only {listed} Code: lines listed");
+        // arm64 prints a Code: line for BUG only, x86 for WARN too.
+        let want_traps = if k.starts_with("x86") { 3 } else { 1 };
+        assert!(
+            traps >= want_traps,
+            "{k}: only {traps} BUG/WARN traps labelled"
+        );
+        assert!(
+            matched >= 2,
+            "{k}: only {matched} Code: lines matched their object"
+        );
+    }
+}
+
+/// Text: the listing follows the `Code:` line with its prefix and line end; `--syntax
+/// intel` spells x86 as `objdump -M intel`.
+#[test]
+fn text_listing_and_intel_syntax() {
+    let tmp = TempDir::new("code-text");
+    let (v, m) = kernel("x86_64-thin", tmp.path());
+    let log = shared().join("kernels/x86_64-thin/console.log");
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "decode",
+            "--vmlinux",
+            v.to_str().unwrap(),
+            "--modules",
+            m.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        a.push(log.to_str().unwrap());
+        String::from_utf8(common::run(&a).stdout).expect("UTF-8 output")
+    };
+    let att = run(&[]);
+    let lines: Vec<&str> = att.split_inclusive('\n').collect();
+    let i = lines
+        .iter()
+        .position(|l| l.contains("<-- trapping instruction (BUG/WARN trap)"))
+        .expect("a labelled WARN trap");
+    let l = lines[i];
+    assert!(l.starts_with("[    0.803105]   "), "prefix kept: {l:?}");
+    assert!(l.ends_with("\r\n"), "line end kept: {l:?}");
+    assert!(
+        l.contains("ud2") && l.contains("lkdtm_WARNING drivers/misc/lkdtm/bugs.c:85"),
+        "{l:?}"
+    );
+    assert!(att.contains("cmpb   $0x0,0x81a41(%rip)"), "AT&T by default");
+    let intel = run(&["--syntax", "intel"]);
+    assert!(
+        intel.contains("cmp    byte ptr [rip+0x81a41],0x0"),
+        "Intel syntax"
+    );
+}
+
+/// [`code::check_bytes`] on the consoles: the other build's and the other
+/// architecture's objects mismatch.
+#[test]
+fn code_bytes_tell_another_build_or_architecture() {
+    let tmp = TempDir::new("code-identity");
+    // The arm64 console against the x86_64 kernel: lkdtm's names resolve, its bytes do
+    // not. (A console against the same architecture's other release matches: lkdtm's
+    // functions compile to the same bytes in 6.1 and 6.12.)
+    let (v, m) = kernel("x86_64-thin", tmp.path());
+    let log = shared().join("kernels/arm64-thin/console.log");
+    let (oopses, stderr) = decode_json(&log, &v, &m, &[]);
+    let statuses: Vec<String> = oopses
+        .iter()
+        .flat_map(|o| o["code"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["identity"]["status"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        statuses.iter().filter(|s| *s == "mismatch").count() >= 2,
+        "{statuses:?}"
+    );
+    assert!(!statuses.iter().any(|s| s == "match"), "{statuses:?}");
+    assert!(
+        stderr.contains("ksym: warning: ") && stderr.contains("differ from lkdtm_EXCEPTION+0x4"),
+        "{stderr}"
+    );
+    // x86 Code: bytes against arm64's lkdtm_BUG.
+    let (_, am) = kernel("arm64-thin", tmp.path());
+    let arm = common::symbolizer(am.join("lkdtm.ko")).expect("arm64 lkdtm.ko");
+    let s = arm
+        .symbols()
+        .iter()
+        .find(|s| s.name == "lkdtm_WARNING")
+        .expect("lkdtm_WARNING in arm64 lkdtm.ko")
+        .clone();
+    let a = arm.symbol_address(&s).expect("an address");
+    let bytes = arm.bytes_at(a, 64).expect("its bytes");
+    let c = code::parse(
+        "00 ff 05 e6 9d 00 00 75 01 c3 <0f> 0b c3 00 00 00 00 8b 35 d6 9d 00 00 ff c6 89 35 ce 9d 00 00 48",
+        None,
+    )
+    .expect("x86 Code: line");
+    let id = code::check_bytes(&c, bytes, 9, true);
+    assert_eq!(id.status, code::Verdict::Mismatch, "{}", id.evidence);
+}

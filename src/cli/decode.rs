@@ -38,6 +38,10 @@ pub struct Args {
     /// scripts/decode_stacktrace.sh of Linux 6.1 does.
     #[arg(long)]
     no_call_site: bool,
+    /// How x86 instructions of `Code:` lines are spelled: att (objdump's default) or
+    /// intel (objdump -M intel).
+    #[arg(long, value_name = "SYNTAX", default_value = "att", value_parser = ["att", "intel"])]
+    syntax: String,
     /// The log (`-` or absent: standard input).
     #[arg(value_name = "LOG")]
     log: Option<PathBuf>,
@@ -62,6 +66,11 @@ impl Args {
                 release: self.release,
                 json: self.json,
                 call_site: !self.no_call_site,
+                syntax: if self.syntax == "intel" {
+                    crate::disasm::Syntax::Intel
+                } else {
+                    crate::disasm::Syntax::Att
+                },
             },
             log: self.log.filter(|p| p.as_os_str() != "-"),
         }

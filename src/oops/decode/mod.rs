@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
-use super::{Frame, FrameRole, Line, LineReader, Oops, Parser};
+use super::{code, Frame, FrameRole, Line, LineReader, Oops, Parser};
 use resolve::{Object, Resolved, Target};
 
 /// Bytes of report lines held before they are written with what is known so far.
@@ -42,6 +42,8 @@ pub struct Options {
     pub json: bool,
     /// Look return addresses up at address − 1 (the call).
     pub call_site: bool,
+    /// How x86 `Code:` instructions are spelled.
+    pub syntax: crate::disasm::Syntax,
 }
 
 /// Counts of one run.
@@ -72,6 +74,8 @@ struct Decoder<'w> {
     held: VecDeque<(Vec<u8>, Line)>,
     held_bytes: usize,
     finished: HashMap<usize, Oops>,
+    /// `Code:` lines (line number, text after `Code: `) per report, for JSON.
+    code_lines: HashMap<usize, Vec<(u64, String)>>,
     summary: Summary,
 }
 
@@ -113,6 +117,7 @@ impl<'w> Decoder<'w> {
             held: VecDeque::new(),
             held_bytes: 0,
             finished: HashMap::new(),
+            code_lines: HashMap::new(),
             summary: Summary::default(),
         }
     }
@@ -138,7 +143,12 @@ impl<'w> Decoder<'w> {
                 self.summary.resolved += usize::from(r.is_ok());
             }
             let kaslr = self.kaslr_for(Some(&o));
-            render::write_json(out, &o, &frames, kaslr, self.opts.call_site)?;
+            let lines = self.code_lines.remove(&o.index).unwrap_or_default();
+            let code: Vec<code::Listing> = lines
+                .iter()
+                .filter_map(|(n, t)| self.code_listing(&o, *n, t))
+                .collect();
+            render::write_json(out, &o, &frames, kaslr, self.opts.call_site, &code)?;
         } else {
             self.finished.insert(o.index, o);
         }
@@ -147,6 +157,12 @@ impl<'w> Decoder<'w> {
 
     fn push(&mut self, raw: Vec<u8>, line: Line, out: &mut dyn Write) -> io::Result<()> {
         if self.opts.json {
+            if let (Some(i), Some(text)) = (line.oops, code_text(&raw, &line)) {
+                let v = self.code_lines.entry(i).or_default();
+                if v.len() < super::parse::MAX_REGISTER_LINES {
+                    v.push((line.number, text));
+                }
+            }
             return Ok(());
         }
         self.held_bytes += raw.len();
@@ -179,15 +195,79 @@ impl<'w> Decoder<'w> {
                 self.summary.frames += 1;
                 self.summary.resolved += usize::from(r.is_ok());
             }
+            let listing = match (&oops, code_text(&raw, &line)) {
+                (Some(o), Some(text)) => self.code_listing(o, line.number, &text),
+                _ => None,
+            };
             if let Some(o) = oops {
                 self.finished.insert(o.index, o);
             }
             render::write_line(out, &raw, &line, &outcomes)?;
+            if let Some(l) = &listing {
+                render::write_code(out, &raw, &line, l)?;
+            }
         }
         if self.held.is_empty() {
             self.finished.clear();
         }
         Ok(())
+    }
+
+    /// The disassembly of the `Code:` line `number` (text after `Code: `) of `oops`,
+    /// placed at its register dump's pc; a code mismatch with the object is warned about.
+    fn code_listing(&mut self, oops: &Oops, number: u64, text: &str) -> Option<code::Listing> {
+        let bytes = code::parse(text, code::arch_of(oops))?;
+        let is_pc =
+            |f: &&Frame| f.role == FrameRole::Pc && f.register.is_some() && f.line <= number;
+        let mut pc = oops.frames.iter().rfind(is_pc);
+        // Since Linux 4.17 x86 prints `Code:` right after each `RIP:` line, the user-mode
+        // one included; older kernels print one `Code:` line at the end of the dump, for
+        // the kernel's RIP even when user-mode registers come between.
+        if pc.is_some_and(|f| f.user && f.line + 1 != number) {
+            pc = oops.frames.iter().rfind(|f| is_pc(f) && !f.user);
+        }
+        let pc = pc.cloned();
+        let syntax = self.opts.syntax;
+        let Some(pc) = pc else {
+            return Some(code::listing(&bytes, number, syntax, None, None));
+        };
+        let resolved = self.frame(&pc, Some(oops)).and_then(Result::ok);
+        let kaslr = self.kaslr_for(Some(oops));
+        let Some(r) = resolved else {
+            return Some(code::listing(&bytes, number, syntax, pc.address, None));
+        };
+        let runtime = pc.address.or_else(|| {
+            kaslr
+                .filter(|_| pc.module.is_none())
+                .map(|k| r.address.wrapping_add(k))
+        });
+        let obj = match &pc.module {
+            Some(m) => self.module(m, pc.build_id.as_deref()).ok()?,
+            None => self.vmlinux().ok()?,
+        };
+        let place = code::Placement {
+            symz: &obj.symz,
+            prefix: obj.prefix.as_deref(),
+            address: r.address,
+            offset: r.offset,
+            symbol: &r.symbol,
+        };
+        let listing = code::listing(&bytes, number, syntax, runtime, Some(&place));
+        if let Some(id) = listing
+            .identity
+            .as_ref()
+            .filter(|i| i.status == code::Verdict::Mismatch)
+        {
+            let msg = format!(
+                "warning: {}: the Code: bytes on line {number} differ from {}+{:#x}: {}",
+                obj.symz.path().display(),
+                r.symbol,
+                r.offset,
+                id.evidence
+            );
+            self.warn_once(&msg);
+        }
+        Some(listing)
     }
 
     /// The KASLR offset for frames of `oops`.
@@ -371,4 +451,12 @@ impl<'w> Decoder<'w> {
             (None, None) => Some(Err("frame has neither symbol nor address".into())),
         }
     }
+}
+
+/// The text after `Code: ` when `line` is a `Code:` line.
+fn code_text(raw: &[u8], line: &Line) -> Option<String> {
+    let msg = raw.get(line.message.clone())?;
+    let msg = std::str::from_utf8(msg).ok()?;
+    let t = msg.trim_start().strip_prefix("Code: ")?;
+    Some(t.trim_end().to_string())
 }
