@@ -122,6 +122,10 @@ fn run(cmd: &mut Command) -> String {
 }
 
 fn gnu(arch: Arch, blob: &Path) -> Listing {
+    gnu_with(arch, blob, &[])
+}
+
+fn gnu_with(arch: Arch, blob: &Path, extra: &[&str]) -> Listing {
     let (tool, pkg, m) = match arch {
         Arch::X86_64 => ("objdump", "binutils", "i386:x86-64"),
         Arch::Arm64 => (
@@ -133,6 +137,7 @@ fn gnu(arch: Arch, blob: &Path) -> Listing {
     require_tool(tool, pkg);
     parse_objdump(&run(Command::new(tool)
         .args(["-D", "-z", "-b", "binary", "-m", m, "--insn-width=16"])
+        .args(extra)
         .arg(blob)))
 }
 
@@ -472,7 +477,7 @@ fn text_listing_and_intel_syntax() {
     assert!(att.contains("cmpb   $0x0,0x81a41(%rip)"), "AT&T by default");
     let intel = run(&["--syntax", "intel"]);
     assert!(
-        intel.contains("cmp    byte ptr [rip+0x81a41],0x0"),
+        intel.contains("cmp    BYTE PTR [rip+0x81a41],0x0"),
         "Intel syntax"
     );
 }
@@ -520,4 +525,43 @@ fn code_bytes_tell_another_build_or_architecture() {
     .expect("x86 Code: line");
     let id = code::check_bytes(&c, bytes, 9, true);
     assert_eq!(id.status, code::Verdict::Mismatch, "{}", id.evidence);
+}
+
+/// `--syntax intel` against `objdump -M intel` on the same x86 lines (boundaries are the
+/// AT&T test's, undecodable bytes left out): the text is the same.
+#[test]
+fn code_lines_match_objdump_intel() {
+    let tmp = TempDir::new("code-diff-intel");
+    let (blob, segs) = blob(Arch::X86_64);
+    let path = tmp.path().join("x86_64.bin");
+    std::fs::write(&path, &blob).expect("cannot write the blob");
+    let gnu = gnu_with(Arch::X86_64, &path, &["-M", "intel"]);
+    let (mut n, mut bad) = (0usize, Vec::new());
+    for s in &segs {
+        let insns = disasm::decode_all(
+            Arch::X86_64,
+            Syntax::Intel,
+            &blob[s.offset..s.offset + s.len],
+            s.offset as u64,
+        );
+        for i in insns.iter().filter(|i| !i.truncated && !i.bad) {
+            let off = s.offset + i.offset;
+            n += 1;
+            let ours = normalize(&i.text);
+            let t = gnu.get(&off).map(|t| normalize(&t.1)).unwrap_or_default();
+            if ours != t {
+                bad.push(format!(
+                    "{:02x?}: ksym `{ours}`, objdump `{t}`",
+                    &blob[off..off + i.len]
+                ));
+            }
+        }
+    }
+    assert!(n > 3000, "only {n} x86 instructions compared");
+    assert!(
+        bad.is_empty(),
+        "{} of {n} differ:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }

@@ -95,11 +95,126 @@ pub fn decode_all(arch: Arch, syntax: Syntax, bytes: &[u8], address: u64) -> Vec
     out
 }
 
+/// The offsets where instructions start when `bytes` are decoded from the first byte to
+/// the last (no text is formatted: cheap on a whole function).
+pub fn starts(arch: Arch, bytes: &[u8]) -> Vec<usize> {
+    match arch {
+        Arch::X86_64 => x86::starts(bytes),
+        Arch::Arm64 => (0..bytes.len() / 4).map(|i| i * 4).collect(),
+    }
+}
+
 /// Pad `mnemonic` to objdump's operand column and append `operands`.
 fn join(mnemonic: &str, operands: &str) -> String {
     if operands.is_empty() {
         mnemonic.to_string()
     } else {
         format!("{mnemonic:<6} {operands}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_all, decode_one, starts, Arch, Syntax};
+
+    fn x86(bytes: &[u8], at: u64) -> String {
+        decode_one(Arch::X86_64, Syntax::Att, bytes, at)
+            .map(|i| i.text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    }
+
+    fn arm(word: u32, at: u64) -> String {
+        decode_one(Arch::Arm64, Syntax::Att, &word.to_le_bytes(), at)
+            .map(|i| i.text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    }
+
+    macro_rules! t {
+        ($got:expr, $want:expr) => {
+            assert_eq!($got, $want);
+        };
+    }
+
+    /// Rows checked against GNU objdump 2.40.
+    #[test]
+    fn x86_as_objdump_prints() {
+        t!(x86(&[0x0f, 0x0b], 0), "ud2");
+        t!(x86(&[0x48, 0x8b, 0x3c, 0x24], 0), "mov (%rsp),%rdi");
+        t!(x86(&[0x4d, 0x8b, 0x6d, 0x00], 0), "mov 0x0(%r13),%r13");
+        t!(
+            x86(&[0x0f, 0x1f, 0x44, 0x00, 0x00], 0),
+            "nopl 0x0(%rax,%rax,1)"
+        );
+        t!(
+            x86(&[0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0], 0),
+            "cs nopw 0x0(%rax,%rax,1)"
+        );
+        t!(
+            x86(&[0x8b, 0x05, 0x10, 0, 0, 0], 0x100),
+            "mov 0x10(%rip),%eax # 0x116"
+        );
+        t!(x86(&[0xf3, 0xa4], 0), "rep movsb %ds:(%rsi),%es:(%rdi)");
+        t!(x86(&[0x6e], 0), "outsb %ds:(%rsi),(%dx)");
+        t!(x86(&[0xf3, 0xc3], 0), "repz ret");
+        t!(x86(&[0x41, 0xe2, 0xe9], 0x1000), "rex.B loop 0xfec");
+        t!(x86(&[0x66, 0x3c, 0x63], 0), "data16 cmp $0x63,%al");
+        t!(
+            x86(&[0x8d, 0xb4, 0x26, 0, 0, 0, 0], 0),
+            "lea 0x0(%rsi,%riz,1),%esi"
+        );
+        t!(x86(&[0xe8, 0, 0, 0, 0], 0x10), "call 0x15");
+        let i = decode_one(Arch::X86_64, Syntax::Intel, &[0x48, 0x8b, 0x3c, 0x24], 0).unwrap();
+        t!(
+            i.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            "mov rdi,QWORD PTR [rsp]"
+        );
+    }
+
+    #[test]
+    fn x86_bad_truncated_and_traps() {
+        let v = decode_all(Arch::X86_64, Syntax::Att, &[0x0f, 0x0b, 0x48], 0);
+        assert!(v[0].bug_trap && !v[0].bad);
+        assert!(v[1].truncated && v[1].bad, "{v:?}");
+        // An undecodable VEX instruction is skipped up to its opcode byte, as objdump does.
+        let v = decode_all(
+            Arch::X86_64,
+            Syntax::Att,
+            &[0xc5, 0x48, 0x89, 0xc8, 0x4c, 0x89, 0xc1],
+            0,
+        );
+        t!((v[0].text.as_str(), v[0].len), ("(bad)", 3));
+        t!(
+            starts(Arch::X86_64, &[0xc5, 0x48, 0x89, 0xc8, 0x4c, 0x89, 0xc1]),
+            vec![0, 3]
+        );
+        t!(starts(Arch::Arm64, &[0; 9]), vec![0, 4]);
+    }
+
+    #[test]
+    fn arm64_as_objdump_prints() {
+        t!(arm(0xd4210000, 0), "brk #0x800");
+        assert!(
+            decode_one(Arch::Arm64, Syntax::Att, &0xd4210000u32.to_le_bytes(), 0)
+                .unwrap()
+                .bug_trap
+        );
+        assert!(
+            !decode_one(Arch::Arm64, Syntax::Att, &0xd4200020u32.to_le_bytes(), 0)
+                .unwrap()
+                .bug_trap
+        );
+        t!(arm(0x97fffc85, 0x1000), "bl 0x214");
+        t!(arm(0xb0000020, 0x1234), "adrp x0, 0x6000");
+        t!(arm(0xf9400674, 0), "ldr x20, [x19, #8]");
+        t!(arm(0xa9be7bfd, 0), "stp x29, x30, [sp, #-32]!");
+        t!(arm(0xa8c17bfd, 0), "ldp x29, x30, [sp], #16");
+        t!(arm(0xd343fc02, 0), "lsr x2, x0, #3");
+        t!(arm(0x9344dc10, 0), "sbfx x16, x0, #4, #52");
+        t!(arm(0x54000042, 0x100), "b.cs 0x108");
+        t!(arm(0xd50b7420, 0), "dc zva, x0");
+        t!(arm(0xd53b4220, 0), "mrs x0, daif");
+        t!(arm(0xd503201f, 0), "nop");
+        let bad = decode_one(Arch::Arm64, Syntax::Att, &[0, 0, 0], 0).unwrap();
+        assert!(bad.truncated);
     }
 }

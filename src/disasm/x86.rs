@@ -71,6 +71,7 @@ fn intel() -> IntelFormatter {
     o.set_small_hex_numbers_in_decimal(false);
     o.set_add_leading_zero_to_hex_numbers(false);
     o.set_memory_size_options(iced_x86::MemorySizeOptions::Always);
+    o.set_uppercase_keywords(true);
     o.set_always_show_scale(true);
     o.set_show_zero_displacements(true);
     o.set_show_useless_prefixes(true);
@@ -132,6 +133,30 @@ pub(super) fn decode(syntax: Syntax, bytes: &[u8], address: u64) -> Insn {
     }
 }
 
+/// Instruction starts over `bytes`, as [`decode`] steps (a `(bad)` byte or VEX prefix
+/// skipped as objdump skips it).
+pub(super) fn starts(bytes: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    while off < bytes.len() {
+        out.push(off);
+        let mut d = Decoder::with_ip(64, &bytes[off..], 0, DecoderOptions::NONE);
+        let insn = d.decode();
+        let len = if insn.code() == Code::INVALID {
+            match bytes[off] {
+                _ if d.last_error() == DecoderError::NoMoreBytes => bytes.len() - off,
+                0xc5 => 3,
+                0xc4 => 4,
+                _ => 1,
+            }
+        } else {
+            insn.len()
+        };
+        off += len.max(1);
+    }
+    out
+}
+
 fn is_truncated(bytes: &[u8], address: u64) -> bool {
     let mut d = Decoder::with_ip(64, bytes, address, DecoderOptions::NONE);
     let _ = d.decode();
@@ -176,10 +201,11 @@ fn format_one(syntax: Syntax, bytes: &[u8], address: u64) -> Option<(String, usi
     // objdump prints `(%rax)`.
     let mut operands = out.operands.trim().replace(",)", ")");
     let mut mnemonic = out.mnemonic.trim_end().to_string();
-    if syntax == Syntax::Att {
-        objdump_att(&insn, &mut mnemonic, &mut operands);
-        riz(&insn, bytes, &d, &mut operands);
+    match syntax {
+        Syntax::Att => objdump_att(&insn, &mut mnemonic, &mut operands),
+        Syntax::Intel => objdump_intel(&insn, &mut mnemonic, &mut operands),
     }
+    riz(&insn, bytes, &d, syntax, &mut operands);
     let mut text = join(&mnemonic, &operands);
     if insn.is_ip_rel_memory_operand() {
         // objdump's comment: where the `%rip`-relative operand points.
@@ -191,7 +217,13 @@ fn format_one(syntax: Syntax, bytes: &[u8], address: u64) -> Option<(String, usi
 /// objdump spells a SIB byte with no index register as `%riz`/`%eiz` (`lea
 /// 0x0(%rsi,%riz,1),%esi`, padding from older assemblers); iced leaves the index out.
 /// Seen only with a displacement, which locates the SIB byte right before it.
-fn riz(insn: &iced_x86::Instruction, bytes: &[u8], d: &Decoder<'_>, operands: &mut String) {
+fn riz(
+    insn: &iced_x86::Instruction,
+    bytes: &[u8],
+    d: &Decoder<'_>,
+    syntax: Syntax,
+    operands: &mut String,
+) {
     use iced_x86::Register;
     if insn.memory_index() != Register::None || insn.memory_base() == Register::None {
         return;
@@ -221,8 +253,22 @@ fn riz(insn: &iced_x86::Instruction, bytes: &[u8], d: &Decoder<'_>, operands: &m
         "%riz"
     };
     let scale = 1u8 << (sib >> 6);
-    if let Some(p) = operands.find(')') {
-        operands.insert_str(p, &format!(",{riz},{scale}"));
+    match syntax {
+        Syntax::Att => {
+            if let Some(p) = operands.find(')') {
+                operands.insert_str(p, &format!(",{riz},{scale}"));
+            }
+        }
+        Syntax::Intel => {
+            // `[rsi+0x0]` → `[rsi+riz*1+0x0]`: after the base register.
+            if let Some(open) = operands.find('[') {
+                let base_end = operands[open + 1..]
+                    .find(['+', '-', ']'])
+                    .map_or(operands.len(), |e| open + 1 + e);
+                let name = riz.trim_start_matches('%');
+                operands.insert_str(base_end, &format!("+{name}*{scale}"));
+            }
+        }
     }
 }
 
@@ -273,6 +319,117 @@ fn objdump_att(insn: &iced_x86::Instruction, mnemonic: &mut String, operands: &m
             let name = prefix.trim_start_matches('%').to_string();
             *operands = rest.to_string();
             *mnemonic = format!("{name} {mnemonic}");
+        }
+    }
+}
+
+/// Where objdump's Intel text (`-M intel`) differs from iced's: `movabs`, an absolute
+/// address as `ds:0x...`, string instructions without their size suffix and with their
+/// segments and implicit register (`rep stos BYTE PTR es:[rdi],al`), `pushf`/`popf`,
+/// `repz ret`, and a segment prefix on a `nop` printed as a prefix.
+fn objdump_intel(insn: &iced_x86::Instruction, mnemonic: &mut String, operands: &mut String) {
+    use iced_x86::{Code as C, MemorySize, OpKind, Register};
+    if matches!(
+        insn.code(),
+        C::Mov_r64_imm64
+            | C::Mov_AL_moffs8
+            | C::Mov_AX_moffs16
+            | C::Mov_EAX_moffs32
+            | C::Mov_RAX_moffs64
+            | C::Mov_moffs8_AL
+            | C::Mov_moffs16_AX
+            | C::Mov_moffs32_EAX
+            | C::Mov_moffs64_RAX
+    ) {
+        *mnemonic = mnemonic.replacen("mov", "movabs", 1);
+        // objdump gives a moffs operand no size: `movabs al,ds:0x...`.
+        for size in ["BYTE PTR ", "WORD PTR ", "DWORD PTR ", "QWORD PTR "] {
+            if let Some(p) = operands
+                .find(size)
+                .filter(|&p| p == 0 || operands[..p].ends_with(','))
+            {
+                operands.replace_range(p..p + size.len(), "");
+            }
+        }
+    }
+    match mnemonic.as_str() {
+        "pushfq" => *mnemonic = "pushf".to_string(),
+        "popfq" => *mnemonic = "popf".to_string(),
+        "rep ret" => *mnemonic = "repz ret".to_string(),
+        _ => {}
+    }
+    // An address with neither base nor index: `ds:0x28`, `gs:0x28`.
+    if insn.op_kinds().any(|k| k == OpKind::Memory)
+        && insn.memory_base() == Register::None
+        && insn.memory_index() == Register::None
+    {
+        if let (Some(open), Some(close)) = (operands.find('['), operands.find(']')) {
+            if close > open {
+                let inner = operands[open + 1..close].to_string();
+                let seg_before = open >= 3 && operands[..open].ends_with(':');
+                let rep = if seg_before {
+                    inner
+                } else {
+                    format!("ds:{inner}")
+                };
+                operands.replace_range(open..=close, &rep);
+            }
+        }
+    }
+    let kinds: Vec<OpKind> = insn.op_kinds().collect();
+    let string_op = kinds.iter().any(|k| {
+        matches!(
+            k,
+            OpKind::MemorySegSI
+                | OpKind::MemorySegESI
+                | OpKind::MemorySegRSI
+                | OpKind::MemoryESDI
+                | OpKind::MemoryESEDI
+                | OpKind::MemoryESRDI
+        )
+    });
+    if string_op {
+        let (prefix, base) = match mnemonic.rsplit_once(' ') {
+            Some((p, b)) => (format!("{p} "), b.to_string()),
+            None => (String::new(), mnemonic.clone()),
+        };
+        let stem = ["movs", "stos", "lods", "scas", "cmps", "outs", "ins"]
+            .into_iter()
+            .find(|s| base.starts_with(s) && base.len() == s.len() + 1);
+        if let Some(stem) = stem {
+            *mnemonic = format!("{prefix}{stem}");
+            let mut parts: Vec<String> = operands.split(',').map(str::to_string).collect();
+            for (p, k) in parts.iter_mut().zip(&kinds) {
+                let seg = match k {
+                    OpKind::MemorySegSI | OpKind::MemorySegESI | OpKind::MemorySegRSI => "ds:",
+                    OpKind::MemoryESDI | OpKind::MemoryESEDI | OpKind::MemoryESRDI => "es:",
+                    _ => continue,
+                };
+                if let Some(b) = p.find('[').filter(|_| !p.contains(':')) {
+                    p.insert_str(b, seg);
+                }
+            }
+            let acc = match insn.memory_size() {
+                MemorySize::UInt8 | MemorySize::Int8 => "al",
+                MemorySize::UInt16 | MemorySize::Int16 => "ax",
+                MemorySize::UInt32 | MemorySize::Int32 => "eax",
+                _ => "rax",
+            };
+            match stem {
+                "stos" if parts.len() == 1 => parts.push(acc.to_string()),
+                "lods" | "scas" if parts.len() == 1 => parts.insert(0, acc.to_string()),
+                _ => {}
+            }
+            *operands = parts.join(",");
+        }
+    }
+    if matches!(insn.mnemonic(), iced_x86::Mnemonic::Nop) && insn.segment_prefix() != Register::None
+    {
+        if let Some(c) = operands.find(':') {
+            let start = operands[..c].rfind(' ').map_or(0, |s| s + 1);
+            let seg = operands[start..c].to_string();
+            operands.replace_range(start..=c, "");
+            *mnemonic = format!("{seg} {mnemonic}");
         }
     }
 }

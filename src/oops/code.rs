@@ -214,10 +214,7 @@ pub fn object_boundaries(
 }
 
 fn decode_starts(arch: Arch, object: &[u8]) -> Vec<usize> {
-    disasm::decode_all(arch, Syntax::Att, object, 0)
-        .into_iter()
-        .map(|i| i.offset)
-        .collect()
+    disasm::starts(arch, object)
 }
 
 /// Where the trapping instruction of a `Code:` line is in an object.
@@ -300,7 +297,7 @@ pub fn listing(
     let mut object_bytes: Option<&[u8]> = None;
     if let Some(p) = place.filter(|p| p.offset <= MAX_FUNCTION_PREFIX) {
         let tail = (code.bytes.len() - code.trap) as u64;
-        let start = p.address - p.offset;
+        let start = p.address.wrapping_sub(p.offset);
         if let Some(b) = p.symz.bytes_at(start, p.offset + tail) {
             if b.len() > p.offset as usize {
                 boundaries = object_boundaries(code.arch, b, p.offset as usize, code);
@@ -432,7 +429,18 @@ pub fn check_bytes(
 ) -> Identity {
     // Code byte i sits at object offset i + shift.
     let shift = object_trap as i64 - code.trap as i64;
-    let insns = disasm::decode_all(code.arch, Syntax::Att, object, 0);
+    // The object's boundaries from its first byte; only the instructions the line
+    // covers are decoded with their text.
+    let first = usize::try_from(shift).unwrap_or(0);
+    let insns: Vec<Insn> = disasm::starts(code.arch, object)
+        .into_iter()
+        .filter(|&o| o >= first)
+        .filter_map(|o| {
+            let mut i = disasm::decode_one(code.arch, Syntax::Att, &object[o..], 0)?;
+            i.offset = o;
+            Some(i)
+        })
+        .collect();
     let (mut compared, mut equal, mut explained, mut unexplained) =
         (0usize, 0usize, 0usize, 0usize);
     let mut first_bad: Option<(usize, String, String)> = None;
