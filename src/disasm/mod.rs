@@ -98,9 +98,15 @@ pub fn decode_all(arch: Arch, syntax: Syntax, bytes: &[u8], address: u64) -> Vec
 /// The offsets where instructions start when `bytes` are decoded from the first byte to
 /// the last (no text is formatted: cheap on a whole function).
 pub fn starts(arch: Arch, bytes: &[u8]) -> Vec<usize> {
+    scan(arch, bytes).into_iter().map(|(o, _)| o).collect()
+}
+
+/// [`starts`], each with whether the bytes there do not decode (x86 only: every arm64
+/// word is a start, whatever it holds).
+pub fn scan(arch: Arch, bytes: &[u8]) -> Vec<(usize, bool)> {
     match arch {
         Arch::X86_64 => x86::starts(bytes),
-        Arch::Arm64 => (0..bytes.len() / 4).map(|i| i * 4).collect(),
+        Arch::Arm64 => (0..bytes.len() / 4).map(|i| (i * 4, false)).collect(),
     }
 }
 

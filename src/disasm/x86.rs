@@ -34,6 +34,12 @@ impl FormatterOutput for Split {
     }
 }
 
+thread_local! {
+    /// The formatters, set up once per thread (building one costs more than formatting).
+    static GAS: std::cell::RefCell<GasFormatter> = std::cell::RefCell::new(gas());
+    static INTEL: std::cell::RefCell<IntelFormatter> = std::cell::RefCell::new(intel());
+}
+
 fn gas() -> GasFormatter {
     let mut f = GasFormatter::new();
     let o = f.options_mut();
@@ -135,13 +141,13 @@ pub(super) fn decode(syntax: Syntax, bytes: &[u8], address: u64) -> Insn {
 
 /// Instruction starts over `bytes`, as [`decode`] steps (a `(bad)` byte or VEX prefix
 /// skipped as objdump skips it).
-pub(super) fn starts(bytes: &[u8]) -> Vec<usize> {
+pub(super) fn starts(bytes: &[u8]) -> Vec<(usize, bool)> {
     let mut out = Vec::new();
     let mut off = 0;
     while off < bytes.len() {
-        out.push(off);
         let mut d = Decoder::with_ip(64, &bytes[off..], 0, DecoderOptions::NONE);
         let insn = d.decode();
+        out.push((off, insn.code() == Code::INVALID));
         let len = if insn.code() == Code::INVALID {
             match bytes[off] {
                 _ if d.last_error() == DecoderError::NoMoreBytes => bytes.len() - off,
@@ -194,8 +200,8 @@ fn format_one(syntax: Syntax, bytes: &[u8], address: u64) -> Option<(String, usi
     }
     let mut out = Split::default();
     match syntax {
-        Syntax::Att => gas().format(&insn, &mut out),
-        Syntax::Intel => intel().format(&insn, &mut out),
+        Syntax::Att => GAS.with(|f| f.borrow_mut().format(&insn, &mut out)),
+        Syntax::Intel => INTEL.with(|f| f.borrow_mut().format(&insn, &mut out)),
     }
     // With the scale always shown, iced spells a base-only SIB operand `(%rax,)`;
     // objdump prints `(%rax)`.

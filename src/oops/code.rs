@@ -158,29 +158,30 @@ pub fn disassemble(
         return index_trap(insns, code.trap);
     }
     // The object's first boundary in the line (its function's start or the first
-    // instruction of it the line shows) must be one of ours.
+    // instruction of it the line shows) must be one of ours. Starts are tried on
+    // boundaries alone; the text is formatted once.
     let anchor = boundaries.iter().copied().filter(|&b| b <= code.trap).min();
+    let mut chosen = None;
     let mut fallback = None;
     for start in 0..X86_MAX_INSN.min(code.trap + 1) {
-        let Some(insns) = decode_from(code, syntax, start, trap_address) else {
+        let scan = disasm::scan(code.arch, &code.bytes[start..]);
+        let hits = |o: usize| scan.iter().any(|&(s, _)| s + start == o);
+        if !hits(code.trap) {
             continue;
-        };
-        let clean = insns
-            .iter()
-            .take_while(|i| i.offset < code.trap)
-            .all(|i| !i.bad);
-        let anchored = anchor.is_none_or(|a| insns.iter().any(|i| i.offset == a));
-        if clean && anchored {
-            return index_trap(insns, code.trap);
         }
-        fallback.get_or_insert(insns);
+        let clean = scan
+            .iter()
+            .take_while(|&&(s, _)| s + start < code.trap)
+            .all(|&(_, bad)| !bad);
+        if clean && anchor.is_none_or(hits) {
+            chosen = Some(start);
+            break;
+        }
+        fallback.get_or_insert(start);
     }
-    let insns = match anchor {
-        Some(a) => decode_from(code, syntax, a, trap_address),
-        None => fallback,
-    };
     // The trap byte itself is always a start.
-    let insns = insns
+    let start = chosen.or(anchor).or(fallback).unwrap_or(code.trap);
+    let insns = decode_from(code, syntax, start, trap_address)
         .or_else(|| decode_from(code, syntax, code.trap, trap_address))
         .unwrap_or_default();
     index_trap(insns, code.trap)
