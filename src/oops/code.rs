@@ -571,3 +571,68 @@ fn patchable(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_shapes_and_refuses_the_rest() {
+        let x = parse("48 89 e5 <0f> 0b c3", None).unwrap();
+        assert_eq!((x.arch, x.trap, x.bytes.len()), (Arch::X86_64, 3, 6));
+        let a = parse("a9be7bfd (d4210000) ", Some(Arch::Arm64)).unwrap();
+        assert_eq!((a.arch, a.trap), (Arch::Arm64, 4));
+        assert_eq!(&a.bytes[4..], &[0x00, 0x00, 0x21, 0xd4]);
+        for bad in [
+            "Bad RIP value.",
+            "Unable to access opcode bytes at RIP 0x7f01b7b884cf.",
+            "<",
+            "<zz> 00",
+            "<0f> <0b>",
+            "0f 0b",
+            "48 89 e5 <0f> 0b c3 x",
+            "",
+        ] {
+            assert_eq!(parse(bad, Some(Arch::X86_64)), None, "{bad}");
+        }
+        // 32-bit arm words (the report has no x29) are not arm64's.
+        assert_eq!(parse("e59f0010 (e7f001f2)", None), None);
+        assert_eq!(parse("d4210000 (d42100)", Some(Arch::Arm64)), None);
+    }
+
+    /// Arbitrary bytes and objects: no panic, the trap found, bounds kept.
+    #[test]
+    fn any_bytes_disassemble_and_compare() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..400 {
+            let arch = if round % 2 == 0 {
+                Arch::X86_64
+            } else {
+                Arch::Arm64
+            };
+            let n = 4 * (1 + (next() % 16) as usize);
+            let bytes: Vec<u8> = (0..n).map(|_| next() as u8).collect();
+            let trap = match arch {
+                Arch::X86_64 => (next() % n as u64) as usize,
+                Arch::Arm64 => 4 * (next() % (n as u64 / 4)) as usize,
+            };
+            let c = CodeBytes { arch, bytes, trap };
+            let object: Vec<u8> = (0..(next() % 96) as usize).map(|_| next() as u8).collect();
+            let at = (next() as usize) % (object.len() + 1);
+            let bounds = object_boundaries(arch, &object, at, &c);
+            for syntax in [Syntax::Att, Syntax::Intel] {
+                let (insns, t) = disassemble(&c, syntax, next(), &bounds);
+                assert_eq!(insns[t].offset, c.trap);
+                assert!(insns.iter().all(|i| i.offset + i.len <= c.bytes.len()));
+            }
+            let id = check_bytes(&c, &object, at, round % 3 == 0);
+            assert!(!id.evidence.is_empty());
+        }
+    }
+}
