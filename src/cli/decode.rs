@@ -19,6 +19,9 @@ use crate::oops::decode::{self, Options as DecodeOptions};
 /// Return addresses are looked up at address - 1 (the call instruction); the faulting
 /// pc (`RIP:`, `pc :`) and a frame right after an exception or interrupt entry are looked
 /// up as printed. `--no-call-site` looks every address up as printed.
+///
+/// Each x86_64 and arm64 `Code:` line is followed by its instructions, disassembled
+/// in-process as objdump prints them, with their source lines; the trapping one is marked.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The kernel image with debug info (default: found from the log's release under

@@ -14,6 +14,9 @@
 //! address − 1, the faulting pc and frames after an exception entry exactly
 //! (`call_site = false` turns it off). A faulting pc with a `__bug_table` entry gets the
 //! kernel's `file:line` for the trap.
+//!
+//! `Code:` lines ([`super::code`]) are disassembled at the pc of the register dump they
+//! belong to, placed in that pc's object when it resolves.
 
 pub mod modules;
 pub mod render;

@@ -7,7 +7,8 @@
 //! per inline level follows, innermost first, each `name at file:line:column`, inlined
 //! levels marked `(inlined)`, each starting with the frame line's own prefix (timestamp)
 //! and ending with its line end (`\r\n` kept). Frames that cannot be resolved are left
-//! as they are (the reason goes to stderr once).
+//! as they are (the reason goes to stderr once). A `Code:` line is followed by its
+//! instructions ([`write_code`]).
 //!
 //! JSON: documented in `docs/json.md`.
 
