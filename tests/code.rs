@@ -412,9 +412,14 @@ fn consoles_list_their_code_lines() {
                     };
                     assert_eq!(trap["text"], want, "{k}: {c}");
                 }
-                // The trapping instruction's line is the faulting frame's.
+                // The trapping instruction's line is the faulting frame's: the bug
+                // table's for a BUG()/WARN() trap, else the innermost level's.
                 if let (Some(pc), Some(file)) = (&pc_line, trap["file"].as_str()) {
-                    let inner = &pc["inlines"][0];
+                    let inner = if pc["trap"]["file"].is_string() {
+                        &pc["trap"]
+                    } else {
+                        &pc["inlines"][0]
+                    };
                     assert_eq!(
                         (Some(file), &trap["line"]),
                         (inner["file"].as_str(), &inner["line"]),

@@ -255,7 +255,15 @@ impl<'w> Decoder<'w> {
             offset: r.offset,
             symbol: &r.symbol,
         };
-        let listing = code::listing(&bytes, number, syntax, runtime, Some(&place));
+        let mut listing = code::listing(&bytes, number, syntax, runtime, Some(&place));
+        // The trap's line as the frame line shows it: the kernel's, from `__bug_table`.
+        if let (Some(t), Some(i)) = (
+            r.trap.as_ref().filter(|t| t.file.is_some()),
+            listing.instructions.get_mut(listing.trapping_index),
+        ) {
+            i.file.clone_from(&t.file);
+            i.line = t.line;
+        }
         if let Some(id) = listing
             .identity
             .as_ref()
