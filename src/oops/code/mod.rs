@@ -30,6 +30,11 @@ pub struct CodeBytes {
 /// Longest x86 instruction: a start more than this before the trap cannot matter.
 const X86_MAX_INSN: usize = 15;
 
+/// Most bytes a `Code:` line is read with. Kernels print 64 bytes on x86 and 5 words on
+/// arm64; a longer line is not a kernel's and gets no listing (its time and output stay
+/// small whatever the log holds).
+pub const MAX_CODE_BYTES: usize = 1024;
+
 /// The instruction set of a report, from its registers: x86 `RIP`/`IP` or arm64 `x29`
 /// (`pc :` alone is also printed by 32-bit arm).
 pub fn arch_of(oops: &Oops) -> Option<Arch> {
@@ -69,10 +74,14 @@ fn hex_byte(s: &str) -> Option<u8> {
 
 /// Parse the text after `Code: `. `arch` says what 8-digit words are (arm64 or not);
 /// `<xx>` bytes are always x86. `None` when the line holds no trapping instruction
-/// (`Bad RIP value.`, `Unable to access opcode bytes at ...`) or is not well formed.
+/// (`Bad RIP value.`, `Unable to access opcode bytes at ...`), is not well formed, or
+/// holds more than [`MAX_CODE_BYTES`] bytes.
 pub fn parse(text: &str, arch: Option<Arch>) -> Option<CodeBytes> {
-    let tokens: Vec<&str> = text.split_ascii_whitespace().collect();
-    if tokens.is_empty() {
+    let tokens: Vec<&str> = text
+        .split_ascii_whitespace()
+        .take(MAX_CODE_BYTES + 1)
+        .collect();
+    if tokens.is_empty() || tokens.len() > MAX_CODE_BYTES {
         return None;
     }
     if tokens.iter().any(|t| t.starts_with('<')) {
@@ -168,7 +177,8 @@ pub fn disassemble(
     let mut chosen = None;
     let mut fallback = None;
     for start in 0..X86_MAX_INSN.min(code.trap + 1) {
-        let scan = disasm::scan(code.arch, &code.bytes[start..]);
+        // Boundaries up to the trap are all that is asked.
+        let scan = disasm::scan(code.arch, &code.bytes[start..=code.trap]);
         let hits = |o: usize| scan.iter().any(|&(s, _)| s + start == o);
         if !hits(code.trap) {
             continue;
@@ -411,6 +421,8 @@ mod tests {
         // 32-bit arm words (the report has no x29) are not arm64's.
         assert_eq!(parse("e59f0010 (e7f001f2)", None), None);
         assert_eq!(parse("d4210000 (d42100)", Some(Arch::Arm64)), None);
+        let long = format!("{} <0f> 0b", "90 ".repeat(MAX_CODE_BYTES));
+        assert_eq!(parse(&long, None), None);
     }
 
     /// Arbitrary bytes and objects: no panic, the trap found, bounds kept.
