@@ -4,6 +4,7 @@
 //! the `symtab` crate. Nothing imports upward.
 
 pub mod cli;
+pub mod debuginfod;
 pub mod disasm;
 pub mod dwarf;
 pub mod link;

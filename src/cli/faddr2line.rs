@@ -45,12 +45,16 @@ pub struct Args {
     /// Write JSON Lines ({"type": "location", "data": {...}}) instead of text.
     #[arg(long)]
     json: bool,
+    /// The object of this GNU build id, from /usr/lib/debug/.build-id or debuginfod,
+    /// instead of OBJ.
+    #[arg(long, value_name = "HEX")]
+    build_id: Option<String>,
     /// The object: vmlinux, a module (.ko) or an object file, with debug info.
-    #[arg(value_name = "OBJ")]
-    obj: PathBuf,
+    #[arg(value_name = "OBJ", required_unless_present = "build_id")]
+    obj: Option<PathBuf>,
     /// `func+offset[/size]` (offset and size in hex with 0x or decimal), or a raw
     /// address `0x...` (linked objects only).
-    #[arg(required = true, value_name = "FUNC+OFF[/SIZE]")]
+    #[arg(required_unless_present = "build_id", value_name = "FUNC+OFF[/SIZE]")]
     inputs: Vec<String>,
 }
 
@@ -65,16 +69,20 @@ pub struct Options {
     pub obj: PathBuf,
     /// The `func+off[/size]` inputs.
     pub inputs: Vec<String>,
+    /// A build id whose object replaces `obj`.
+    pub build_id: Option<String>,
 }
 
 impl Args {
     /// Convert parsed arguments into plain options.
     pub fn into_options(self) -> Options {
+        let (obj, inputs) = super::object_operands(self.build_id.as_deref(), self.obj, self.inputs);
         Options {
             list: self.list,
             json: self.json,
-            obj: self.obj,
-            inputs: self.inputs,
+            obj,
+            inputs,
+            build_id: self.build_id,
         }
     }
 }
@@ -298,6 +306,16 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// A source not found locally, from debuginfod by the object's build id and the path
+    /// as DWARF names it. `Err(None)` when no server could be asked.
+    fn fetch_source(&self, file: &str) -> Result<Vec<u8>, Option<String>> {
+        match crate::debuginfod::source(self.symz.path(), self.prefix.as_deref(), file) {
+            Ok(p) => std::fs::read(&p).map_err(|e| Some(format!("{}: {e}", p.display()))),
+            Err(e) if e.asked_nobody() => Err(None),
+            Err(e) => Err(Some(e.to_string())),
+        }
+    }
+
     /// `--list`: lines n-5..n+5 of the file named on `line`, the script's awk layout.
     fn list_source(&self, out: Out, line: &str) -> Result<()> {
         let Some(at) = line.rfind(" at ") else {
@@ -318,10 +336,17 @@ impl Run<'_> {
         };
         let text = match std::fs::read(file) {
             Ok(t) => t,
-            Err(e) => {
-                warn(format!("{file}: cannot read source: {e}"));
-                return Ok(());
-            }
+            Err(e) => match self.fetch_source(file) {
+                Ok(t) => t,
+                Err(Some(why)) => {
+                    warn(format!("{file}: cannot read source: {e}; {why}"));
+                    return Ok(());
+                }
+                Err(None) => {
+                    warn(format!("{file}: cannot read source: {e}"));
+                    return Ok(());
+                }
+            },
         };
         let text = String::from_utf8_lossy(&text);
         for (i, l) in text.lines().enumerate() {
@@ -475,7 +500,13 @@ impl Run<'_> {
 }
 
 /// Run `ksym faddr2line`.
-pub fn run(opts: Options, out: Out) -> Result<Status> {
+pub fn run(mut opts: Options, out: Out) -> Result<Status> {
+    if let Some(id) = &opts.build_id {
+        if opts.inputs.is_empty() {
+            anyhow::bail!("no FUNC+OFF[/SIZE] given after --build-id {id}");
+        }
+        opts.obj = super::build_id_object(id)?;
+    }
     let symz = match Symbolizer::open(&opts.obj) {
         Ok(s) => s,
         Err(e) => {

@@ -25,13 +25,17 @@ pub struct Args {
     /// path suffix such as kernel/sched/core.c).
     #[arg(long, value_name = "FILE:START[-END]", value_parser = parse_lines)]
     lines: Option<(String, u64, u64)>,
+    /// The vmlinux or .ko of this GNU build id, from /usr/lib/debug/.build-id or
+    /// debuginfod, instead of VMLINUX|KO.
+    #[arg(long, value_name = "HEX")]
+    build_id: Option<String>,
     /// vmlinux or .ko with DWARF.
-    #[arg(value_name = "VMLINUX|KO")]
-    target: PathBuf,
+    #[arg(value_name = "VMLINUX|KO", required_unless_present = "build_id")]
+    target: Option<PathBuf>,
     /// The inlined function's name.
     #[arg(
         value_name = "FUNCTION",
-        required_unless_present = "lines",
+        required_unless_present_any = ["lines", "build_id"],
         conflicts_with = "lines"
     )]
     function: Option<String>,
@@ -68,16 +72,24 @@ pub struct Options {
     pub target: PathBuf,
     /// The function, in function mode.
     pub function: Option<String>,
+    /// A build id whose object replaces `target`.
+    pub build_id: Option<String>,
 }
 
 impl Args {
     /// Convert parsed arguments into plain options.
     pub fn into_options(self) -> Options {
+        let (target, function) = super::object_operands(
+            self.build_id.as_deref(),
+            self.target,
+            self.function.into_iter().collect(),
+        );
         Options {
             json: self.json,
             lines: self.lines,
-            target: self.target,
-            function: self.function,
+            target,
+            function: function.into_iter().next(),
+            build_id: self.build_id,
         }
     }
 }
@@ -115,7 +127,13 @@ fn write_text(out: Out<'_>, holders: &[Holder]) -> std::io::Result<()> {
 }
 
 /// Run `ksym inlined`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
+pub fn run(mut o: Options, out: Out<'_>) -> Result<Status> {
+    if let Some(id) = &o.build_id {
+        if o.lines.is_some() && o.function.is_some() {
+            bail!("give FUNCTION or --lines, not both");
+        }
+        o.target = super::build_id_object(id)?;
+    }
     let image = Image::open(&o.target)?;
     let query = match (&o.lines, &o.function) {
         (Some((file, start, end)), _) => Query::Lines {

@@ -20,11 +20,15 @@ pub struct Args {
     /// Write JSON Lines ({"type": "sympos", "data": {...}}) instead of text.
     #[arg(long)]
     json: bool,
+    /// The vmlinux or .ko of this GNU build id, from /usr/lib/debug/.build-id or
+    /// debuginfod, instead of TARGET.
+    #[arg(long, value_name = "HEX")]
+    build_id: Option<String>,
     /// vmlinux, .ko, System.map or /proc/kallsyms dump.
-    #[arg(value_name = "TARGET")]
-    target: PathBuf,
+    #[arg(value_name = "TARGET", required_unless_present = "build_id")]
+    target: Option<PathBuf>,
     /// Names to look up.
-    #[arg(required = true, value_name = "NAME")]
+    #[arg(required_unless_present = "build_id", value_name = "NAME")]
     names: Vec<String>,
 }
 
@@ -37,15 +41,20 @@ pub struct Options {
     pub target: PathBuf,
     /// The names asked for.
     pub names: Vec<String>,
+    /// A build id whose object replaces `target`.
+    pub build_id: Option<String>,
 }
 
 impl Args {
     /// Convert parsed arguments into plain options.
     pub fn into_options(self) -> Options {
+        let (target, names) =
+            super::object_operands(self.build_id.as_deref(), self.target, self.names);
         Options {
             json: self.json,
-            target: self.target,
-            names: self.names,
+            target,
+            names,
+            build_id: self.build_id,
         }
     }
 }
@@ -81,7 +90,13 @@ fn write_text(out: Out<'_>, f: &[Found]) -> std::io::Result<()> {
 }
 
 /// Run `ksym sympos`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
+pub fn run(mut o: Options, out: Out<'_>) -> Result<Status> {
+    if let Some(id) = &o.build_id {
+        if o.names.is_empty() {
+            anyhow::bail!("no NAME given after --build-id {id}");
+        }
+        o.target = super::build_id_object(id)?;
+    }
     let image = Image::open(&o.target)?;
     let lookup = Lookup::new(&image)?;
     if let Some(w) = &lookup.warning {

@@ -6,9 +6,11 @@
 //! address sits in inlined code (or the trap's line differs from the line table), one line
 //! per inline level follows, innermost first, each `name at file:line:column`, inlined
 //! levels marked `(inlined)`, each starting with the frame line's own prefix (timestamp)
-//! and ending with its line end (`\r\n` kept). Frames that cannot be resolved are left
-//! as they are (the reason goes to stderr once). A `Code:` line is followed by its
-//! instructions ([`write_code`]).
+//! and ending with its line end (`\r\n` kept); `--source` adds the frames' source lines
+//! the same way ([`super::source`]). Frames that cannot be resolved are left as they are
+//! (the reason goes to stderr once); a bare address that could not be placed says so:
+//! ` (not placed: no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE)`.
+//! A `Code:` line is followed by its instructions ([`write_code`]).
 //!
 //! JSON: documented in `docs/json.md`.
 
@@ -18,7 +20,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::dwarf::Frame as Level;
-use crate::oops::{Frame, Line, Oops};
+use crate::oops::{identity, Frame, Line, Oops};
 use crate::output::{hex, write_record};
 
 fn location(file: Option<&str>, line: Option<u32>) -> String {
@@ -36,18 +38,15 @@ pub fn write_line(
     line: &Line,
     outcomes: &[Outcome],
 ) -> io::Result<()> {
-    let body_end = raw
-        .iter()
-        .rposition(|&b| b != b'\n' && b != b'\r')
-        .map_or(0, |p| p + 1);
-    let eol: &[u8] = if raw.len() > body_end {
-        &raw[body_end..]
-    } else {
-        b""
-    };
+    let body_end = body_end(raw);
     let mut inserts: Vec<(usize, String)> = Vec::new();
     let mut extra: Vec<String> = Vec::new();
     for (f, o) in line.frames.iter().zip(outcomes) {
+        if let (None, Some(Err(e))) = (&f.symbol, o) {
+            if let Some(why) = not_placed(e) {
+                inserts.push((f.end.min(body_end), format!(" (not placed: {why})")));
+            }
+        }
         let Some(Ok(r)) = o else {
             continue;
         };
@@ -74,6 +73,9 @@ pub fn write_line(
                 text += &format!(" (in {outer})");
             }
         }
+        if r.size_mismatch {
+            text += " (size mismatch)";
+        }
         inserts.push((f.end.min(body_end), text));
         if r.chain.len() > 1 || trap_differs {
             extra.extend(chain_lines(&r.chain));
@@ -90,21 +92,52 @@ pub fn write_line(
         at = pos;
     }
     out.write_all(&raw[at..])?;
+    write_continuations(out, raw, line, &extra)
+}
+
+/// The length of `raw` without its line end.
+fn body_end(raw: &[u8]) -> usize {
+    raw.iter()
+        .rposition(|&b| b != b'\n' && b != b'\r')
+        .map_or(0, |p| p + 1)
+}
+
+/// Lines added after the (already written) line `raw`: each starts with `raw`'s prefix
+/// (timestamp) and its message's indent plus two, and ends with `raw`'s line end.
+pub fn write_continuations(
+    out: &mut dyn Write,
+    raw: &[u8],
+    line: &Line,
+    texts: &[String],
+) -> io::Result<()> {
+    let body_end = body_end(raw);
+    let eol = &raw[body_end..];
     if eol.is_empty() {
-        // A chunk of an overlong line, or the last line without a line end: the inline
+        // A chunk of an overlong line, or the last line without a line end: the added
         // lines would land inside it.
         return Ok(());
     }
     let prefix = &raw[..line.message.start.min(body_end)];
     let msg = &raw[line.message.start.min(body_end)..body_end];
     let indent = msg.iter().take_while(|&&b| b == b' ').count();
-    for e in extra {
+    for t in texts {
         out.write_all(prefix)?;
         out.write_all(&b" ".repeat(indent + 2))?;
-        out.write_all(e.as_bytes())?;
+        out.write_all(t.as_bytes())?;
         out.write_all(eol)?;
     }
     Ok(())
+}
+
+/// Why a bare address could not be placed, in a few words, when that is the reason.
+fn not_placed(error: &str) -> Option<&'static str> {
+    if error.contains("no KASLR offset known") {
+        Some("no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE")
+    } else if error.contains("a bare address cannot be placed in the module") {
+        Some("a bare module address; give --kallsyms FILE")
+    } else {
+        None
+    }
 }
 
 fn chain_lines(chain: &[Level]) -> Vec<String> {
@@ -171,6 +204,8 @@ struct JsonFrame<'a> {
     object_address: Option<String>,
     lookup_address: Option<String>,
     call_site: bool,
+    size_mismatch: bool,
+    symbol_size: Option<String>,
     trap: Option<JsonTrap<'a>>,
     inlines: Vec<JsonLevel<'a>>,
 }
@@ -188,6 +223,7 @@ struct JsonOops<'a> {
     comm: Option<&'a str>,
     taint: Option<&'a str>,
     release: Option<&'a str>,
+    version: Option<&'a str>,
     kernel_build_id: Option<&'a str>,
     hardware: Option<&'a str>,
     location: Option<&'a str>,
@@ -196,6 +232,7 @@ struct JsonOops<'a> {
     complete: bool,
     call_site_attribution: bool,
     registers: &'a [crate::oops::RegisterBlock],
+    identity: &'a identity::Report,
     frames: Vec<JsonFrame<'a>>,
     code: &'a [crate::oops::code::Listing],
 }
@@ -238,6 +275,8 @@ fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame
         object_address: ok.map(|r| hex(r.address)),
         lookup_address: ok.map(|r| hex(r.lookup)),
         call_site: ok.is_some_and(|r| r.call_site),
+        size_mismatch: ok.is_some_and(|r| r.size_mismatch),
+        symbol_size: ok.and_then(|r| r.symbol_size).map(hex),
         trap: ok.and_then(|r| r.trap.as_ref()).map(|t| JsonTrap {
             file: t.file.as_deref(),
             line: t.line,
@@ -268,6 +307,7 @@ pub fn write_json(
     outcomes: &[Outcome],
     kaslr: Option<u64>,
     call_site: bool,
+    identity: &identity::Report,
     code: &[crate::oops::code::Listing],
 ) -> io::Result<()> {
     let frames = o
@@ -288,6 +328,7 @@ pub fn write_json(
         comm: o.comm.as_deref(),
         taint: o.taint.as_deref(),
         release: o.release.as_deref(),
+        version: o.version.as_deref(),
         kernel_build_id: o.kernel_build_id.as_deref(),
         hardware: o.hardware.as_deref(),
         location: o.location.as_deref(),
@@ -296,6 +337,7 @@ pub fn write_json(
         complete: o.complete,
         call_site_attribution: call_site,
         registers: &o.registers,
+        identity,
         frames,
         code,
     };
@@ -355,4 +397,35 @@ pub fn write_code(
         out.write_all(eol)?;
     }
     Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonBacktrace<'a> {
+    first_line: u64,
+    last_line: u64,
+    kaslr_offset: Option<String>,
+    frames: Vec<JsonFrame<'a>>,
+}
+
+/// Write frames found outside any report (an NMI backtrace, a task dump, a pasted call
+/// trace) as a JSON Lines record `{"type": "backtrace", "data": {...}}`.
+pub fn write_backtrace(
+    out: &mut dyn Write,
+    first_line: u64,
+    last_line: u64,
+    frames: &[Frame],
+    outcomes: &[Outcome],
+    kaslr: Option<u64>,
+) -> io::Result<()> {
+    let rec = JsonBacktrace {
+        first_line,
+        last_line,
+        kaslr_offset: kaslr.map(hex),
+        frames: frames
+            .iter()
+            .zip(outcomes)
+            .map(|(f, r)| json_frame(f, r, kaslr))
+            .collect(),
+    };
+    write_record(out, "backtrace", rec)
 }
