@@ -431,6 +431,15 @@ fn consoles_list_their_code_lines() {
                     Some("mismatch") => panic!("{k}: own kernel's bytes differ: {c}"),
                     _ => {}
                 }
+                // The report's identity carries the same verdict as its `code` check.
+                if let Some(status) = c["identity"]["status"].as_str() {
+                    let check = code_check(o, &c["line"]);
+                    assert_eq!(check["result"], status, "{k}: {check}");
+                    assert!(
+                        check["log"].is_string() && check["file"].is_string(),
+                        "{check}"
+                    );
+                }
             }
         }
         assert!(listed >= 5, "{k}: only {listed} Code: lines listed");
@@ -445,6 +454,19 @@ fn consoles_list_their_code_lines() {
             "{k}: only {matched} Code: lines matched their object"
         );
     }
+}
+
+/// The identity `code` check of the `Code:` line on log line `line` of report `o`.
+fn code_check<'a>(o: &'a serde_json::Value, line: &serde_json::Value) -> &'a serde_json::Value {
+    let prefix = format!("line {line} at ");
+    o["identity"]["checks"]
+        .as_array()
+        .and_then(|cs| {
+            cs.iter().find(|c| {
+                c["check"] == "code" && c["detail"].as_str().is_some_and(|d| d.starts_with(&prefix))
+            })
+        })
+        .unwrap_or_else(|| panic!("no code check for line {line}: {}", o["identity"]))
 }
 
 /// Text: the listing follows the `Code:` line with its prefix and line end; `--syntax
@@ -509,9 +531,33 @@ fn code_bytes_tell_another_build_or_architecture() {
         "{statuses:?}"
     );
     assert!(!statuses.iter().any(|s| s == "match"), "{statuses:?}");
+    // The report's identity: the architecture's proof, and the code check's mismatch
+    // against lkdtm.ko, said as a warning naming the file.
+    let mut code_mismatches = 0;
+    for o in &oopses {
+        assert_eq!(o["identity"]["result"], "mismatch", "{}", o["identity"]);
+        for c in o["identity"]["checks"].as_array().expect("checks") {
+            if c["check"] == "code" && c["result"] == "mismatch" {
+                assert!(
+                    c["object"]
+                        .as_str()
+                        .is_some_and(|s| s.starts_with("lkdtm: ")),
+                    "{c}"
+                );
+                assert!(c["file"].is_string() && c["log"].is_string(), "{c}");
+                code_mismatches += 1;
+            }
+        }
+    }
+    assert!(code_mismatches >= 2, "{code_mismatches} code mismatches");
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("lkdtm_EXCEPTION+0x4"))
+        .unwrap_or_else(|| panic!("no warning for lkdtm_EXCEPTION: {stderr}"));
     assert!(
-        stderr.contains("ksym: warning: ") && stderr.contains("differ from lkdtm_EXCEPTION+0x4"),
-        "{stderr}"
+        warning.starts_with("ksym: warning: ")
+            && warning.contains("lkdtm.ko: does not match the log: Code: bytes of line "),
+        "{warning}"
     );
     // x86 Code: bytes against arm64's lkdtm_BUG.
     let (_, am) = kernel("arm64-thin", tmp.path());

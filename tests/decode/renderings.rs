@@ -147,6 +147,24 @@ fn shift_lines(o: &mut Value, by: u64) {
             }
         }
     }
+    // A compared `code` check names its line: `line N at SYM+OFF: ...`.
+    for c in o["identity"]["checks"].as_array_mut().into_iter().flatten() {
+        let Some(d) = c["detail"].as_str() else {
+            continue;
+        };
+        let shifted = d
+            .strip_prefix("line ")
+            .and_then(|r| r.split_once(' '))
+            .and_then(|(n, rest)| {
+                Some(format!(
+                    "line {} {rest}",
+                    n.parse::<u64>().ok()?.checked_sub(by)?
+                ))
+            });
+        if let Some(s) = shifted {
+            c["detail"] = Value::from(s);
+        }
+    }
 }
 
 /// The KASLR offset and the run-time addresses made from it, for frames that printed none.

@@ -23,6 +23,10 @@ pub struct Identity {
     pub status: Verdict,
     /// How it was reached: bytes compared, equal, explained, unexplained.
     pub evidence: String,
+    /// The object's bytes at the line's place, printed as the `Code:` line prints them
+    /// (trap marked); `None` when the object holds none of them.
+    #[serde(skip)]
+    pub object: Option<String>,
 }
 
 /// Unexplained differing bytes from which the object is not the crashed kernel's.
@@ -117,7 +121,20 @@ pub fn check_bytes(
             if log.is_empty() { "?" } else { &log }
         );
     }
-    Identity { status, evidence }
+    // The object's side of the line: its bytes at the line's offsets.
+    let from = shift.max(0) as usize;
+    let to = usize::try_from(shift + code.bytes.len() as i64)
+        .unwrap_or(0)
+        .min(object.len());
+    let printed = object
+        .get(from..to)
+        .filter(|b| !b.is_empty())
+        .map(|b| super::print_line(code.arch, b, object_trap.checked_sub(from)));
+    Identity {
+        status,
+        evidence,
+        object: printed,
+    }
 }
 
 /// Whether run-time patching explains a differing instruction (see [`check_bytes`]).

@@ -309,7 +309,6 @@ pub fn listing(
 ) -> Listing {
     let mut boundaries = Vec::new();
     let mut identity = None;
-    let mut object_bytes: Option<&[u8]> = None;
     if let Some(p) = place.filter(|p| p.offset <= MAX_FUNCTION_PREFIX) {
         let tail = (code.bytes.len() - code.trap) as u64;
         let start = p.address.wrapping_sub(p.offset);
@@ -318,11 +317,9 @@ pub fn listing(
                 boundaries = object_boundaries(code.arch, b, p.offset as usize, code);
                 let relocatable = p.symz.kind() == crate::dwarf::ObjectKind::Relocatable;
                 identity = Some(check_bytes(code, b, p.offset as usize, relocatable));
-                object_bytes = Some(b);
             }
         }
     }
-    let _ = object_bytes;
     let base = runtime
         .or(place
             .filter(|p| p.symz.kind() != crate::dwarf::ObjectKind::Relocatable)
@@ -393,6 +390,29 @@ fn print_bytes(arch: Arch, b: &[u8]) -> String {
             .collect::<Vec<_>>()
             .join(" "),
     }
+}
+
+/// Bytes as a `Code:` line prints them, the one at `trap` marked: x86 `48 89 e5 <0f> 0b`,
+/// arm64 words `a9be7bfd (d4210000)` (a trailing partial word as bytes).
+fn print_line(arch: Arch, b: &[u8], trap: Option<usize>) -> String {
+    let step = match arch {
+        Arch::X86_64 => 1,
+        Arch::Arm64 => 4,
+    };
+    b.chunks(step)
+        .enumerate()
+        .map(|(k, c)| {
+            let t = print_bytes(arch, c);
+            if Some(k * step) != trap {
+                t
+            } else if arch == Arch::X86_64 {
+                format!("<{t}>")
+            } else {
+                format!("({t})")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -202,17 +202,8 @@ impl<'w> Decoder<'w> {
 
     /// The refusal for a proven mismatch among `checks`: printed once; `None` when
     /// there is none or `--force` turns it into a warning.
+    /// The `code` check, weaker evidence, is never refused: [`Self::code_listing`] warns.
     fn refuse(&mut self, checks: &[Check], path: &std::path::Path) -> Option<String> {
-        // Weaker evidence: said, never refused.
-        for c in checks
-            .iter()
-            .filter(|c| c.result == identity::Verdict::Mismatch)
-        {
-            if c.check == "code" {
-                let msg = format!("warning: {}", identity::refusal(path, c));
-                self.warn_once(&msg);
-            }
-        }
         let msg = identity::refusal(path, identity::proven_mismatch(checks)?);
         if self.opts.force {
             self.warn_once(&format!("warning: {msg}"));
@@ -235,8 +226,10 @@ impl<'w> Decoder<'w> {
         }
     }
 
-    /// Every identity check made for `oops`: vmlinux's, then its modules'.
-    fn identity(&mut self, oops: &Oops) -> identity::Report {
+    /// Every identity check made for `oops`: vmlinux's, then its modules', each object's
+    /// `code` checks (its `Code:` lines compared, `code`) after its other checks. When a
+    /// line was compared, vmlinux's `unknown` code slot goes.
+    fn identity(&mut self, oops: &Oops, code: Vec<Check>) -> identity::Report {
         let opened = matches!(self.vmlinux, Some(Ok(_)));
         let mut checks = if opened || oops.frames.iter().any(|f| f.module.is_none() && !f.user) {
             self.vmlinux_checks(Some(oops))
@@ -252,6 +245,15 @@ impl<'w> Decoder<'w> {
                         checks.extend(c.iter().cloned());
                     }
                 }
+            }
+        }
+        if !code.is_empty() {
+            checks.retain(|c| c.check != "code");
+        }
+        for c in code {
+            match checks.iter().rposition(|x| x.object == c.object) {
+                Some(i) => checks.insert(i + 1, c),
+                None => checks.push(c),
             }
         }
         identity::Report::new(checks)
@@ -299,11 +301,15 @@ impl<'w> Decoder<'w> {
             }
             let kaslr = self.kaslr_for(Some(&o));
             let lines = self.code_lines.remove(&o.index).unwrap_or_default();
-            let code: Vec<code::Listing> = lines
-                .iter()
-                .filter_map(|(n, t)| self.code_listing(&o, *n, t))
-                .collect();
-            let identity = self.identity(&o);
+            let mut code = Vec::new();
+            let mut code_checks = Vec::new();
+            for (n, t) in &lines {
+                if let Some((listing, check)) = self.code_listing(&o, *n, t) {
+                    code.push(listing);
+                    code_checks.extend(check);
+                }
+            }
+            let identity = self.identity(&o, code_checks);
             render::write_json(
                 out,
                 &o,
@@ -418,7 +424,7 @@ impl<'w> Decoder<'w> {
             if self.opts.source {
                 self.write_sources(out, &raw, &line, &outcomes)?;
             }
-            if let Some(l) = &listing {
+            if let Some((l, _)) = &listing {
                 render::write_code(out, &raw, &line, l)?;
             }
         }
@@ -432,8 +438,15 @@ impl<'w> Decoder<'w> {
     }
 
     /// The disassembly of the `Code:` line `number` (text after `Code: `) of `oops`,
-    /// placed at its register dump's pc; a code mismatch with the object is warned about.
-    fn code_listing(&mut self, oops: &Oops, number: u64, text: &str) -> Option<code::Listing> {
+    /// placed at its register dump's pc, with its identity `code` check when the object
+    /// holds the function; a code mismatch with the object is warned about (weaker
+    /// evidence: never refused).
+    fn code_listing(
+        &mut self,
+        oops: &Oops,
+        number: u64,
+        text: &str,
+    ) -> Option<(code::Listing, Option<Check>)> {
         let bytes = code::parse(text, code::arch_of(oops))?;
         let is_pc =
             |f: &&Frame| f.role == FrameRole::Pc && f.register.is_some() && f.line <= number;
@@ -447,18 +460,37 @@ impl<'w> Decoder<'w> {
         let pc = pc.cloned();
         let syntax = self.opts.syntax;
         let Some(pc) = pc else {
-            return Some(code::listing(&bytes, number, syntax, None, None));
+            return Some((code::listing(&bytes, number, syntax, None, None), None));
         };
         let resolved = self.frame(&pc, Some(oops)).and_then(Result::ok);
         let kaslr = self.kaslr_for(Some(oops));
         let Some(r) = resolved else {
-            return Some(code::listing(&bytes, number, syntax, pc.address, None));
+            return Some((
+                code::listing(&bytes, number, syntax, pc.address, None),
+                None,
+            ));
         };
         let runtime = pc.address.or_else(|| {
             kaslr
                 .filter(|_| pc.module.is_none())
                 .map(|k| r.address.wrapping_add(k))
         });
+        // The file as the identity checks name it: a module's as found (`.ko.xz`).
+        let (path, object) = match &pc.module {
+            Some(m) => {
+                self.module(m, pc.build_id.as_deref(), Some(oops)).ok()?;
+                let (path, checks) = self.module_checks.get(&modules::normalize(m))?;
+                let object = checks
+                    .first()
+                    .map_or_else(|| format!("{m}: {}", path.display()), |c| c.object.clone());
+                (path.clone(), object)
+            }
+            None => {
+                let p = self.vmlinux().ok()?.symz.path().to_path_buf();
+                let object = p.display().to_string();
+                (p, object)
+            }
+        };
         let obj = match &pc.module {
             Some(m) => self.module(m, pc.build_id.as_deref(), Some(oops)).ok()?,
             None => self.vmlinux().ok()?,
@@ -479,21 +511,18 @@ impl<'w> Decoder<'w> {
             i.file.clone_from(&t.file);
             i.line = t.line;
         }
-        if let Some(id) = listing
-            .identity
+        let check = listing.identity.as_ref().map(|id| {
+            let at = format!("{}+{:#x}", r.symbol, r.offset);
+            identity::code_compared(&object, text, id, number, &at)
+        });
+        if let Some(c) = check
             .as_ref()
-            .filter(|i| i.status == code::Verdict::Mismatch)
+            .filter(|c| c.result == identity::Verdict::Mismatch)
         {
-            let msg = format!(
-                "warning: {}: the Code: bytes on line {number} differ from {}+{:#x}: {}",
-                obj.symz.path().display(),
-                r.symbol,
-                r.offset,
-                id.evidence
-            );
+            let msg = format!("warning: {}", identity::refusal(&path, c));
             self.warn_once(&msg);
         }
-        Some(listing)
+        Some((listing, check))
     }
 
     /// The KASLR offset for frames of `oops`.
