@@ -178,8 +178,16 @@ fn parse<'a>(path: &Path, data: &'a [u8]) -> Result<object::File<'a>, Error> {
         .map_err(|e| Error::new(format!("{}: invalid ELF file: {e}", path.display())))
 }
 
+/// The synthetic layout of a relocatable object ends below this address: a module's
+/// sections are a few MiB, and DWARF's `low_pc + length` arithmetic must not wrap.
+const SYNTHETIC_END: u64 = 1 << 56;
+
 /// Section table with addresses: `sh_addr`, or a synthetic layout for relocatable files.
-fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
+fn layout(
+    path: &Path,
+    file: &object::File<'_>,
+    relocatable: bool,
+) -> Result<Vec<SectionInfo>, Error> {
     let mut next = SYNTHETIC_START;
     let mut out = Vec::new();
     for s in file.sections() {
@@ -196,7 +204,17 @@ fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
         } else if alloc {
             let align = s.align().clamp(16, 1 << 16);
             let base = next.div_ceil(align) * align;
-            next = (base + size.max(1)).div_ceil(0x1000) * 0x1000;
+            // `.bss` has no bytes in the file to bound its size: a forged one is refused.
+            next = match base.checked_add(size.max(1)) {
+                Some(end) if end <= SYNTHETIC_END => end.div_ceil(0x1000) * 0x1000,
+                _ => {
+                    return Err(Error::new(format!(
+                        "{}: section {}: size {size:#x} is larger than any module's",
+                        path.display(),
+                        s.name().unwrap_or("?")
+                    )))
+                }
+            };
             base
         } else {
             0
@@ -211,17 +229,14 @@ fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
             align: s.align().max(1),
         });
     }
-    out
+    Ok(out)
 }
 
 /// The section table of the ELF file `data` (read from `path`) with lookup addresses:
 /// the synthetic layout of a relocatable object, the same one [`Loader::open`] gives it.
 pub(crate) fn section_layout(path: &Path, data: &[u8]) -> Result<Vec<SectionInfo>, Error> {
     let file = parse(path, data)?;
-    Ok(layout(
-        &file,
-        file.kind() == object::ObjectKind::Relocatable,
-    ))
+    layout(path, &file, file.kind() == object::ObjectKind::Relocatable)
 }
 
 /// Apply the RELA relocations of one debug section of a relocatable object.
@@ -399,7 +414,7 @@ impl Loader {
                 main.will_need(offset, len);
             }
         }
-        let sections = layout(&file, relocatable);
+        let sections = layout(path, &file, relocatable)?;
         let mut debug_file = None;
         let mut debug = HashMap::new();
         if has_dwarf(&file) {
@@ -414,7 +429,7 @@ impl Loader {
                 if !has_dwarf(&dfile) {
                     continue;
                 }
-                let dsections = layout(&dfile, relocatable);
+                let dsections = layout(&cand, &dfile, relocatable)?;
                 debug = debug_sections(&cand, &map, &dfile, &dsections, relocatable, arch)?;
                 debug_file = Some(cand);
                 break;
