@@ -466,6 +466,32 @@ fn decode(b: &[u8], id: &[u8; 48], info_len: usize) -> Option<UnitIndex> {
     Some(index)
 }
 
+/// Fuzzing entry: `body` as a cache file's bytes after the magic, version and producer,
+/// with its checksum appended and the identity it carries taken as the object's, so that
+/// every check past the checksum is reached. A decoded index must keep its promises.
+#[doc(hidden)]
+pub fn fuzz_unit_cache(body: &[u8]) {
+    let mut b = Vec::with_capacity(16 + body.len() + 8);
+    b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&VERSION.to_le_bytes());
+    b.extend_from_slice(&producer().to_le_bytes());
+    b.extend_from_slice(body);
+    let sum = fnv1a64(&b);
+    b.extend_from_slice(&sum.to_le_bytes());
+    let Some(id) = b.get(16..64).and_then(|s| <[u8; 48]>::try_from(s).ok()) else {
+        return;
+    };
+    let info_len = 1 << 20;
+    if let Some(index) = decode(&b, &id, info_len) {
+        assert!(index.offsets.windows(2).all(|w| w[0] < w[1]));
+        assert!(index.offsets.iter().all(|&o| o < info_len));
+        let n = index.offsets.len();
+        assert!(index.ranges.iter().all(|r| r.begin < r.end && r.unit < n));
+        assert!(index.rangeless.iter().all(|&u| u < n));
+        assert_eq!(encode(&index, &id).as_deref(), Some(b.as_slice()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,6 +34,8 @@ use std::path::{Path, PathBuf};
 use symtab::addrmap::AddrMap;
 use symtab::{Arch, Symbol};
 
+#[doc(hidden)]
+pub use index::fuzz_unit_cache;
 pub(crate) use loader::{map_file, section_layout, Bytes, Loader};
 pub use loader::{system_path, ObjectKind, SectionInfo};
 
