@@ -12,7 +12,7 @@ packages=(
   clang-16 lld-16 llvm-16          # fixture peers: llvm-symbolizer-16, llvm-nm-16, llvm-dwarfdump-16
   gcc g++ gcc-aarch64-linux-gnu binutils binutils-aarch64-linux-gnu  # peers (nm, addr2line, as), kallsyms.c, fuzz build
   linux-source-6.1                 # the kernel's own scripts (faddr2line, kallsyms.c, ...), extracted at test time
-  elfutils xz-utils zstd perl gawk file
+  elfutils xz-utils zstd perl gawk file time  # time: the maximum RSS of a run
 )
 
 missing=()

@@ -97,3 +97,181 @@ fn huge_bss_is_refused() {
     let b = bad.to_str().unwrap();
     refused(&["faddr2line", b, "lkdtm_do_action+0x1"], &bad);
 }
+
+/// Compress `src` into `dst` with `tool ARGS` (xz, zstd, gzip: the kernel's module
+/// compressors).
+fn compress(tool: &str, args: &[&str], src: &Path, dst: &Path) {
+    common::require_tool(tool, if tool == "xz" { "xz-utils" } else { tool });
+    let out = std::fs::File::create(dst).expect("create the compressed file");
+    let st = std::process::Command::new(tool)
+        .args(args)
+        .arg("-c")
+        .arg(src)
+        .stdout(out)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"));
+    assert!(st.success(), "{tool} failed on {}", src.display());
+}
+
+/// Objects as users have them: `.ko`, `.ko.xz`, `.ko.zst`, `.ko.gz` give the same answer
+/// in every subcommand that takes an object.
+#[test]
+fn compressed_modules_everywhere() {
+    let dir = TempDir::new("rel-compressed");
+    let ko = lkdtm(dir.path());
+    let plain = |args: &[&str]| {
+        let o = ksym().args(args).output().expect("run ksym");
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o.stdout
+    };
+    let k = ko.to_str().unwrap();
+    let want_syms = plain(&["syms", k]);
+    let want_f2l = plain(&["faddr2line", k, "lkdtm_do_action+0x1"]);
+    let want_pos = plain(&["sympos", k, "lkdtm_do_action"]);
+    for (tool, args, ext) in [
+        ("xz", &["--check=crc32", "--lzma2=dict=1MiB"][..], "xz"),
+        ("zstd", &["-q", "-T0"][..], "zst"),
+        ("gzip", &["-9"][..], "gz"),
+    ] {
+        let c = dir.path().join(format!("lkdtm.ko.{ext}"));
+        compress(tool, args, &ko, &c);
+        let c = c.to_str().unwrap();
+        assert_eq!(plain(&["syms", c]), want_syms, "syms {ext}");
+        assert_eq!(
+            plain(&["faddr2line", c, "lkdtm_do_action+0x1"]),
+            want_f2l,
+            "faddr2line {ext}"
+        );
+        assert_eq!(
+            plain(&["sympos", c, "lkdtm_do_action"]),
+            want_pos,
+            "sympos {ext}"
+        );
+        let named = String::from_utf8_lossy(&plain(&["modsections", "check", c])).replace(c, k);
+        let want = String::from_utf8_lossy(&plain(&["modsections", "check", k])).into_owned();
+        assert_eq!(named, want, "modsections {ext}");
+    }
+}
+
+/// `/proc/kallsyms`-like inputs: a FIFO (and the live file, whose size reads as 0) is
+/// read as a stream wherever a symbol table is read.
+#[test]
+fn symbol_tables_from_fifos_and_proc() {
+    let dir = TempDir::new("rel-fifo");
+    let _ = shared();
+    let map = shared().join("kernels/x86_64-thin/kallsyms.txt");
+    let text = std::fs::read(&map).expect("read kallsyms.txt");
+    let run_fifo = |args: &[&str]| {
+        let fifo = dir.path().join("kallsyms.fifo");
+        let _ = std::fs::remove_file(&fifo);
+        let st = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(st.success());
+        let writer = {
+            let fifo = fifo.clone();
+            let text = text.clone();
+            std::thread::spawn(move || std::fs::write(&fifo, &text).expect("write the FIFO"))
+        };
+        let mut full: Vec<&str> = args.to_vec();
+        let f = fifo.to_str().unwrap().to_string();
+        full.iter_mut()
+            .filter(|a| **a == "FIFO")
+            .for_each(|a| *a = &f);
+        let o = ksym().args(&full).output().expect("run ksym");
+        writer.join().expect("writer");
+        o
+    };
+    let m = map.to_str().unwrap();
+    for args in [&["syms", "FIFO"][..], &["sympos", "FIFO", "vfs_read"][..]] {
+        let o = run_fifo(args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let regular: Vec<&str> = args
+            .iter()
+            .map(|a| if *a == "FIFO" { m } else { a })
+            .collect();
+        let want = ksym().args(&regular).output().expect("run ksym");
+        assert_eq!(o.stdout, want.stdout, "{args:?}");
+    }
+    // The live file reads as size 0; it lists this machine's symbols.
+    let o = ksym()
+        .args(["syms", "/proc/kallsyms"])
+        .output()
+        .expect("run ksym");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// An endless device is read up to the stated limit, then refused.
+#[test]
+fn endless_input_is_refused_at_the_limit() {
+    let zero = Path::new("/dev/zero");
+    let e = refused(&["syms", "/dev/zero"], zero);
+    assert!(e.contains("limit"), "{e}");
+}
+
+/// A forged compression header (`SHF_COMPRESSED`, `ch_size` 3 GiB, garbage after it)
+/// once made every DWARF command allocate and zero-fill 3 GiB before noticing the data
+/// was not zlib. The refusal must come first: the run stays small (GNU time's maximum
+/// resident set size).
+#[test]
+fn forged_compression_header_is_refused_without_allocating() {
+    common::require_tool("/usr/bin/time", "time");
+    let dir = TempDir::new("rel-chdr");
+    let ko = lkdtm(dir.path());
+    let bad = dir.path().join("chdr.ko");
+    let mut b = std::fs::read(&ko).expect("read lkdtm.ko");
+    let h = shdr(&b, ".debug_str");
+    let flags = rd(&b, h + 8, 8) | 0x800; // SHF_COMPRESSED
+    b[h + 8..h + 16].copy_from_slice(&flags.to_le_bytes());
+    let off = rd(&b, h + 24, 8) as usize;
+    // Elf64_Chdr: ch_type ELFCOMPRESS_ZLIB, reserved, ch_size, ch_addralign.
+    let mut chdr = Vec::new();
+    chdr.extend_from_slice(&1u32.to_le_bytes());
+    chdr.extend_from_slice(&0u32.to_le_bytes());
+    chdr.extend_from_slice(&0xc000_0000u64.to_le_bytes());
+    chdr.extend_from_slice(&1u64.to_le_bytes());
+    b[off..off + 24].copy_from_slice(&chdr);
+    std::fs::write(&bad, &b).expect("write");
+    let rss = dir.path().join("rss");
+    let out = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&rss)
+        .arg(env!("CARGO_BIN_EXE_ksym"))
+        .args(["faddr2line", bad.to_str().unwrap(), "lkdtm_do_action+0x1"])
+        .env("KSYM_CACHE_DIR", "")
+        .output()
+        .expect("run ksym");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(".debug_str") && stderr.contains(bad.to_str().unwrap()),
+        "{stderr}"
+    );
+    let kib: u64 = std::fs::read_to_string(&rss)
+        .expect("time's output")
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .parse()
+        .expect("a size in KiB");
+    assert!(kib < 256 << 10, "ksym grew to {kib} KiB before refusing");
+}

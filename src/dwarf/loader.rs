@@ -25,17 +25,17 @@ use super::Error;
 /// Where the synthetic layout of a relocatable object starts.
 const SYNTHETIC_START: u64 = 0x10000;
 
-/// The bytes behind section data: the mapped file or a buffer we built.
+/// The bytes behind section data: the opened file or a buffer we built.
 #[derive(Debug)]
 pub(crate) enum Backing {
-    Map(memmap2::Mmap),
+    Input(symtab::input::Input),
     Owned(Vec<u8>),
 }
 
 impl Backing {
     fn bytes(&self) -> &[u8] {
         match self {
-            Backing::Map(m) => m,
+            Backing::Input(m) => m,
             Backing::Owned(v) => v,
         }
     }
@@ -67,15 +67,12 @@ impl Bytes {
     /// (`MADV_WILLNEED`): on a cold page cache, data read in one scan (the symbol table)
     /// then arrives in a few large reads instead of a fault at a time. A hint only.
     pub(crate) fn will_need(&self, offset: u64, len: u64) {
-        if let (Backing::Map(m), Ok(offset), Ok(len)) = (
+        if let (Backing::Input(m), Ok(offset), Ok(len)) = (
             &*self.backing,
             usize::try_from(offset),
             usize::try_from(len),
         ) {
-            let offset = self.start.saturating_add(offset);
-            if len > 0 && offset.saturating_add(len) <= m.len() {
-                let _ = m.advise_range(memmap2::Advice::WillNeed, offset, len);
-            }
+            m.will_need(self.start.saturating_add(offset), len);
         }
     }
 }
@@ -153,21 +150,14 @@ pub struct Loader {
     pub(crate) debug: HashMap<&'static str, Bytes>,
 }
 
+/// Open `path` as [`symtab::input::Input::open`] does (mapped, or decompressed or read
+/// into a private temporary file).
 pub(crate) fn map_file(path: &Path) -> Result<Bytes, Error> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::new(format!("{}: cannot open: {e}", path.display())))?;
-    let len = file
-        .metadata()
-        .map_err(|e| Error::new(format!("{}: cannot stat: {e}", path.display())))?
-        .len();
-    if len == 0 {
+    let input = symtab::input::Input::open(path).map_err(|e| Error::new(e.to_string()))?;
+    if input.is_empty() {
         return Err(Error::new(format!("{}: empty file", path.display())));
     }
-    // SAFETY: the map is read-only; ksym does not modify the files it reads, and a file
-    // truncated underneath us is the same hazard every mmap-based reader accepts.
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| Error::new(format!("{}: cannot map: {e}", path.display())))?;
-    Ok(Bytes::whole(Backing::Map(map)))
+    Ok(Bytes::whole(Backing::Input(input)))
 }
 
 fn parse<'a>(path: &Path, data: &'a [u8]) -> Result<object::File<'a>, Error> {
@@ -310,12 +300,11 @@ fn debug_sections(
     arch: Arch,
 ) -> Result<HashMap<&'static str, Bytes>, Error> {
     let mut out = HashMap::new();
-    let base_ptr = map.as_ptr() as usize;
     for &name in DEBUG_SECTIONS {
         let Some(section) = file.section_by_name(name) else {
             continue;
         };
-        let data = section.uncompressed_data().map_err(|e| {
+        let data = section_data(&section).map_err(|e| {
             Error::new(format!(
                 "{}: cannot read section {name}: {e}",
                 path.display()
@@ -324,11 +313,19 @@ fn debug_sections(
         let has_relocs = relocatable && section.relocations().next().is_some();
         let bytes = match data {
             std::borrow::Cow::Borrowed(slice) if !has_relocs => {
-                let start = (slice.as_ptr() as usize).saturating_sub(base_ptr);
+                // The place in the file comes from the section header, never from where
+                // the slice points (an empty section's slice need not point into the
+                // file); `object` checked the range when it gave the slice.
+                let (start, end) = section
+                    .file_range()
+                    .and_then(|(o, n)| Some((usize::try_from(o).ok()?, usize::try_from(n).ok()?)))
+                    .and_then(|(o, n)| Some((o, o.checked_add(n)?)))
+                    .filter(|&(o, e)| e <= map.len() && e - o == slice.len())
+                    .unwrap_or((0, 0));
                 Bytes {
                     backing: map.backing.clone(),
                     start,
-                    end: start + slice.len(),
+                    end,
                 }
             }
             data => {
@@ -350,6 +347,24 @@ fn debug_sections(
         out.insert(name, bytes);
     }
     Ok(out)
+}
+
+/// A section's bytes, decompressed when compressed (never trusting the size its header
+/// promises: see [`symtab::input::decompress_section`]).
+fn section_data<'a>(
+    section: &object::Section<'a, '_>,
+) -> Result<std::borrow::Cow<'a, [u8]>, String> {
+    use symtab::input::{decompress_section, SectionCompression};
+    let c = section.compressed_data().map_err(|e| e.to_string())?;
+    let format = match c.format {
+        object::CompressionFormat::None => return Ok(std::borrow::Cow::Borrowed(c.data)),
+        object::CompressionFormat::Zlib => SectionCompression::Zlib,
+        object::CompressionFormat::Zstandard => SectionCompression::Zstd,
+        f => return Err(format!("unsupported compression {f:?}")),
+    };
+    decompress_section(format, c.data, c.uncompressed_size)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|e| e.to_string())
 }
 
 fn has_dwarf(file: &object::File<'_>) -> bool {

@@ -1,21 +1,18 @@
-//! Finding a module's object file: `NAME.ko`, `NAME.ko.xz`, `NAME.ko.zst`.
+//! Finding a module's object file: `NAME.ko`, `NAME.ko.xz`, `NAME.ko.zst`, `NAME.ko.gz`.
 //!
 //! Places searched, in order: the `--modules` directories, the directory of the vmlinux,
 //! `/lib/modules/R` and `/usr/lib/debug/lib/modules/R` (R from `--release` or the log),
 //! each recursively; `-` and `_` are interchangeable in names, as the kernel treats them.
 //! A candidate whose GNU build id differs from the one the log printed (`[lkdtm
 //! ccda8445...]`) is skipped; when the log has a build id and no candidate matches,
-//! `/usr/lib/debug/.build-id/xx/rest.debug` is tried. Compressed modules are decompressed
-//! with the `xz` or `zstd` command into a temporary file removed when the finder is
-//! dropped (a crate would add a dependency for what one process call does). System places
+//! `/usr/lib/debug/.build-id/xx/rest.debug` is tried. Compressed modules (`.ko.xz`,
+//! `.ko.zst`, `.ko.gz`) are used as they are: opening one decompresses it
+//! ([`symtab::input::Input::open`]). System places
 //! are looked up under `$KSYM_SYSROOT` when it is set ([`system_path`]).
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use object::Object as _;
 
 use crate::dwarf::system_path;
 
@@ -26,8 +23,6 @@ const MAX_DEPTH: usize = 8;
 pub struct Finder {
     dirs: Vec<PathBuf>,
     index: Option<HashMap<String, Vec<PathBuf>>>,
-    temps: Vec<PathBuf>,
-    counter: usize,
 }
 
 /// `-` and `_` made the same.
@@ -49,12 +44,7 @@ impl Finder {
             dirs.push(system_path("/lib/modules").join(r));
             dirs.push(system_path("/usr/lib/debug/lib/modules").join(r));
         }
-        Finder {
-            dirs,
-            index: None,
-            temps: Vec::new(),
-            counter: 0,
-        }
+        Finder { dirs, index: None }
     }
 
     fn index(&mut self) -> &HashMap<String, Vec<PathBuf>> {
@@ -77,20 +67,15 @@ impl Finder {
             .cloned()
             .unwrap_or_default();
         let mut mismatched = Vec::new();
-        let mut errors = Vec::new();
         for c in &cands {
-            let path = match self.prepare(c) {
-                Ok(p) => p,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
+            let Some(want) = build_id else {
+                return Ok(c.clone());
             };
-            match (build_id, file_build_id(&path)) {
-                (Some(want), Some(have)) if !want.eq_ignore_ascii_case(&have) => {
+            match file_build_id(c) {
+                Some(have) if !want.eq_ignore_ascii_case(&have) => {
                     mismatched.push(format!("{} (build id {have})", c.display()));
                 }
-                _ => return Ok(path),
+                _ => return Ok(c.clone()),
             }
         }
         if let Some((head, tail)) = build_id
@@ -111,12 +96,10 @@ impl Finder {
                 build_id.unwrap_or(""),
                 mismatched.join(", ")
             );
-        } else if !errors.is_empty() {
-            msg += &errors.join("; ");
         } else {
             let places: Vec<String> = self.dirs.iter().map(|d| d.display().to_string()).collect();
             msg += &format!(
-                "no {name}.ko, .ko.xz or .ko.zst under {}",
+                "no {name}.ko, .ko.xz, .ko.zst or .ko.gz under {}",
                 if places.is_empty() {
                     "any directory (give --modules DIR or --release R)".to_string()
                 } else {
@@ -126,51 +109,14 @@ impl Finder {
         }
         Err(msg)
     }
-
-    /// Decompress `.xz`/`.zst` into a temporary file; plain files as they are.
-    fn prepare(&mut self, path: &Path) -> Result<PathBuf, String> {
-        let name = path.to_string_lossy();
-        let tool = if name.ends_with(".xz") {
-            "xz"
-        } else if name.ends_with(".zst") {
-            "zstd"
-        } else {
-            return Ok(path.to_path_buf());
-        };
-        self.counter += 1;
-        let tmp = std::env::temp_dir().join(format!(
-            "ksym-decode-{}-{}.ko",
-            std::process::id(),
-            self.counter
-        ));
-        let out = fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        self.temps.push(tmp.clone());
-        let status = Command::new(tool)
-            .arg("-dc")
-            .arg(path)
-            .stdout(out)
-            .status()
-            .map_err(|e| format!("{}: cannot run {tool}: {e}", path.display()))?;
-        if !status.success() {
-            return Err(format!("{}: {tool} -dc failed ({status})", path.display()));
-        }
-        Ok(tmp)
-    }
 }
 
-impl Drop for Finder {
-    fn drop(&mut self) {
-        for t in &self.temps {
-            let _ = fs::remove_file(t);
-        }
-    }
-}
-
-/// Module name of a file name: `lkdtm.ko`, `lkdtm.ko.xz`, `lkdtm.ko.zst`.
+/// Module name of a file name: `lkdtm.ko`, `lkdtm.ko.xz`, `lkdtm.ko.zst`, `lkdtm.ko.gz`.
 fn module_name(file: &str) -> Option<&str> {
     let stem = file
         .strip_suffix(".xz")
         .or_else(|| file.strip_suffix(".zst"))
+        .or_else(|| file.strip_suffix(".gz"))
         .unwrap_or(file);
     stem.strip_suffix(".ko")
 }
@@ -196,11 +142,10 @@ fn walk(dir: &Path, depth: usize, map: &mut HashMap<String, Vec<PathBuf>>) {
     }
 }
 
-/// The GNU build id of an ELF file (lowercase hex).
+/// The GNU build id of an ELF file (lowercase hex), read through its mapping.
 pub fn file_build_id(path: &Path) -> Option<String> {
-    let data = fs::read(path).ok()?;
-    let file = object::File::parse(&*data).ok()?;
-    let id = file.build_id().ok()??;
+    let input = symtab::input::Input::open(path).ok()?;
+    let id = input.build_id()?;
     Some(id.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -212,7 +157,8 @@ mod tests {
     fn names() {
         assert_eq!(module_name("lkdtm.ko"), Some("lkdtm"));
         assert_eq!(module_name("a-b.ko.zst"), Some("a-b"));
-        assert_eq!(module_name("x.ko.gz"), None);
+        assert_eq!(module_name("x.ko.gz"), Some("x"));
+        assert_eq!(module_name("x.ko.bz2"), None);
         assert_eq!(normalize("snd-hda"), "snd_hda");
     }
 }
