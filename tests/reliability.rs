@@ -275,3 +275,90 @@ fn forged_compression_header_is_refused_without_allocating() {
         .expect("a size in KiB");
     assert!(kib < 256 << 10, "ksym grew to {kib} KiB before refusing");
 }
+
+/// Assembly for an executable whose DWARF nests `n` inlined subroutines in `f` (after
+/// ../shared/repro/deep_inline_gen.py), assembled and linked with binutils.
+fn deep_inline_object(dir: &Path, n: usize) -> PathBuf {
+    common::require_tool("as", "binutils");
+    common::require_tool("ld", "binutils");
+    let mut s = String::from(
+        "\t.text\n\t.globl f\n\t.type f,@function\nf:\n\t.rept 64\n\tnop\n\t.endr\n\t.size f, 64\n\
+         \t.globl _start\n_start:\n\tret\n\t.section .debug_abbrev,\"\",@progbits\n.Labbrev:\n",
+    );
+    // 1: compile unit (name, low_pc, high_pc data8, stmt_list data4);
+    // 2: subprogram with children (name, low_pc, high_pc data8);
+    // 3: inlined subroutine with children (abstract_origin ref4, low_pc, high_pc, call_line);
+    // 4: subprogram without children (name, inline).
+    for v in [
+        "1 0x11 1 0x03 0x08 0x11 0x01 0x12 0x07 0x10 0x17 0 0",
+        "2 0x2e 1 0x03 0x08 0x11 0x01 0x12 0x07 0 0",
+        "3 0x1d 1 0x31 0x13 0x11 0x01 0x12 0x07 0x59 0x06 0 0",
+        "4 0x2e 0 0x03 0x08 0x20 0x0b 0 0",
+        "0",
+    ] {
+        for b in v.split(' ') {
+            s += &format!("\t.uleb128 {b}\n");
+        }
+    }
+    s += "\t.section .debug_info,\"\",@progbits\n.Lcu:\n\t.4byte .Lcu_end - .Lcu - 4\n\
+          \t.2byte 4\n\t.4byte .Labbrev\n\t.byte 8\n\t.uleb128 1\n\t.asciz \"deep.c\"\n\
+          \t.8byte f\n\t.8byte 64\n\t.4byte .Lline\n.Lg:\n\t.uleb128 4\n\t.asciz \"g\"\n\t.byte 3\n\
+          \t.uleb128 2\n\t.asciz \"f\"\n\t.8byte f\n\t.8byte 64\n";
+    s += &format!(
+        "\t.rept {n}\n\t.uleb128 3\n\t.4byte .Lg - .Lcu\n\t.8byte f\n\t.8byte 64\n\t.4byte 7\n\t.endr\n"
+    );
+    s += &format!("\t.rept {n}\n\t.byte 0\n\t.endr\n\t.byte 0\n\t.byte 0\n.Lcu_end:\n");
+    // An empty line program (version 2), so the unit has a line table.
+    s += "\t.section .debug_line,\"\",@progbits\n.Lline:\n\t.4byte .Lline_end - .Lline - 4\n\
+          \t.2byte 2\n\t.4byte .Lline_hdr_end - .Lline_hdr\n.Lline_hdr:\n\t.byte 1\n\t.byte 1\n\
+          \t.byte -5\n\t.byte 14\n\t.byte 13\n\t.byte 0,1,1,1,1,0,0,0,1,0,0,1\n\t.byte 0\n\
+          \t.asciz \"deep.c\"\n\t.uleb128 0\n\t.uleb128 0\n\t.uleb128 0\n\t.byte 0\n.Lline_hdr_end:\n\
+          .Lline_end:\n";
+    let src = dir.join(format!("deep{n}.s"));
+    let obj = dir.join(format!("deep{n}.o"));
+    let exe = dir.join(format!("deep{n}"));
+    std::fs::write(&src, s).expect("write the assembly");
+    for (tool, args) in [
+        ("as", vec![src.as_os_str(), "-o".as_ref(), obj.as_os_str()]),
+        (
+            "ld",
+            vec![
+                "-e".as_ref(),
+                "_start".as_ref(),
+                obj.as_os_str(),
+                "-o".as_ref(),
+                exe.as_os_str(),
+            ],
+        ),
+    ] {
+        let st = std::process::Command::new(tool)
+            .args(args)
+            .status()
+            .expect(tool);
+        assert!(st.success(), "{tool} failed");
+    }
+    exe
+}
+
+/// Deep inline nesting once overflowed the stack (one recursion per level, about 10,700
+/// levels): now read iteratively, and refused past the stated limit.
+#[test]
+fn deep_inline_nesting() {
+    let dir = TempDir::new("rel-deep");
+    let ok = deep_inline_object(dir.path(), 50);
+    let out = ksym()
+        .args(["faddr2line", ok.to_str().unwrap(), "f+0x4"])
+        .output()
+        .expect("run ksym");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.matches("inlined by").count(), 50, "{stdout}");
+    let deep = deep_inline_object(dir.path(), 20000);
+    let e = refused(&["faddr2line", deep.to_str().unwrap(), "f+0x4"], &deep);
+    assert!(e.contains("nested deeper than 1024"), "{e}");
+}
