@@ -375,10 +375,39 @@ fn has_dwarf(file: &object::File<'_>) -> bool {
 /// A system path (`/usr/lib/debug/...`, `/lib/modules/...`) under the system root:
 /// `$KSYM_SYSROOT` when set (the root file system of the machine that crashed, mounted
 /// or unpacked elsewhere, as gdb's `sysroot`), else `/`.
+///
+/// The result never leaves the root: only the plain names of `abs` are joined (`..` and
+/// `.` components are dropped), so a name taken from an input (a release printed in a
+/// log, a build id) cannot climb out of it.
 pub fn system_path(abs: &str) -> PathBuf {
-    match std::env::var_os("KSYM_SYSROOT") {
-        Some(root) if !root.is_empty() => Path::new(&root).join(abs.trim_start_matches('/')),
-        _ => PathBuf::from(abs),
+    let mut out = match std::env::var_os("KSYM_SYSROOT") {
+        Some(root) if !root.is_empty() => PathBuf::from(root),
+        _ => PathBuf::from("/"),
+    };
+    for c in Path::new(abs).components() {
+        if let std::path::Component::Normal(name) = c {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Check a kernel release taken from an input (`6.1.0-56-amd64`) before it names a
+/// directory: one or more of `A-Z a-z 0-9 . _ + -`, and not `.` or `..`.
+pub fn check_release(release: &str) -> Result<&str, String> {
+    let ok = !release.is_empty()
+        && release != "."
+        && release != ".."
+        && release
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
+    if ok {
+        Ok(release)
+    } else {
+        Err(format!(
+            "release {:?} is not a kernel release name (letters, digits, '.', '_', '+', '-')",
+            release.escape_debug().to_string()
+        ))
     }
 }
 

@@ -36,8 +36,8 @@ use symtab::{Arch, Symbol};
 
 #[doc(hidden)]
 pub use index::fuzz_unit_cache;
+pub use loader::{check_release, system_path, ObjectKind, SectionInfo};
 pub(crate) use loader::{map_file, section_layout, Bytes, Loader};
-pub use loader::{system_path, ObjectKind, SectionInfo};
 
 /// An error of the symbolizer: one line naming the file or the structure at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -247,6 +247,7 @@ impl<'w> Decoder<'w> {
         let Some(r) = &self.opts.release else {
             return Err("no --vmlinux given and no release known to look for one".into());
         };
+        let r = crate::dwarf::check_release(r)?;
         let cands = [
             format!("/usr/lib/debug/boot/vmlinux-{r}"),
             format!("/boot/vmlinux-{r}"),
@@ -254,6 +255,7 @@ impl<'w> Decoder<'w> {
             format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
         ];
         let paths: Vec<PathBuf> = cands.iter().map(|c| crate::dwarf::system_path(c)).collect();
+        // Only regular files: a release names places, never a device or a FIFO.
         paths.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
             let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             format!(

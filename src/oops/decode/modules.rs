@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::dwarf::system_path;
+use crate::dwarf::{check_release, system_path};
 
 /// Directories are walked to this depth at most.
 const MAX_DEPTH: usize = 8;
@@ -23,6 +23,8 @@ const MAX_DEPTH: usize = 8;
 pub struct Finder {
     dirs: Vec<PathBuf>,
     index: Option<HashMap<String, Vec<PathBuf>>>,
+    /// Why the release gave no places.
+    refused: Option<String>,
 }
 
 /// `-` and `_` made the same.
@@ -32,19 +34,27 @@ pub fn normalize(name: &str) -> String {
 
 impl Finder {
     /// A finder over `dirs` (explicit first), plus the usual places for `release`.
-    pub fn new(mut dirs: Vec<PathBuf>, vmlinux: Option<&Path>, release: Option<&str>) -> Finder {
-        if let Some(d) = vmlinux.and_then(Path::parent) {
-            dirs.push(if d.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                d.to_path_buf()
-            });
+    ///
+    /// Only these directories are searched: not the directory of the vmlinux (`_vmlinux`
+    /// is accepted for callers that have one; a file's neighbours are not modules because
+    /// they are near it). A `release` that is not a kernel release name
+    /// ([`check_release`]: it comes from the log) adds no place; [`Finder::find`] says
+    /// why.
+    pub fn new(mut dirs: Vec<PathBuf>, _vmlinux: Option<&Path>, release: Option<&str>) -> Finder {
+        let mut refused = None;
+        match release.map(check_release) {
+            Some(Ok(r)) => {
+                dirs.push(system_path(&format!("/lib/modules/{r}")));
+                dirs.push(system_path(&format!("/usr/lib/debug/lib/modules/{r}")));
+            }
+            Some(Err(e)) => refused = Some(e),
+            None => {}
         }
-        if let Some(r) = release {
-            dirs.push(system_path("/lib/modules").join(r));
-            dirs.push(system_path("/usr/lib/debug/lib/modules").join(r));
+        Finder {
+            dirs,
+            index: None,
+            refused,
         }
-        Finder { dirs, index: None }
     }
 
     fn index(&mut self) -> &HashMap<String, Vec<PathBuf>> {
@@ -79,12 +89,10 @@ impl Finder {
             }
         }
         if let Some((head, tail)) = build_id
-            .filter(|id| id.len() > 2 && id.is_ascii())
+            .filter(|id| id.len() > 2 && id.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(|id| id.split_at(2))
         {
-            let p = system_path("/usr/lib/debug/.build-id")
-                .join(head)
-                .join(format!("{tail}.debug"));
+            let p = system_path(&format!("/usr/lib/debug/.build-id/{head}/{tail}.debug"));
             if p.is_file() {
                 return Ok(p);
             }
@@ -102,6 +110,11 @@ impl Finder {
                 "no {name}.ko, .ko.xz, .ko.zst or .ko.gz under {}",
                 if places.is_empty() {
                     "any directory (give --modules DIR or --release R)".to_string()
+                        + &self
+                            .refused
+                            .as_ref()
+                            .map(|e| format!("; {e}"))
+                            .unwrap_or_default()
                 } else {
                     places.join(", ")
                 }
