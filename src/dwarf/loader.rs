@@ -50,6 +50,14 @@ pub(crate) struct Bytes {
 }
 
 impl Bytes {
+    /// `fstat` of the opened file and its GNU build id, read through the mapping.
+    fn source(&self) -> Option<(symtab::input::FileId, Option<Vec<u8>>)> {
+        match &*self.backing {
+            Backing::Input(i) => Some((i.identity(), i.build_id().map(<[u8]>::to_vec))),
+            Backing::Owned(_) => None,
+        }
+    }
+
     fn whole(backing: Backing) -> Bytes {
         let end = backing.bytes().len();
         Bytes {
@@ -148,6 +156,9 @@ pub struct Loader {
     pub(crate) little_endian: bool,
     pub(crate) sections: Vec<SectionInfo>,
     pub(crate) debug: HashMap<&'static str, Bytes>,
+    /// The file the DWARF was read from (the object or its separate debug file): `fstat`
+    /// of the descriptor that was mapped, and its GNU build id.
+    pub(crate) dwarf_source: (symtab::input::FileId, Option<Vec<u8>>),
 }
 
 /// Open `path` as [`symtab::input::Input::open`] does (mapped, or decompressed or read
@@ -461,6 +472,7 @@ impl Loader {
         let sections = layout(path, &file, relocatable)?;
         let mut debug_file = None;
         let mut debug = HashMap::new();
+        let mut dwarf_source = main.source();
         if has_dwarf(&file) {
             debug = debug_sections(path, &main, &file, &sections, relocatable, arch)?;
         } else {
@@ -475,6 +487,7 @@ impl Loader {
                 }
                 let dsections = layout(&cand, &dfile, relocatable)?;
                 debug = debug_sections(&cand, &map, &dfile, &dsections, relocatable, arch)?;
+                dwarf_source = map.source();
                 debug_file = Some(cand);
                 break;
             }
@@ -490,6 +503,7 @@ impl Loader {
             little_endian,
             sections,
             debug,
+            dwarf_source: dwarf_source.unwrap_or_default(),
         })
     }
 

@@ -93,7 +93,7 @@ impl Compression {
 }
 
 /// What identifies the file an [`Input`] was read from: `fstat` of its descriptor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FileId {
     /// `st_dev`.
     pub dev: u64,
@@ -105,6 +105,10 @@ pub struct FileId {
     pub mtime: i64,
     /// `st_mtime`, nanoseconds.
     pub mtime_nsec: i64,
+    /// `st_ctime`, seconds: changes on every write, and cannot be set back.
+    pub ctime: i64,
+    /// `st_ctime`, nanoseconds.
+    pub ctime_nsec: i64,
 }
 
 impl FileId {
@@ -115,6 +119,8 @@ impl FileId {
             size: meta.size(),
             mtime: meta.mtime(),
             mtime_nsec: meta.mtime_nsec(),
+            ctime: meta.ctime(),
+            ctime_nsec: meta.ctime_nsec(),
         }
     }
 }
@@ -243,6 +249,23 @@ fn map(file: &File) -> io::Result<memmap2::Mmap> {
     // another process writes the file, which the readers tolerate (they check every
     // structure they read); truncation raises SIGBUS, a documented limit.
     unsafe { memmap2::Mmap::map(file) }
+}
+
+/// Read a small file ksym keeps for itself (a cache file): opened with
+/// `O_NOFOLLOW|O_NONBLOCK` (never through a symlink, never blocking on a FIFO), read only
+/// when it is a regular file of at most `max` bytes.
+pub fn read_own_file(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() > max {
+        return Err(io::Error::other("not a regular file of a sane size"));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// A new private temporary file: random name in `$TMPDIR`, `O_CREAT|O_EXCL|O_NOFOLLOW`,
