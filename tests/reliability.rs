@@ -362,3 +362,93 @@ fn deep_inline_nesting() {
     let e = refused(&["faddr2line", deep.to_str().unwrap(), "f+0x4"], &deep);
     assert!(e.contains("nested deeper than 1024"), "{e}");
 }
+
+/// Run `ksym ARGS` with `stdin` as its input under GNU time: (output, peak RSS in KiB).
+fn run_measured(args: &[&str], stdin: &[u8]) -> (std::process::Output, u64) {
+    use std::io::Write;
+    common::require_tool("/usr/bin/time", "time");
+    let dir = TempDir::new("rel-rss");
+    let rss = dir.path().join("rss");
+    let mut child = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&rss)
+        .arg(env!("CARGO_BIN_EXE_ksym"))
+        .args(args)
+        .env("KSYM_CACHE_DIR", "")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ksym");
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait for ksym");
+    feeder.join().expect("feeder");
+    let kib = std::fs::read_to_string(&rss)
+        .expect("time's output")
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .parse()
+        .expect("a size in KiB");
+    (out, kib)
+}
+
+/// One report naming 3,000 distinct modules: lookups (and their warnings) stop at the
+/// stated limit of distinct modules.
+#[test]
+fn modules_per_log_are_bounded() {
+    let dir = TempDir::new("rel-mods");
+    let mut log =
+        b"[    0.703666] Kernel panic - not syncing: dumptest\n[    0.704496] Call Trace:\n"
+            .to_vec();
+    for i in 0..3000 {
+        log.extend_from_slice(
+            format!("[    0.706588]  direct_entry+0x137/0x150 [mod{i}]\n").as_bytes(),
+        );
+    }
+    let m = dir.path().to_str().unwrap();
+    let (out, _) = run_measured(&["decode", "--modules", m, "-"], &log);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("more than 1024 distinct modules"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().count() < 1100,
+        "{} warning lines",
+        stderr.lines().count()
+    );
+    // The log itself comes back whole.
+    assert!(out.stdout.starts_with(&log[..60]));
+}
+
+/// Reports that follow each other with no ordinary line between them are freed once
+/// written: memory does not grow with their number.
+#[test]
+fn back_to_back_reports_are_freed() {
+    let mut log = Vec::new();
+    for i in 0..150_000 {
+        log.extend_from_slice(
+            format!(
+                "[    0.703666] Kernel panic - not syncing: dumptest {i}\n[    0.704496] Call Trace:\n\
+                 [    0.706850]  vfs_write+0xd0/0x250\n\
+                 [    0.710271] ---[ end Kernel panic - not syncing: dumptest ]---\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (out, kib) = run_measured(&["decode", "-"], &log);
+    assert_eq!(out.stdout.len(), log.len(), "every line written");
+    assert!(
+        kib < 100 << 10,
+        "ksym grew to {kib} KiB on {} reports",
+        150_000
+    );
+}

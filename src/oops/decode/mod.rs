@@ -4,7 +4,9 @@
 //! belong to no report are written at once; the lines of a report are held until the
 //! report ends (its `Kernel Offset:` line, which raw addresses need, comes last), then
 //! written with their frames annotated ([`render`]). The hold is capped
-//! ([`MAX_HELD_BYTES`]), so memory stays bounded on any log.
+//! ([`MAX_HELD_BYTES`]), a finished report is kept only while lines of it are held, and
+//! at most [`MAX_MODULES`] distinct module names are looked up per run, so memory stays
+//! bounded on any log.
 //!
 //! Per frame ([`resolve`]): the object is vmlinux, or the module named in `[module]`
 //! ([`modules`] finds it); the address is `symbol + offset` in that object (the symbol
@@ -28,6 +30,10 @@ use resolve::{Object, Resolved, Target};
 
 /// Bytes of report lines held before they are written with what is known so far.
 pub const MAX_HELD_BYTES: usize = 16 << 20;
+
+/// Distinct module names looked up in one run (found or not): the frames of further
+/// modules are left as they are, with one warning. A kernel has a few hundred modules.
+pub const MAX_MODULES: usize = 1024;
 
 /// What to decode with.
 #[derive(Clone, Debug, Default)]
@@ -71,6 +77,8 @@ struct Decoder<'w> {
     kaslr: Option<u64>,
     held: VecDeque<(Vec<u8>, Line)>,
     held_bytes: usize,
+    /// Held lines per report, so that a report is dropped once its last line is written.
+    held_lines: HashMap<usize, usize>,
     finished: HashMap<usize, Oops>,
     summary: Summary,
 }
@@ -112,6 +120,7 @@ impl<'w> Decoder<'w> {
             kaslr: None,
             held: VecDeque::new(),
             held_bytes: 0,
+            held_lines: HashMap::new(),
             finished: HashMap::new(),
             summary: Summary::default(),
         }
@@ -150,6 +159,9 @@ impl<'w> Decoder<'w> {
             return Ok(());
         }
         self.held_bytes += raw.len();
+        if let Some(i) = line.oops {
+            *self.held_lines.entry(i).or_default() += 1;
+        }
         self.held.push_back((raw, line));
         self.flush(out, false)
     }
@@ -179,14 +191,27 @@ impl<'w> Decoder<'w> {
                 self.summary.frames += 1;
                 self.summary.resolved += usize::from(r.is_ok());
             }
-            if let Some(o) = oops {
-                self.finished.insert(o.index, o);
+            if let Some(i) = line.oops {
+                let left = self.held_lines.get_mut(&i).map(|n| {
+                    *n -= 1;
+                    *n
+                });
+                match (left, oops) {
+                    // Its last held line is written: the report is done with.
+                    (Some(0) | None, _) => {
+                        self.held_lines.remove(&i);
+                    }
+                    (_, Some(o)) => {
+                        self.finished.insert(o.index, o);
+                    }
+                    (_, None) => {}
+                }
             }
             render::write_line(out, &raw, &line, &outcomes)?;
         }
-        if self.held.is_empty() {
-            self.finished.clear();
-        }
+        // Reports none of whose lines is held any more are done with.
+        let held = &self.held_lines;
+        self.finished.retain(|i, _| held.contains_key(i));
         Ok(())
     }
 
@@ -267,6 +292,15 @@ impl<'w> Decoder<'w> {
 
     fn module(&mut self, name: &str, build_id: Option<&str>) -> Result<&mut Object, String> {
         let key = modules::normalize(name);
+        if !self.modules.contains_key(&key) && self.modules.len() >= MAX_MODULES {
+            self.warn_once(&format!(
+                "more than {MAX_MODULES} distinct modules in the log, the limit (see Limits in \
+                 docs/design.md); the frames of the others are left as they are"
+            ));
+            return Err(format!(
+                "module {name}: past the limit of {MAX_MODULES} modules"
+            ));
+        }
         if !self.modules.contains_key(&key) {
             let finder = self.finder.get_or_insert_with(|| {
                 modules::Finder::new(
