@@ -452,3 +452,79 @@ fn back_to_back_reports_are_freed() {
         150_000
     );
 }
+
+/// `objcopy --add-gnu-debuglink` with a debug file named `name` in `dir`, then the link's
+/// name bytes replaced by `link` (same length).
+fn with_debuglink(stripped: &Path, out: &Path, dir: &Path, name: &str, link: &str) {
+    common::require_tool("objcopy", "binutils");
+    assert_eq!(name.len(), link.len());
+    let dbg = dir.join(name);
+    if !dbg.exists() {
+        std::fs::write(&dbg, b"placeholder").expect("write");
+    }
+    let st = std::process::Command::new("objcopy")
+        .arg(format!("--add-gnu-debuglink={}", dbg.display()))
+        .arg(stripped)
+        .arg(out)
+        .status()
+        .expect("objcopy");
+    assert!(st.success());
+    let mut b = std::fs::read(out).expect("read");
+    let at = b
+        .windows(name.len())
+        .rposition(|w| w == name.as_bytes())
+        .expect("the link name");
+    b[at..at + link.len()].copy_from_slice(link.as_bytes());
+    std::fs::write(out, b).expect("write");
+}
+
+/// A `.gnu_debuglink` name is a file name: one with `../` is not followed out of the
+/// object's directory, and a link to something that is not ELF leaves the object
+/// readable without DWARF instead of failing it.
+#[test]
+fn debuglink_is_confined_and_optional() {
+    let dir = TempDir::new("rel-debuglink");
+    let ko = lkdtm(dir.path());
+    let stripped = dir.path().join("stripped.ko");
+    common::strip_debug(&ko, &stripped);
+    let obj_dir = dir.path().join("obj");
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&obj_dir).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    // The real debug info, reachable only by climbing out: ../other/lkdtm.dbg
+    std::fs::copy(&ko, other.join("lkdtm.dbg")).unwrap();
+    let climbing = obj_dir.join("climbing.ko");
+    with_debuglink(
+        &stripped,
+        &climbing,
+        &obj_dir,
+        "xxxxxxxxxlkdtm.dbg",
+        "../other/lkdtm.dbg",
+    );
+    let q = "lkdtm_do_action+0x1";
+    let out = ksym()
+        .args(["faddr2line", climbing.to_str().unwrap(), q])
+        .env("KSYM_SYSROOT", dir.path().join("root"))
+        .output()
+        .expect("run ksym");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains("core.c"),
+        "followed ../ out of the directory: {stdout}"
+    );
+    // A link to a file that is not ELF: read without DWARF, exit 0.
+    let text = obj_dir.join("text.ko");
+    with_debuglink(&stripped, &text, &obj_dir, "notelf.debug", "notelf.debug");
+    std::fs::write(obj_dir.join("notelf.debug"), b"this is not an ELF file\n").unwrap();
+    let out = ksym()
+        .args(["faddr2line", text.to_str().unwrap(), q])
+        .env("KSYM_SYSROOT", dir.path().join("root"))
+        .output()
+        .expect("run ksym");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -435,7 +435,12 @@ fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
             )));
         }
     }
-    if let Ok(Some((name, _crc))) = file.gnu_debuglink() {
+    // A debuglink names a file, never a path: one with a `/` (or `.`/`..`) would lead
+    // out of the places below, and is ignored.
+    if let Ok(Some((name, _crc))) = file
+        .gnu_debuglink()
+        .map(|l| l.filter(|(n, _)| !n.contains(&b'/') && !matches!(*n, b"" | b"." | b"..")))
+    {
         let name = String::from_utf8_lossy(name).into_owned();
         let dir = path.parent().unwrap_or(Path::new("."));
         let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -476,12 +481,18 @@ impl Loader {
         if has_dwarf(&file) {
             debug = debug_sections(path, &main, &file, &sections, relocatable, arch)?;
         } else {
+            // A candidate that cannot be used (not a regular file, not ELF, damaged, without
+            // DWARF) is passed over: the object is then read without DWARF.
             for cand in debug_file_candidates(path, &file) {
                 if !cand.is_file() {
                     continue;
                 }
-                let map = map_file(&cand)?;
-                let dfile = parse(&cand, &map)?;
+                let Ok(map) = map_file(&cand) else {
+                    continue;
+                };
+                let Ok(dfile) = parse(&cand, &map) else {
+                    continue;
+                };
                 if !has_dwarf(&dfile) {
                     continue;
                 }
