@@ -528,3 +528,21 @@ fn debuglink_is_confined_and_optional() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A symbol map with more lines than the stated limit is refused before its symbols are
+/// read (two 10-million-line maps made `lp-map` abort in the text reader).
+#[test]
+fn huge_symbol_maps_are_refused() {
+    let dir = TempDir::new("rel-hugemap");
+    let map = dir.path().join("huge.map");
+    let line = b"ffffffff81000000 T a\n";
+    let n = symtab::read::MAX_SYMBOLS + 1;
+    let mut data = Vec::with_capacity(line.len() * n);
+    for _ in 0..n {
+        data.extend_from_slice(line);
+    }
+    std::fs::write(&map, &data).expect("write the map");
+    drop(data);
+    let e = refused(&["syms", map.to_str().unwrap()], &map);
+    assert!(e.contains("the limit for a symbol map"), "{e}");
+}

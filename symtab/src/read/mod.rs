@@ -15,7 +15,7 @@ use crate::{Error, ErrorKind, Result, SymbolTable};
 pub use archive::read_archive;
 pub use bitcode::{read_bitcode, read_irsymtab, IrSymbol, IrSymtab};
 pub use elf::{elf_arch, read_elf, ElfSymtab, RawSymbol};
-pub use text::{read_text, MAX_LINE};
+pub use text::{read_text, MAX_LINE, MAX_SYMBOLS};
 
 /// What a file's first bytes say it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
