@@ -546,3 +546,21 @@ fn huge_symbol_maps_are_refused() {
     let e = refused(&["syms", map.to_str().unwrap()], &map);
     assert!(e.contains("the limit for a symbol map"), "{e}");
 }
+
+/// A line longer than the reader's 64 KiB chunks is one line: the line numbers of what
+/// follows it (in `--json`) are the log's own.
+#[test]
+fn json_line_numbers_after_a_long_line() {
+    let mut log = vec![b'x'; 200 << 10];
+    log.push(b'\n');
+    log.extend_from_slice(
+        b"[    0.703666] Kernel panic - not syncing: dumptest\n[    0.704496] Call Trace:\n\
+          [    0.706850]  vfs_write+0xd0/0x250\n",
+    );
+    let (out, _) = run_measured(&["decode", "--json", "-"], &log);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(report["data"]["first_line"], 2, "{report}");
+    assert_eq!(report["data"]["frames"][0]["line"], 4, "{report}");
+}
