@@ -564,3 +564,29 @@ fn json_line_numbers_after_a_long_line() {
     assert_eq!(report["data"]["first_line"], 2, "{report}");
     assert_eq!(report["data"]["frames"][0]["line"], 4, "{report}");
 }
+
+/// Frames past the per-report limit are counted and said, never dropped in silence.
+#[test]
+fn frames_past_the_limit_are_reported() {
+    let mut log =
+        b"[    0.703666] Kernel panic - not syncing: dumptest\n[    0.704496] Call Trace:\n"
+            .to_vec();
+    for _ in 0..5000 {
+        log.extend_from_slice(b"[    0.706850]  vfs_write+0xd0/0x250\n");
+    }
+    let (out, _) = run_measured(&["decode", "--json", "-"], &log);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(
+        report["data"]["frames"].as_array().map(Vec::len),
+        Some(4096)
+    );
+    assert_eq!(report["data"]["frames_dropped"], 904, "{stderr}");
+    assert!(
+        stderr.contains("904 frames past the limit of 4096"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+}

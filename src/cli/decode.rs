@@ -93,6 +93,10 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
         // The vmlinux named on the command line is unusable (its error was printed).
         return Ok(Status::Error);
     }
+    if summary.frames_dropped > 0 {
+        // Frames past the per-report limit were not decoded (the warning named them).
+        return Ok(Status::Error);
+    }
     if summary.frames == 0 {
         warn("no kernel frames found in the log");
         return Ok(Status::NotFound);

@@ -494,6 +494,8 @@ impl Open {
     fn push(&mut self, f: Frame) {
         if self.oops.frames.len() < MAX_FRAMES {
             self.oops.frames.push(f);
+        } else {
+            self.oops.frames_dropped += 1;
         }
     }
 }

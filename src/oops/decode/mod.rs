@@ -61,6 +61,8 @@ pub struct Summary {
     pub resolved: usize,
     /// Why vmlinux could not be used, when it was needed and failed.
     pub vmlinux_error: Option<String>,
+    /// Frames not kept: past [`super::MAX_FRAMES`] in their report.
+    pub frames_dropped: u64,
 }
 
 /// The outcome of one frame: `None` for frames not to decode (user mode).
@@ -139,6 +141,17 @@ impl<'w> Decoder<'w> {
         }
         if o.kaslr_offset.is_some() {
             self.kaslr = o.kaslr_offset;
+        }
+        if o.frames_dropped > 0 {
+            self.summary.frames_dropped += o.frames_dropped;
+            let msg = format!(
+                "report at line {}: {} frames past the limit of {} per report are not decoded \
+                 (see Limits in docs/design.md)",
+                o.first_line,
+                o.frames_dropped,
+                super::parse::MAX_FRAMES
+            );
+            (self.warn)(&msg);
         }
         if self.opts.json {
             let frames: Vec<Outcome> = o.frames.iter().map(|f| self.frame(f, Some(&o))).collect();

@@ -196,6 +196,7 @@ struct JsonOops<'a> {
     call_site_attribution: bool,
     registers: &'a [crate::oops::RegisterBlock],
     frames: Vec<JsonFrame<'a>>,
+    frames_dropped: u64,
 }
 
 fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame<'a> {
@@ -294,6 +295,7 @@ pub fn write_json(
         call_site_attribution: call_site,
         registers: &o.registers,
         frames,
+        frames_dropped: o.frames_dropped,
     };
     write_record(out, "oops", rec)
 }
