@@ -61,7 +61,7 @@ pub struct Summary {
     pub resolved: usize,
     /// Why vmlinux could not be used, when it was needed and failed.
     pub vmlinux_error: Option<String>,
-    /// Frames not kept: past [`super::MAX_FRAMES`] in their report.
+    /// Frames not kept: past [`crate::oops::parse::MAX_FRAMES`] in their report.
     pub frames_dropped: u64,
 }
 
