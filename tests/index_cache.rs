@@ -387,3 +387,46 @@ fn rename_raced_against_runs_leaves_a_true_cache() {
         );
     }
 }
+
+/// Run `ksym faddr2line OBJ INPUTS` with the cache in `dir`, failing (not hanging) when
+/// it has not finished after two minutes.
+fn faddr2line_bounded(obj: &Path, dir: &Path) -> Output {
+    let mut child = common::ksym()
+        .env("KSYM_CACHE_DIR", dir)
+        .arg("faddr2line")
+        .arg(obj)
+        .args(INPUTS)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot run ksym");
+    for _ in 0..1200 {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("ksym blocked on a special file in place of its cache file");
+}
+
+/// A FIFO or a link to /dev/zero in place of the cache file is not read (it blocked
+/// forever, or read until memory ran out): the index is walked, the answers are right.
+#[test]
+fn special_files_in_place_of_the_cache_are_ignored() {
+    let tmp = common::TempDir::new("index-cache-special");
+    let obj = vmlinux(tmp.path());
+    let dir = tmp.path().join("cache");
+    let reference = cached(&obj, &dir);
+    let file = files(&dir).pop().expect("a cache file");
+    std::fs::remove_file(&file).unwrap();
+    let st = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .expect("mkfifo");
+    assert!(st.success());
+    assert_eq!(faddr2line_bounded(&obj, &dir).stdout, reference.stdout);
+    let _ = std::fs::remove_file(&file);
+    std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
+    assert_eq!(faddr2line_bounded(&obj, &dir).stdout, reference.stdout);
+}

@@ -590,3 +590,31 @@ fn frames_past_the_limit_are_reported() {
     );
     assert_eq!(out.status.code(), Some(2), "{stderr}");
 }
+
+/// Decompressed modules leave nothing in `$TMPDIR`: ksym's temporary files are unlinked
+/// as soon as they are created (so nothing is left when it is killed either; see the
+/// `symtab::input` unit tests, which check the link count is 0).
+#[test]
+fn no_temporary_file_is_left_behind() {
+    let dir = TempDir::new("rel-tmp");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let ko = shared().join("kernels/x86_64-thin/lkdtm.ko.xz");
+    let out = ksym()
+        .args(["faddr2line", ko.to_str().unwrap(), "lkdtm_do_action+0x1"])
+        .env("TMPDIR", &tmp)
+        .output()
+        .expect("run ksym");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
