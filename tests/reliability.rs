@@ -189,7 +189,11 @@ fn symbol_tables_from_fifos_and_proc() {
         o
     };
     let m = map.to_str().unwrap();
-    for args in [&["syms", "FIFO"][..], &["sympos", "FIFO", "vfs_read"][..]] {
+    for args in [
+        &["syms", "FIFO"][..],
+        &["sympos", "FIFO", "vfs_read"][..],
+        &["lp-map", "FIFO", m][..],
+    ] {
         let o = run_fifo(args);
         assert_eq!(
             o.status.code(),

@@ -158,7 +158,7 @@ impl Input {
         let err = |what: &str, e: io::Error| {
             Error::with_source(ErrorKind::Io, format!("{}: {what}", path.display()), e)
         };
-        let file = File::open(path).map_err(|e| err("cannot read", e))?;
+        let file = File::open(path).map_err(|e| err("cannot open", e))?;
         let meta = file.metadata().map_err(|e| err("cannot stat", e))?;
         if meta.is_dir() {
             return Err(Error::new(

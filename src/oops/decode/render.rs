@@ -196,7 +196,13 @@ struct JsonOops<'a> {
     call_site_attribution: bool,
     registers: &'a [crate::oops::RegisterBlock],
     frames: Vec<JsonFrame<'a>>,
+    /// Only when frames were dropped: the records of complete reports stay as they were.
+    #[serde(skip_serializing_if = "is_zero")]
     frames_dropped: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame<'a> {
