@@ -622,3 +622,45 @@ fn no_temporary_file_is_left_behind() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// A compressed module padded with 200 MB of zeros (a decompression bomb: zstd packs the
+/// zeros into a few KiB) is refused at the ratio limit, before it is written out or read.
+#[test]
+fn decompression_bomb_is_refused() {
+    common::require_tool("zstd", "zstd");
+    let dir = TempDir::new("rel-bomb");
+    let ko = lkdtm(dir.path());
+    let padded = dir.path().join("padded.ko");
+    let mut b = std::fs::read(&ko).expect("read");
+    b.resize(b.len() + (200 << 20), 0);
+    std::fs::write(&padded, &b).expect("write");
+    drop(b);
+    let bomb = dir.path().join("bomb.ko.zst");
+    compress("zstd", &["-q", "-1"], &padded, &bomb);
+    std::fs::remove_file(&padded).expect("remove");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(dir.path().join("rss"))
+        .arg(env!("CARGO_BIN_EXE_ksym"))
+        .args(["syms", bomb.to_str().unwrap()])
+        .env("TMPDIR", &tmp)
+        .output()
+        .expect("run ksym");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(bomb.to_str().unwrap()) && stderr.contains("the limit"),
+        "{stderr}"
+    );
+    let kib: u64 = std::fs::read_to_string(dir.path().join("rss"))
+        .expect("time's output")
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .parse()
+        .expect("KiB");
+    assert!(kib < 100 << 10, "ksym grew to {kib} KiB");
+}
