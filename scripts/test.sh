@@ -13,7 +13,7 @@ packages=(
   gcc g++ gcc-aarch64-linux-gnu binutils binutils-aarch64-linux-gnu  # peers (nm, addr2line, as), kallsyms.c, fuzz build
   linux-source-6.1                 # the kernel's own scripts (faddr2line, kallsyms.c, ...), extracted at test time
   linux-source-6.12                # the same scripts of Linux 6.12 (kallsyms.c, mksysmap, ...)
-  elfutils xz-utils zstd perl gawk file git  # git: the commit --version names
+  elfutils xz-utils zstd perl gawk file git time  # git: the commit --version names; time: the maximum RSS of a run
   debuginfod                       # elfutils' server and debuginfod-find: the debuginfod client's peers
 )
 

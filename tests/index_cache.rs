@@ -24,6 +24,30 @@ fn vmlinux(dir: &Path) -> PathBuf {
     copy
 }
 
+/// `ksym faddr2line OBJ INPUTS` with `env` set (the value `None` removes a variable):
+/// the whole answer (status, stdout, stderr), whatever it is.
+fn answer(obj: &Path, inputs: &[&str], env: &[(&str, Option<&Path>)]) -> String {
+    let mut cmd = common::ksym();
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd
+        .arg("faddr2line")
+        .arg(obj)
+        .args(inputs)
+        .output()
+        .expect("cannot run ksym");
+    format!(
+        "status {:?}\n{}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// `ksym faddr2line OBJ INPUTS` with `env` set (the value `None` removes a variable).
 fn faddr2line(obj: &Path, inputs: &[&str], env: &[(&str, Option<&Path>)]) -> Output {
     let mut cmd = common::ksym();
@@ -71,9 +95,9 @@ fn fnv64(bytes: &[u8]) -> u64 {
 /// The same file with no ranges and no rangeless units, checksum redone: well-formed,
 /// but it places no address in any unit.
 fn without_ranges(b: &[u8]) -> Vec<u8> {
-    let units = u32::from_le_bytes(b[64..68].try_into().unwrap()) as usize;
-    let mut out = b[..80 + 8 * units].to_vec();
-    out[68..76].fill(0);
+    let units = u32::from_le_bytes(b[80..84].try_into().unwrap()) as usize;
+    let mut out = b[..96 + 8 * units].to_vec();
+    out[84..92].fill(0);
     let sum = fnv64(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     out
@@ -167,7 +191,7 @@ fn cache_is_written_read_checked_and_optional() {
     assert_eq!(files(&dir), written);
     let rebuilt = std::fs::read(file).expect("cache file");
     assert_ne!(rebuilt, first, "the identity must change with the object");
-    let body = 64..first.len() - 8;
+    let body = 80..first.len() - 8;
     assert_eq!(rebuilt[body.clone()], first[body], "same units and ranges");
 }
 
@@ -178,4 +202,231 @@ fn small_objects_are_not_cached() {
     let obj = common::root().join("testdata/lto/kern/gcc-lto-x86_64/prog");
     faddr2line(&obj, &["_start+0x4"], &[("KSYM_CACHE_DIR", Some(&dir))]);
     assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+}
+
+/// The same file with every unit offset moved one byte on (still ascending, still inside
+/// `.debug_info`), checksum redone: well-formed, but no unit header is where it says.
+fn misplaced_units(b: &[u8]) -> Vec<u8> {
+    let units = u32::from_le_bytes(b[80..84].try_into().unwrap()) as usize;
+    let mut out = b[..b.len() - 8].to_vec();
+    for u in 0..units {
+        let at = 96 + 8 * u;
+        let o = u64::from_le_bytes(out[at..at + 8].try_into().unwrap());
+        out[at..at + 8].copy_from_slice(&(o + 1).to_le_bytes());
+    }
+    let sum = fnv64(&out);
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
+}
+
+/// A cache that makes lookups fail is not the object's fault: the index is walked again,
+/// the answers are right, and the file is rewritten.
+#[test]
+fn failing_cache_is_walked_again_and_rewritten() {
+    let tmp = common::TempDir::new("index-cache-retry");
+    let obj = vmlinux(tmp.path());
+    let dir = tmp.path().join("cache");
+    let reference = cached(&obj, &dir);
+    let file = files(&dir).pop().expect("a cache file");
+    let first = std::fs::read(&file).expect("cache file");
+    std::fs::write(&file, misplaced_units(&first)).expect("write");
+    assert_eq!(cached(&obj, &dir).stdout, reference.stdout);
+    assert_eq!(
+        std::fs::read(&file).expect("cache file"),
+        first,
+        "rewritten"
+    );
+}
+
+/// `.debug_info` of an ELF64 file: (offset, size).
+fn debug_info(b: &[u8]) -> (usize, usize) {
+    let rd = |at: usize, n: usize| {
+        (0..n)
+            .rev()
+            .fold(0u64, |v, i| v << 8 | u64::from(b[at + i]))
+    };
+    let shoff = rd(0x28, 8) as usize;
+    let shnum = rd(0x3c, 2) as usize;
+    let stroff = rd(shoff + rd(0x3e, 2) as usize * 64 + 24, 8) as usize;
+    (0..shnum)
+        .map(|i| shoff + i * 64)
+        .find(|&h| b[stroff + rd(h, 4) as usize..].starts_with(b".debug_info\0"))
+        .map(|h| (rd(h + 24, 8) as usize, rd(h + 32, 8) as usize))
+        .expect(".debug_info")
+}
+
+/// `data` with every pair of equal-length DWARF units swapped (same size, other meaning).
+fn swap_equal_units(data: &mut [u8]) -> usize {
+    let (start, size) = debug_info(data);
+    let mut by_len: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    let mut at = start;
+    while at + 4 <= start + size {
+        let len = u32::from_le_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+        assert!(len < 0xffff_fff0, "DWARF32 units");
+        by_len.entry(len + 4).or_default().push(at);
+        at += len + 4;
+    }
+    let mut swapped = 0;
+    for (len, offs) in by_len {
+        for pair in offs.chunks_exact(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let tmp = data[a..a + len].to_vec();
+            data.copy_within(b..b + len, a);
+            data[b..b + len].copy_from_slice(&tmp);
+            swapped += 1;
+        }
+    }
+    swapped
+}
+
+/// Functions spread over the whole kernel: one text symbol in [`STEP`] of the System.map
+/// (about 1,900), so that most units with code are asked about.
+fn spread_inputs() -> Vec<String> {
+    let map = std::fs::read_to_string(common::shared().join("kernels/x86_64-thin/System.map"))
+        .expect("System.map");
+    map.lines()
+        .filter_map(|l| {
+            let mut w = l.split(' ');
+            let (_, t, name) = (w.next()?, w.next()?, w.next()?);
+            (matches!(t, "t" | "T") && !name.starts_with('_')).then(|| format!("{name}+0x1"))
+        })
+        .step_by(STEP)
+        .collect()
+}
+
+const STEP: usize = 5;
+
+/// A vmlinux rewritten in place with its size and modification time kept (equal-length
+/// units swapped) is another object: the cache knows it (the change time moved), and the
+/// answers are the new file's, as without a cache (some are errors: the swapped units'
+/// references into other units no longer hold, alike with and without the cache).
+#[test]
+fn object_rewritten_in_place_is_not_answered_from_the_cache() {
+    use std::io::{Seek, Write};
+    let tmp = common::TempDir::new("index-cache-inplace");
+    let obj = vmlinux(tmp.path());
+    let dir = tmp.path().join("cache");
+    let inputs = spread_inputs();
+    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let env = [("KSYM_CACHE_DIR", Some(dir.as_path()))];
+    answer(&obj, &inputs, &env);
+    let mut data = std::fs::read(&obj).expect("read vmlinux");
+    assert!(
+        swap_equal_units(&mut data) > 10,
+        "equal-length units to swap"
+    );
+    let mtime = std::fs::metadata(&obj)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let mut f = std::fs::File::options()
+        .write(true)
+        .open(&obj)
+        .expect("open");
+    f.seek(std::io::SeekFrom::Start(0)).expect("seek");
+    f.write_all(&data).expect("rewrite in place");
+    f.set_modified(mtime).expect("set mtime back");
+    drop(f);
+    let want = answer(&obj, &inputs, &[("KSYM_CACHE_DIR", Some(Path::new("")))]);
+    assert_eq!(answer(&obj, &inputs, &env), want);
+}
+
+/// Another build renamed into place while ksym runs: whatever ksym read, the cache it
+/// leaves describes one file with that file's own index, so a later run answers as
+/// without a cache.
+#[test]
+fn rename_raced_against_runs_leaves_a_true_cache() {
+    let tmp = common::TempDir::new("index-cache-race");
+    let a = vmlinux(tmp.path());
+    let mut data = std::fs::read(&a).expect("read vmlinux");
+    swap_equal_units(&mut data);
+    let b = tmp.path().join("vmlinux-b");
+    std::fs::write(&b, &data).expect("write the other build");
+    let target = tmp.path().join("vmlinux-live");
+    let dir = tmp.path().join("cache");
+    let inputs = spread_inputs();
+    let inputs: Vec<&str> = inputs.iter().take(40).map(String::as_str).collect();
+    let want = |p: &Path| answer(p, &inputs, &[("KSYM_CACHE_DIR", Some(Path::new("")))]);
+    let (want_a, want_b) = (want(&a), want(&b));
+    assert_ne!(want_a, want_b, "the two builds answer differently");
+    for round in 0..4 {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Hard links only: copying onto the target would write through to a or b.
+        let _ = std::fs::remove_file(&target);
+        std::fs::hard_link(&a, &target).expect("place a");
+        let swapper = {
+            let (a, b, target, stop) = (a.clone(), b.clone(), target.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0u32;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let src = if n.is_multiple_of(2) { &b } else { &a };
+                    let part = target.with_extension(format!("part{n}"));
+                    let _ = std::fs::hard_link(src, &part);
+                    let _ = std::fs::rename(&part, &target);
+                    n += 1;
+                }
+            })
+        };
+        let _ = common::ksym()
+            .env("KSYM_CACHE_DIR", &dir)
+            .arg("faddr2line")
+            .arg(&target)
+            .args(&inputs)
+            .output()
+            .expect("run ksym");
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        swapper.join().expect("swapper");
+        // Whatever is in place now is answered right, with the cache left behind.
+        let now = answer(&target, &inputs, &[("KSYM_CACHE_DIR", Some(dir.as_path()))]);
+        let is_a = std::fs::read(&target).expect("read") == std::fs::read(&a).expect("read");
+        let (want, path) = if is_a { (&want_a, &a) } else { (&want_b, &b) };
+        let now = now.replace(target.to_str().unwrap(), "OBJ");
+        assert_eq!(
+            now,
+            want.replace(path.to_str().unwrap(), "OBJ"),
+            "round {round}"
+        );
+    }
+}
+
+/// Run `ksym faddr2line OBJ INPUTS` with the cache in `dir`, failing (not hanging) when
+/// it has not finished after two minutes.
+fn faddr2line_bounded(obj: &Path, dir: &Path) -> Output {
+    let mut child = common::ksym()
+        .env("KSYM_CACHE_DIR", dir)
+        .arg("faddr2line")
+        .arg(obj)
+        .args(INPUTS)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot run ksym");
+    for _ in 0..1200 {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("ksym blocked on a special file in place of its cache file");
+}
+
+/// A FIFO or a link to /dev/zero in place of the cache file is not read (it blocked
+/// forever, or read until memory ran out): the index is walked, the answers are right.
+#[test]
+fn special_files_in_place_of_the_cache_are_ignored() {
+    let tmp = common::TempDir::new("index-cache-special");
+    let obj = vmlinux(tmp.path());
+    let dir = tmp.path().join("cache");
+    let reference = cached(&obj, &dir);
+    let file = files(&dir).pop().expect("a cache file");
+    std::fs::remove_file(&file).unwrap();
+    let st = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .expect("mkfifo");
+    assert!(st.success());
+    assert_eq!(faddr2line_bounded(&obj, &dir).stdout, reference.stdout);
+    let _ = std::fs::remove_file(&file);
+    std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
+    assert_eq!(faddr2line_bounded(&obj, &dir).stdout, reference.stdout);
 }

@@ -45,7 +45,7 @@ fn bad_inputs_give_one_line_errors() {
     std::fs::write(p("empty"), b"").unwrap();
     assert_clean_error(&p("empty"), "empty file");
 
-    assert_clean_error(&p("does-not-exist"), "cannot read");
+    assert_clean_error(&p("does-not-exist"), "cannot open");
 
     let elf = some_elf();
     std::fs::write(p("trunc-header"), &elf[..40]).unwrap();

@@ -123,3 +123,59 @@ fn decode_finds_vmlinux_and_module_by_release() {
         "{err}"
     );
 }
+
+/// The release printed in a log names directories: one that climbs out (`../..`) is not a
+/// kernel release name, is not used, and the warning says so; no module outside the
+/// system root is found through it. Nor is the module beside the `--vmlinux` file: only
+/// the given directories are searched.
+#[test]
+fn release_from_the_log_stays_under_the_root() {
+    let tmp = TempDir::new("sysroot-escape");
+    let root = tmp.path().join("root");
+    std::fs::create_dir_all(root.join("lib/modules")).unwrap();
+    let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", tmp.path());
+    let ko = unxz("kernels/x86_64-thin/lkdtm.ko.xz", tmp.path());
+    // Where root/lib/modules/../../../6.1.192 leads.
+    place(&ko, &tmp.path().join("6.1.192/lkdtm.ko"));
+    let log = std::fs::read_to_string(common::root().join("testdata/decode/x86_64-thin-bug.log"))
+        .unwrap()
+        .replace(" 6.1.192 #1", " ../../../6.1.192 #1");
+    assert!(
+        log.contains("../../../6.1.192 #1"),
+        "the log has a CPU: line"
+    );
+    let log_path = tmp.path().join("escape.log");
+    std::fs::write(&log_path, log).unwrap();
+    let out = ksym_in_root(
+        &root,
+        &[
+            "decode",
+            // The forged release also differs from the vmlinux's banner, which the
+            // identity checks refuse: --force decodes anyway, to show where modules are
+            // looked for.
+            "--force",
+            "--vmlinux",
+            vmlinux.to_str().unwrap(),
+            log_path.to_str().unwrap(),
+        ],
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        !stdout.contains("[lkdtm] drivers/misc/lkdtm/bugs.c:78"),
+        "a module outside the root was used:\n{stdout}"
+    );
+    assert!(stderr.contains("is not a kernel release name"), "{stderr}");
+    // Kernel frames still decode.
+    assert!(stdout.contains("fs/read_write.c:"), "{stdout}");
+}
+
+/// `system_path` joins only plain names under the root.
+#[test]
+fn system_paths_never_climb_out() {
+    let p = ksym::dwarf::system_path("/lib/modules/../../../etc/passwd");
+    assert!(p.starts_with("/lib/modules"), "{}", p.display());
+    assert!(ksym::dwarf::check_release("6.1.0-56-amd64").is_ok());
+    for bad in ["", ".", "..", "../x", "/abs", "a/b", "6.1 x"] {
+        assert!(ksym::dwarf::check_release(bad).is_err(), "{bad:?}");
+    }
+}

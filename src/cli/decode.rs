@@ -143,9 +143,27 @@ impl Args {
                         first.display()
                     ));
                 }
-                vmlinux = Some(first);
                 base = pos.next().as_deref().and_then(base_path);
-                modules.extend(pos.next());
+                match pos.next() {
+                    Some(m) => modules.push(m),
+                    // decode_stacktrace.sh's own rule without MODULES_PATH: the vmlinux's
+                    // directory (an ELF file the user named in its place, so never an
+                    // arbitrary directory; `--vmlinux FILE` walks nothing).
+                    None if first.is_file() => modules.extend(
+                        first
+                            .parent()
+                            .map(|d| {
+                                if d.as_os_str().is_empty() {
+                                    Path::new(".")
+                                } else {
+                                    d
+                                }
+                            })
+                            .map(Path::to_path_buf),
+                    ),
+                    None => {}
+                }
+                vmlinux = Some(first);
             }
             Some(first) => {
                 if let Some(extra) = pos.next() {
@@ -233,6 +251,10 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
     }
     if opts.vmlinux_given && summary.vmlinux_error.is_some() {
         // The vmlinux named on the command line is unusable (its error was printed).
+        return Ok(Status::Error);
+    }
+    if summary.frames_dropped > 0 {
+        // Frames past the per-report limit were not decoded (the warning named them).
         return Ok(Status::Error);
     }
     if summary.frames == 0 {

@@ -336,10 +336,14 @@ impl Run<'_> {
             Some(n) => n,
             None => return Ok(()),
         };
-        let text = match std::fs::read(file) {
-            Ok(t) => t,
+        // Read up to line n+5 only, each line at most MAX_LINE bytes (the rest of a longer
+        // line is skipped): a source file is never read whole. A source not found locally
+        // comes from debuginfod.
+        use std::io::{BufRead as _, Read as _};
+        let mut reader: Box<dyn std::io::BufRead> = match std::fs::File::open(file) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
             Err(e) => match self.fetch_source(file) {
-                Ok(t) => t,
+                Ok(t) => Box::new(std::io::Cursor::new(t)),
                 Err(Some(why)) => {
                     warn(format!("{file}: cannot read source: {e}; {why}"));
                     return Ok(());
@@ -350,15 +354,33 @@ impl Run<'_> {
                 }
             },
         };
-        let text = String::from_utf8_lossy(&text);
-        for (i, l) in text.lines().enumerate() {
-            let nr = i as u64 + 1;
+        let max = symtab::read::MAX_LINE as u64;
+        let mut buf = Vec::new();
+        let mut nr = 0u64;
+        while nr < n.saturating_add(5) {
+            buf.clear();
+            let read = (&mut reader).take(max).read_until(b'\n', &mut buf);
+            let mut more = match read {
+                Ok(0) => break,
+                Ok(got) => got as u64 == max && !buf.ends_with(b"\n"),
+                Err(e) => {
+                    warn(format!("{file}: cannot read source: {e}"));
+                    return Ok(());
+                }
+            };
+            let mut skip = Vec::new();
+            while more {
+                skip.clear();
+                more = matches!((&mut reader).take(max).read_until(b'\n', &mut skip),
+                    Ok(got) if got > 0 && !skip.ends_with(b"\n"));
+            }
+            nr += 1;
             if nr + 5 < n {
                 continue;
             }
-            if nr > n + 5 {
-                break;
-            }
+            let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let l = String::from_utf8_lossy(line);
             if nr == n {
                 writeln!(out, ">{nr}<\t{l}")?;
             } else {

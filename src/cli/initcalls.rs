@@ -139,14 +139,14 @@ fn run_check(
         Some("pointer") => Some(EntryKind::Pointer),
         Some(k) => anyhow::bail!("unknown --entries {k:?} (expected prel32 or pointer)"),
     };
-    let data =
-        std::fs::read(vmlinux).with_context(|| format!("{}: cannot read", vmlinux.display()))?;
+    let data = symtab::input::Input::open(vmlinux)?;
     let tables = check::read_tables(&data, kind)
         .map_err(|e| anyhow::anyhow!("{}: {e}", vmlinux.display()))?;
     let expected = if let Some(lds) = &expect {
-        let text = std::fs::read_to_string(lds)
-            .with_context(|| format!("{}: cannot read", lds.display()))?;
-        Some(initcall::parse_lds(&text).map_err(|e| anyhow::anyhow!("{}: {e}", lds.display()))?)
+        let text = symtab::input::Input::open(lds)?;
+        let text = std::str::from_utf8(&text)
+            .with_context(|| format!("{}: not UTF-8 text", lds.display()))?;
+        Some(initcall::parse_lds(text).map_err(|e| anyhow::anyhow!("{}: {e}", lds.display()))?)
     } else if !objects.is_empty() {
         let calls = initcall::collect(objects)?;
         let mut m = std::collections::BTreeMap::new();

@@ -121,13 +121,12 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
         eprintln!("{}", usage(o.generate.layout));
         return Ok(Status::NotFound);
     };
-    let data = match std::fs::read(&path) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("{}: {}", path.display(), strerror(&e));
-            return Ok(Status::NotFound);
-        }
-    };
+    // As scripts/kallsyms.c: a map that cannot be opened is reported with strerror.
+    if let Err(e) = std::fs::File::open(&path) {
+        eprintln!("{}: {}", path.display(), strerror(&e));
+        return Ok(Status::NotFound);
+    }
+    let data = symtab::input::Input::open(&path)?;
     let inputs = if o.inputs.is_empty() {
         None
     } else {

@@ -85,7 +85,7 @@ struct SymbolJson<'a> {
 /// Run `ksym kallsyms-dump`.
 pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let name = o.file.display().to_string();
-    let data = std::fs::read(&o.file).with_context(|| format!("{name}: cannot read"))?;
+    let data = symtab::input::Input::open(&o.file)?;
     let opts = DumpOptions {
         layout: o.layout,
         text_base: o.text_base,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::{Out, Status};
 use crate::link::modsec::{self, Finding};
@@ -81,7 +81,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let mut status = Status::Ok;
     for path in &modules {
         let file = path.display().to_string();
-        let data = std::fs::read(path).with_context(|| format!("{file}: cannot read"))?;
+        let data = symtab::input::Input::open(path)?;
         let names = modsec::section_names(&data).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
         let findings = modsec::check(&names);
         for f in &findings {

@@ -27,7 +27,8 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
-use super::{file_build_id, Kind};
+use super::Kind;
+use symtab::input::file_build_id;
 
 /// The cache directory elfutils' client would use.
 pub fn default_dir() -> PathBuf {

@@ -31,8 +31,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
-
-use object::Object as _;
+use symtab::input::file_build_id;
 
 /// What to fetch for a build id.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -305,19 +304,6 @@ pub fn normalize_build_id(id: &str) -> Option<String> {
         && id.len().is_multiple_of(2)
         && id.bytes().all(|b| b.is_ascii_hexdigit());
     ok.then(|| id.to_ascii_lowercase())
-}
-
-/// The GNU build id of an ELF file (lowercase hex); `None` when it is not an ELF or has
-/// none. Only the headers and the note are read.
-pub fn file_build_id(path: &Path) -> Option<String> {
-    let file = std::fs::File::open(path).ok()?;
-    // SAFETY: the map is read-only and lives only in this function; a file changed
-    // under it gives wrong bytes (a wrong build id), not unsafety in object's reader,
-    // which bounds-checks every read.
-    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
-    let obj = object::File::parse(&*map).ok()?;
-    let id = obj.build_id().ok()??;
-    Some(id.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// One server's answer to one request.

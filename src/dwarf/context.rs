@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use gimli::{AttributeValue, Reader as _, RunTimeEndian};
+use gimli::{AttributeValue, RunTimeEndian};
 
 use super::funcs::{self, Functions};
 use super::index::{self, Range};
@@ -56,7 +56,18 @@ pub(crate) struct Context {
     /// (an address no unit with a declared range answers).
     rangeless: Vec<usize>,
     late: OnceLock<RangeIndex>,
+    /// When the unit index came from its cache file: that file, and the context built
+    /// on a walked index the first time a lookup fails (the cache is then rewritten).
+    retry: Option<Box<Retry>>,
 }
+
+/// The cache file, the sections again (taken by the walked context), and the context on
+/// a walked index.
+type Retry = (
+    index::CacheFile,
+    Mutex<Option<gimli::Dwarf<Reader>>>,
+    OnceLock<Result<Box<Context>, Error>>,
+);
 
 /// Unit ranges sorted by `(end, unit)`, as addr2line sorts them, each with the lowest
 /// `begin` of itself and every later entry, for [`RangeIndex::units_at`].
@@ -105,23 +116,42 @@ impl Context {
         } else {
             RunTimeEndian::Big
         };
-        let dwarf = gimli::Dwarf::load(|id| -> Result<Reader, Error> {
-            Ok(Reader::new(loader.section(id.name()), endian))
-        })?;
+        let load = || {
+            gimli::Dwarf::load(|id| -> Result<Reader, Error> {
+                Ok(Reader::new(loader.section(id.name()), endian))
+            })
+        };
+        let dwarf = load()?;
         let object = loader.debug_file.as_deref().unwrap_or(&loader.path);
-        let info_len = gimli::Section::reader(&dwarf.debug_info).len();
-        let file =
-            index::cache_dir(cache).and_then(|d| index::CacheFile::new(&d, object, info_len));
-        let (index, headers) = match file.as_ref().and_then(index::CacheFile::load) {
-            Some(i) => (i, Vec::new()),
+        let info = loader.section(".debug_info");
+        let file = index::cache_dir(cache)
+            .and_then(|d| index::CacheFile::new(&d, object, &loader.dwarf_source, &info));
+        let (index, headers, retry) = match file {
+            Some(f) => match f.load() {
+                Some(i) => {
+                    let retry = (f, Mutex::new(Some(load()?)), OnceLock::new());
+                    (i, Vec::new(), Some(Box::new(retry)))
+                }
+                None => {
+                    let (i, headers) = index::walk(&dwarf)?;
+                    f.store(&i);
+                    (i, headers, None)
+                }
+            },
             None => {
                 let (i, headers) = index::walk(&dwarf)?;
-                if let Some(f) = &file {
-                    f.store(&i);
-                }
-                (i, headers)
+                (i, headers, None)
             }
         };
+        Ok(Context::with_index(dwarf, index, headers, retry))
+    }
+
+    fn with_index(
+        dwarf: gimli::Dwarf<Reader>,
+        index: index::UnitIndex,
+        headers: Vec<gimli::UnitHeader<Reader>>,
+        retry: Option<Box<Retry>>,
+    ) -> Context {
         let mut headers = headers.into_iter();
         let units = index
             .offsets
@@ -139,18 +169,48 @@ impl Context {
                 name: OnceLock::new(),
             })
             .collect();
-        Ok(Context {
+        Context {
             dwarf,
             abbrevs: AbbrevCache::default(),
             units,
             ranges: RangeIndex::new(index.ranges),
             rangeless: index.rangeless,
             late: OnceLock::new(),
-        })
+            retry,
+        }
+    }
+
+    /// `f` on this context; when it fails and the unit index came from the cache, `f` on
+    /// a context with a walked index, which is also written over the cache file (a bad
+    /// cache never makes a lookup fail).
+    fn retried<T>(&self, f: impl Fn(&Context) -> Result<T, Error>) -> Result<T, Error> {
+        let first = f(self);
+        let (Err(_), Some(retry)) = (&first, &self.retry) else {
+            return first;
+        };
+        let (file, dwarf, walked) = &**retry;
+        let walked = walked.get_or_init(|| {
+            let dwarf = dwarf
+                .lock()
+                .ok()
+                .and_then(|mut d| d.take())
+                .ok_or_else(|| Error::new("the unit index cannot be walked again"))?;
+            let (i, headers) = index::walk(&dwarf)?;
+            file.store(&i);
+            Ok(Box::new(Context::with_index(dwarf, i, headers, None)))
+        });
+        match walked {
+            Ok(c) => f(c),
+            Err(_) => first,
+        }
     }
 
     /// The inline chain at `addr`, innermost first; empty when no unit covers it.
     pub(crate) fn frames(&self, addr: u64) -> Result<Vec<RawFrame>, Error> {
+        self.retried(|c| c.frames_here(addr))
+    }
+
+    fn frames_here(&self, addr: u64) -> Result<Vec<RawFrame>, Error> {
         for index in self.units_at(addr) {
             let slot = &self.units[index];
             let unit = slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf);
@@ -199,6 +259,10 @@ impl Context {
 
     /// The file of the line-table row covering `addr`, from the first unit that has one.
     pub(crate) fn line_file(&self, addr: u64) -> Result<Option<String>, Error> {
+        self.retried(|c| c.line_file_here(addr))
+    }
+
+    fn line_file_here(&self, addr: u64) -> Result<Option<String>, Error> {
         for index in self.units_at(addr) {
             let lines = self.units[index].lines(&self.dwarf, &self.abbrevs)?;
             if let Some(row) = lines.find(addr) {
@@ -210,6 +274,10 @@ impl Context {
 
     /// The discriminator of the line-table row covering `addr` (0 when none).
     pub(crate) fn discriminator(&self, addr: u64) -> Result<u32, Error> {
+        self.retried(|c| c.discriminator_here(addr))
+    }
+
+    fn discriminator_here(&self, addr: u64) -> Result<u32, Error> {
         for index in self.units_at(addr) {
             let slot = &self.units[index];
             if let Some(row) = slot.lines(&self.dwarf, &self.abbrevs)?.find(addr) {

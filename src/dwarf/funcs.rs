@@ -19,6 +19,10 @@ use super::Error;
 
 type Unit<'a> = gimli::UnitRef<'a, Reader>;
 
+/// The deepest inline nesting read in one function: 1024 levels (a Clang LTO vmlinux
+/// nests under 40).
+pub(crate) const MAX_INLINE_DEPTH: usize = 1024;
+
 /// The subprograms of one unit with their address ranges.
 pub(crate) struct Functions {
     /// DIE offset of each function, with its inline tree once parsed.
@@ -194,19 +198,23 @@ impl Function {
             inlined: Vec::new(),
             addresses: Vec::new(),
         };
-        f.children(ctx, unit, &mut entries, depth, 0)?;
+        f.children(ctx, unit, &mut entries, depth)?;
         f.addresses.sort_unstable_by_key(|a| (a.0, a.1));
         Ok(f)
     }
 
+    /// Read the DIEs under the function's (at `depth`): its inline tree. Iterative (an
+    /// explicit stack of the open inlined subroutines), so that no nesting depth can
+    /// exhaust the thread's stack; deeper than [`MAX_INLINE_DEPTH`] is refused.
     fn children(
         &mut self,
         ctx: &Context,
         unit: Unit<'_>,
         entries: &mut gimli::EntriesRaw<'_, Reader>,
         depth: isize,
-        inlined_depth: usize,
     ) -> Result<(), Error> {
+        // DIE depths of the inlined subroutines holding the next entry, outermost first.
+        let mut open: Vec<isize> = Vec::new();
         loop {
             let next_depth = entries.next_depth();
             if next_depth <= depth {
@@ -215,6 +223,9 @@ impl Function {
             let Some(abbrev) = entries.read_abbreviation()? else {
                 continue;
             };
+            while open.last().is_some_and(|&d| d >= next_depth) {
+                open.pop();
+            }
             match abbrev.tag() {
                 gimli::DW_TAG_subprogram => {
                     // A nested function: not part of this one's inline tree.
@@ -226,8 +237,15 @@ impl Function {
                     }
                 }
                 gimli::DW_TAG_inlined_subroutine => {
-                    self.inlined_subroutine(ctx, unit, entries, abbrev, inlined_depth)?;
-                    self.children(ctx, unit, entries, next_depth, inlined_depth + 1)?;
+                    if open.len() >= MAX_INLINE_DEPTH {
+                        return Err(Error::new(format!(
+                            "{}: inlined subroutines nested deeper than {MAX_INLINE_DEPTH}, \
+                             the limit (see Limits in docs/design.md)",
+                            self.name.as_deref().unwrap_or("a function")
+                        )));
+                    }
+                    self.inlined_subroutine(ctx, unit, entries, abbrev, open.len())?;
+                    open.push(next_depth);
                 }
                 _ => entries.skip_attributes(abbrev.attributes())?,
             }

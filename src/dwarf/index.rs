@@ -14,42 +14,57 @@
 //! `<FNV-1a 64 of the canonical path, 16 hex digits>.units`; a rebuilt object replaces
 //! its file. Only objects with at least [`MIN_CACHED_INFO`] bytes of `.debug_info` are
 //! cached (smaller ones are walked faster than a file is read). Failing to read or write
-//! the cache is never an error: the walk runs instead.
+//! the cache is never an error: the walk runs instead. A cache file is opened with
+//! `O_NOFOLLOW|O_NONBLOCK` and read only when it is a regular file of at most
+//! [`MAX_CACHE_FILE`] bytes; it is written to a private temporary file (random name,
+//! `O_EXCL|O_NOFOLLOW`, mode 0600) renamed into place.
 //!
-//! # File format, version 1
+//! # What identifies the object
+//!
+//! The file the DWARF is read from, as the descriptor that was mapped says (`fstat`, not a
+//! second look at the path, which may name another file by then): size, modification
+//! and change times (the change time moves on every write and cannot be set back, so a
+//! file rewritten in place with its old size and modification time is told apart), inode
+//! and device; the size of `.debug_info`; and a digest of the content: of the GNU build
+//! id note when the object has one, else of the first and last 64 KiB of `.debug_info`.
+//! When a lookup fails with an index read from the cache, the index is walked again,
+//! used, and written back over the cache file: a cache never makes ksym blame the object.
+//!
+//! # File format, version 2
 //!
 //! Little-endian throughout.
 //!
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic `KSYMUNIT` |
-//! | 8 | 4 | format version, 1 |
+//! | 8 | 4 | format version, 2 |
 //! | 12 | 4 | producer: FNV-1a 32 of ksym's version string |
 //! | 16 | 8 | object file size in bytes |
 //! | 24 | 8 | object modification time, seconds since the epoch (signed) |
 //! | 32 | 4 | object modification time, nanoseconds |
-//! | 36 | 4 | reserved, 0 |
+//! | 36 | 4 | object change time, nanoseconds |
 //! | 40 | 8 | object inode number |
 //! | 48 | 8 | object device number |
 //! | 56 | 8 | size of `.debug_info` as loaded |
-//! | 64 | 4 | U, number of units |
-//! | 68 | 4 | R, number of ranges |
-//! | 72 | 4 | L, number of units without a declared range |
-//! | 76 | 4 | reserved, 0 |
-//! | 80 | 8·U | `.debug_info` offset of each unit (type units left out), ascending |
+//! | 64 | 8 | object change time, seconds since the epoch (signed) |
+//! | 72 | 8 | content digest: FNV-1a 64 of the build id, else of `.debug_info`'s ends |
+//! | 80 | 4 | U, number of units |
+//! | 84 | 4 | R, number of ranges |
+//! | 88 | 4 | L, number of units without a declared range |
+//! | 92 | 4 | reserved, 0 |
+//! | 96 | 8·U | `.debug_info` offset of each unit (type units left out), ascending |
 //! | | 20·R | ranges: begin (8), end (8, exclusive), unit number (4, into the list above) |
 //! | | 4·L | unit numbers of the units without a declared range, ascending |
 //! | | 8 | FNV-1a 64 of every byte before it |
 //!
 //! A file is used only when every field checks: magic, version, producer, the object's
-//! size, time, inode and device as the file system reports them now, the `.debug_info`
-//! size, the counts against the file length, ascending unit offsets inside
+//! identity as above, the counts against the file length, ascending unit offsets inside
 //! `.debug_info`, unit numbers in range, `begin < end`, and the checksum. Anything else
 //! is a stale or damaged file: it is ignored and rewritten.
 //!
 //! Example: a vmlinux with 2 units at `.debug_info` offsets 0 and 0x186, the first
 //! holding `[0xffffffff81000000, 0xffffffff81000100)`, the second declaring no range, is
-//! 80 + 16 + 20 + 4 + 8 = 128 bytes: U=2, R=1, L=1; offsets `0`, `0x186`; one range
+//! 96 + 16 + 20 + 4 + 8 = 144 bytes: U=2, R=1, L=1; offsets `0`, `0x186`; one range
 //! `0xffffffff81000000 0xffffffff81000100 0`; rangeless `1`; checksum.
 //!
 //! Lookup with the index: ranges sorted by `(end, unit)` (as gimli's addr2line sorts
@@ -68,8 +83,13 @@ use super::{fnv1a64, Error, IndexCache};
 pub(crate) const MIN_CACHED_INFO: usize = 1 << 20;
 
 const MAGIC: &[u8; 8] = b"KSYMUNIT";
-const VERSION: u32 = 1;
-const HEADER: usize = 80;
+const VERSION: u32 = 2;
+const HEADER: usize = 96;
+/// Bytes of identity in the header (offsets 16 to 80).
+const ID: usize = 64;
+
+/// The largest cache file read: 64 MiB (a vmlinux's is under 1 MiB).
+pub(crate) const MAX_CACHE_FILE: u64 = 64 << 20;
 
 /// One unit's address range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,18 +333,28 @@ fn fnv32(bytes: &[u8]) -> u32 {
     })
 }
 
-/// What identifies the object a cache file describes: the header's bytes 16..64.
-fn identity(object: &Path, info_len: usize) -> Option<[u8; 48]> {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(object).ok()?;
-    let mut id = [0u8; 48];
-    id[0..8].copy_from_slice(&m.size().to_le_bytes());
-    id[8..16].copy_from_slice(&m.mtime().to_le_bytes());
-    id[16..20].copy_from_slice(&u32::try_from(m.mtime_nsec()).ok()?.to_le_bytes());
-    id[24..32].copy_from_slice(&m.ino().to_le_bytes());
-    id[32..40].copy_from_slice(&m.dev().to_le_bytes());
-    id[40..48].copy_from_slice(&(info_len as u64).to_le_bytes());
-    Some(id)
+/// What identifies the object a cache file describes: the header's bytes 16..80.
+fn identity((file, build_id): &(symtab::input::FileId, Option<Vec<u8>>), info: &[u8]) -> [u8; ID] {
+    let digest = match build_id {
+        Some(id) => fnv1a64(id),
+        None => {
+            let n = info.len().min(64 << 10);
+            let mut ends = info[..n].to_vec();
+            ends.extend_from_slice(&info[info.len() - n..]);
+            fnv1a64(&ends)
+        }
+    };
+    let mut id = [0u8; ID];
+    id[0..8].copy_from_slice(&file.size.to_le_bytes());
+    id[8..16].copy_from_slice(&file.mtime.to_le_bytes());
+    id[16..20].copy_from_slice(&(file.mtime_nsec as u32).to_le_bytes());
+    id[20..24].copy_from_slice(&(file.ctime_nsec as u32).to_le_bytes());
+    id[24..32].copy_from_slice(&file.ino.to_le_bytes());
+    id[32..40].copy_from_slice(&file.dev.to_le_bytes());
+    id[40..48].copy_from_slice(&(info.len() as u64).to_le_bytes());
+    id[48..56].copy_from_slice(&file.ctime.to_le_bytes());
+    id[56..64].copy_from_slice(&digest.to_le_bytes());
+    id
 }
 
 fn producer() -> u32 {
@@ -334,15 +364,21 @@ fn producer() -> u32 {
 /// One object's cache file: where it is, and what identifies the object now.
 pub(crate) struct CacheFile {
     path: PathBuf,
-    id: [u8; 48],
+    id: [u8; ID],
     info_len: usize,
 }
 
 impl CacheFile {
-    /// The cache file in `dir` for `object`, whose `.debug_info` is `info_len` bytes;
-    /// `None` when the object is too small to cache or cannot be named or examined.
-    pub(crate) fn new(dir: &Path, object: &Path, info_len: usize) -> Option<CacheFile> {
-        if info_len < MIN_CACHED_INFO {
+    /// The cache file in `dir` for `object`, whose DWARF comes from the file `source`
+    /// describes (`fstat` of its mapped descriptor, its build id) and whose `.debug_info`
+    /// is `info`; `None` when the object is too small to cache or cannot be named.
+    pub(crate) fn new(
+        dir: &Path,
+        object: &Path,
+        source: &(symtab::input::FileId, Option<Vec<u8>>),
+        info: &[u8],
+    ) -> Option<CacheFile> {
+        if info.len() < MIN_CACHED_INFO {
             return None;
         }
         let canonical = std::fs::canonicalize(object).ok()?;
@@ -352,37 +388,39 @@ impl CacheFile {
         );
         Some(CacheFile {
             path: dir.join(name),
-            id: identity(object, info_len)?,
-            info_len,
+            id: identity(source, info),
+            info_len: info.len(),
         })
     }
 
-    /// The cached index, when the file exists and every field checks.
+    /// The cached index, when the file exists, is a regular file of a sane size, and
+    /// every field checks.
     pub(crate) fn load(&self) -> Option<UnitIndex> {
-        let bytes = std::fs::read(&self.path).ok()?;
+        let bytes = symtab::input::read_own_file(&self.path, MAX_CACHE_FILE).ok()?;
         decode(&bytes, &self.id, self.info_len)
     }
 
     /// Keep `index` for the next opening of the object; failures are ignored.
     pub(crate) fn store(&self, index: &UnitIndex) {
+        use std::io::Write as _;
         let (Some(bytes), Some(dir)) = (encode(index, &self.id), self.path.parent()) else {
             return;
         };
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        // Write aside, then rename: readers see a whole file or none.
-        let tmp = self
-            .path
-            .with_extension(format!("tmp.{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
+        // Write aside in a private file, then rename: readers see a whole file or none.
+        let Ok((mut file, tmp)) = symtab::input::create_private(dir, ".units-", ".tmp") else {
+            return;
+        };
+        if file.write_all(&bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
 }
 
 /// The file's bytes (see the module documentation).
-fn encode(index: &UnitIndex, id: &[u8; 48]) -> Option<Vec<u8>> {
+fn encode(index: &UnitIndex, id: &[u8; ID]) -> Option<Vec<u8>> {
     let count = |n: usize| u32::try_from(n).ok().map(u32::to_le_bytes);
     let mut b = Vec::with_capacity(
         HEADER + 8 * index.offsets.len() + 20 * index.ranges.len() + 4 * index.rangeless.len() + 8,
@@ -412,7 +450,7 @@ fn encode(index: &UnitIndex, id: &[u8; 48]) -> Option<Vec<u8>> {
 }
 
 /// Read and check a cache file; `None` unless every field checks.
-fn decode(b: &[u8], id: &[u8; 48], info_len: usize) -> Option<UnitIndex> {
+fn decode(b: &[u8], id: &[u8; ID], info_len: usize) -> Option<UnitIndex> {
     let u32_at = |at: usize| -> Option<u32> {
         Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
     };
@@ -422,13 +460,13 @@ fn decode(b: &[u8], id: &[u8; 48], info_len: usize) -> Option<UnitIndex> {
     if b.get(0..8)? != MAGIC || u32_at(8)? != VERSION || u32_at(12)? != producer() {
         return None;
     }
-    if b.get(16..64)? != id || u32_at(76)? != 0 {
+    if b.get(16..16 + ID)? != id || u32_at(92)? != 0 {
         return None;
     }
     let (nu, nr, nl) = (
-        u32_at(64)? as usize,
-        u32_at(68)? as usize,
-        u32_at(72)? as usize,
+        u32_at(80)? as usize,
+        u32_at(84)? as usize,
+        u32_at(88)? as usize,
     );
     let end = HEADER
         .checked_add(nu.checked_mul(8)?)?
@@ -466,6 +504,35 @@ fn decode(b: &[u8], id: &[u8; 48], info_len: usize) -> Option<UnitIndex> {
     Some(index)
 }
 
+/// Fuzzing entry: `body` as a cache file's bytes after the magic, version and producer,
+/// with its checksum appended and the identity it carries taken as the object's, so that
+/// every check past the checksum is reached. A decoded index must keep its promises.
+#[doc(hidden)]
+pub fn fuzz_unit_cache(body: &[u8]) {
+    let mut b = Vec::with_capacity(16 + body.len() + 8);
+    b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&VERSION.to_le_bytes());
+    b.extend_from_slice(&producer().to_le_bytes());
+    b.extend_from_slice(body);
+    let sum = fnv1a64(&b);
+    b.extend_from_slice(&sum.to_le_bytes());
+    let Some(id) = b
+        .get(16..16 + ID)
+        .and_then(|s| <[u8; ID]>::try_from(s).ok())
+    else {
+        return;
+    };
+    let info_len = 1 << 20;
+    if let Some(index) = decode(&b, &id, info_len) {
+        assert!(index.offsets.windows(2).all(|w| w[0] < w[1]));
+        assert!(index.offsets.iter().all(|&o| o < info_len));
+        let n = index.offsets.len();
+        assert!(index.ranges.iter().all(|r| r.begin < r.end && r.unit < n));
+        assert!(index.rangeless.iter().all(|&u| u < n));
+        assert_eq!(encode(&index, &id).as_deref(), Some(b.as_slice()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,18 +551,18 @@ mod tests {
 
     #[test]
     fn round_trip_and_size() {
-        let id = [7u8; 48];
+        let id = [7u8; ID];
         let b = encode(&example(), &id).unwrap();
-        assert_eq!(b.len(), 128, "the documented example's size");
+        assert_eq!(b.len(), 144, "the documented example's size");
         assert_eq!(decode(&b, &id, 0x1000), Some(example()));
     }
 
     #[test]
     fn rejects_every_damage() {
-        let id = [7u8; 48];
+        let id = [7u8; ID];
         let b = encode(&example(), &id).unwrap();
         // Another object, or a .debug_info too small for the offsets.
-        assert_eq!(decode(&b, &[8u8; 48], 0x1000), None);
+        assert_eq!(decode(&b, &[8u8; ID], 0x1000), None);
         assert_eq!(decode(&b, &id, 0x100), None);
         // Every truncation and every single-byte change is refused.
         for n in 0..b.len() {

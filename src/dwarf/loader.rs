@@ -25,17 +25,17 @@ use super::Error;
 /// Where the synthetic layout of a relocatable object starts.
 const SYNTHETIC_START: u64 = 0x10000;
 
-/// The bytes behind section data: the mapped file or a buffer we built.
+/// The bytes behind section data: the opened file or a buffer we built.
 #[derive(Debug)]
 pub(crate) enum Backing {
-    Map(memmap2::Mmap),
+    Input(symtab::input::Input),
     Owned(Vec<u8>),
 }
 
 impl Backing {
     fn bytes(&self) -> &[u8] {
         match self {
-            Backing::Map(m) => m,
+            Backing::Input(m) => m,
             Backing::Owned(v) => v,
         }
     }
@@ -54,6 +54,14 @@ pub(crate) struct Bytes {
 }
 
 impl Bytes {
+    /// `fstat` of the opened file and its GNU build id, read through the mapping.
+    fn source(&self) -> Option<(symtab::input::FileId, Option<Vec<u8>>)> {
+        match &*self.backing {
+            Backing::Input(i) => Some((i.identity(), i.build_id().map(<[u8]>::to_vec))),
+            Backing::Owned(_) => None,
+        }
+    }
+
     fn whole(backing: Backing) -> Bytes {
         let end = backing.bytes().len();
         Bytes {
@@ -71,15 +79,12 @@ impl Bytes {
     /// (`MADV_WILLNEED`): on a cold page cache, data read in one scan (the symbol table)
     /// then arrives in a few large reads instead of a fault at a time. A hint only.
     pub(crate) fn will_need(&self, offset: u64, len: u64) {
-        if let (Backing::Map(m), Ok(offset), Ok(len)) = (
+        if let (Backing::Input(m), Ok(offset), Ok(len)) = (
             &*self.backing,
             usize::try_from(offset),
             usize::try_from(len),
         ) {
-            let offset = self.start.saturating_add(offset);
-            if len > 0 && offset.saturating_add(len) <= m.len() {
-                let _ = m.advise_range(memmap2::Advice::WillNeed, offset, len);
-            }
+            m.will_need(self.start.saturating_add(offset), len);
         }
     }
 }
@@ -155,23 +160,19 @@ pub struct Loader {
     pub(crate) little_endian: bool,
     pub(crate) sections: Vec<SectionInfo>,
     pub(crate) debug: HashMap<&'static str, Bytes>,
+    /// The file the DWARF was read from (the object or its separate debug file): `fstat`
+    /// of the descriptor that was mapped, and its GNU build id.
+    pub(crate) dwarf_source: (symtab::input::FileId, Option<Vec<u8>>),
 }
 
+/// Open `path` as [`symtab::input::Input::open`] does (mapped, or decompressed or read
+/// into a private temporary file).
 pub(crate) fn map_file(path: &Path) -> Result<Bytes, Error> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::new(format!("{}: cannot open: {e}", path.display())))?;
-    let len = file
-        .metadata()
-        .map_err(|e| Error::new(format!("{}: cannot stat: {e}", path.display())))?
-        .len();
-    if len == 0 {
+    let input = symtab::input::Input::open(path).map_err(|e| Error::new(e.to_string()))?;
+    if input.is_empty() {
         return Err(Error::new(format!("{}: empty file", path.display())));
     }
-    // SAFETY: the map is read-only; ksym does not modify the files it reads, and a file
-    // truncated underneath us is the same hazard every mmap-based reader accepts.
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| Error::new(format!("{}: cannot map: {e}", path.display())))?;
-    Ok(Bytes::whole(Backing::Map(map)))
+    Ok(Bytes::whole(Backing::Input(input)))
 }
 
 fn parse<'a>(path: &Path, data: &'a [u8]) -> Result<object::File<'a>, Error> {
@@ -182,8 +183,16 @@ fn parse<'a>(path: &Path, data: &'a [u8]) -> Result<object::File<'a>, Error> {
         .map_err(|e| Error::new(format!("{}: invalid ELF file: {e}", path.display())))
 }
 
+/// The synthetic layout of a relocatable object ends below this address: a module's
+/// sections are a few MiB, and DWARF's `low_pc + length` arithmetic must not wrap.
+const SYNTHETIC_END: u64 = 1 << 56;
+
 /// Section table with addresses: `sh_addr`, or a synthetic layout for relocatable files.
-fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
+fn layout(
+    path: &Path,
+    file: &object::File<'_>,
+    relocatable: bool,
+) -> Result<Vec<SectionInfo>, Error> {
     let mut next = SYNTHETIC_START;
     let mut out = Vec::new();
     for s in file.sections() {
@@ -200,7 +209,17 @@ fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
         } else if alloc {
             let align = s.align().clamp(16, 1 << 16);
             let base = next.div_ceil(align) * align;
-            next = (base + size.max(1)).div_ceil(0x1000) * 0x1000;
+            // `.bss` has no bytes in the file to bound its size: a forged one is refused.
+            next = match base.checked_add(size.max(1)) {
+                Some(end) if end <= SYNTHETIC_END => end.div_ceil(0x1000) * 0x1000,
+                _ => {
+                    return Err(Error::new(format!(
+                        "{}: section {}: size {size:#x} is larger than any module's",
+                        path.display(),
+                        s.name().unwrap_or("?")
+                    )))
+                }
+            };
             base
         } else {
             0
@@ -215,17 +234,14 @@ fn layout(file: &object::File<'_>, relocatable: bool) -> Vec<SectionInfo> {
             align: s.align().max(1),
         });
     }
-    out
+    Ok(out)
 }
 
 /// The section table of the ELF file `data` (read from `path`) with lookup addresses:
 /// the synthetic layout of a relocatable object, the same one [`Loader::open`] gives it.
 pub(crate) fn section_layout(path: &Path, data: &[u8]) -> Result<Vec<SectionInfo>, Error> {
     let file = parse(path, data)?;
-    Ok(layout(
-        &file,
-        file.kind() == object::ObjectKind::Relocatable,
-    ))
+    layout(path, &file, file.kind() == object::ObjectKind::Relocatable)
 }
 
 /// Apply the RELA relocations of one debug section of a relocatable object.
@@ -299,12 +315,11 @@ fn debug_sections(
     arch: Arch,
 ) -> Result<HashMap<&'static str, Bytes>, Error> {
     let mut out = HashMap::new();
-    let base_ptr = map.as_ptr() as usize;
     for &name in DEBUG_SECTIONS {
         let Some(section) = file.section_by_name(name) else {
             continue;
         };
-        let data = section.uncompressed_data().map_err(|e| {
+        let data = section_data(&section).map_err(|e| {
             Error::new(format!(
                 "{}: cannot read section {name}: {e}",
                 path.display()
@@ -313,11 +328,19 @@ fn debug_sections(
         let has_relocs = relocatable && section.relocations().next().is_some();
         let bytes = match data {
             std::borrow::Cow::Borrowed(slice) if !has_relocs => {
-                let start = (slice.as_ptr() as usize).saturating_sub(base_ptr);
+                // The place in the file comes from the section header, never from where
+                // the slice points (an empty section's slice need not point into the
+                // file); `object` checked the range when it gave the slice.
+                let (start, end) = section
+                    .file_range()
+                    .and_then(|(o, n)| Some((usize::try_from(o).ok()?, usize::try_from(n).ok()?)))
+                    .and_then(|(o, n)| Some((o, o.checked_add(n)?)))
+                    .filter(|&(o, e)| e <= map.len() && e - o == slice.len())
+                    .unwrap_or((0, 0));
                 Bytes {
                     backing: map.backing.clone(),
                     start,
-                    end: start + slice.len(),
+                    end,
                 }
             }
             data => {
@@ -341,6 +364,24 @@ fn debug_sections(
     Ok(out)
 }
 
+/// A section's bytes, decompressed when compressed (never trusting the size its header
+/// promises: see [`symtab::input::decompress_section`]).
+fn section_data<'a>(
+    section: &object::Section<'a, '_>,
+) -> Result<std::borrow::Cow<'a, [u8]>, String> {
+    use symtab::input::{decompress_section, SectionCompression};
+    let c = section.compressed_data().map_err(|e| e.to_string())?;
+    let format = match c.format {
+        object::CompressionFormat::None => return Ok(std::borrow::Cow::Borrowed(c.data)),
+        object::CompressionFormat::Zlib => SectionCompression::Zlib,
+        object::CompressionFormat::Zstandard => SectionCompression::Zstd,
+        f => return Err(format!("unsupported compression {f:?}")),
+    };
+    decompress_section(format, c.data, c.uncompressed_size)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|e| e.to_string())
+}
+
 fn has_dwarf(file: &object::File<'_>) -> bool {
     file.section_by_name(".debug_info")
         .is_some_and(|s| s.size() > 0 && s.kind() != object::SectionKind::UninitializedData)
@@ -349,10 +390,39 @@ fn has_dwarf(file: &object::File<'_>) -> bool {
 /// A system path (`/usr/lib/debug/...`, `/lib/modules/...`) under the system root:
 /// `$KSYM_SYSROOT` when set (the root file system of the machine that crashed, mounted
 /// or unpacked elsewhere, as gdb's `sysroot`), else `/`.
+///
+/// The result never leaves the root: only the plain names of `abs` are joined (`..` and
+/// `.` components are dropped), so a name taken from an input (a release printed in a
+/// log, a build id) cannot climb out of it.
 pub fn system_path(abs: &str) -> PathBuf {
-    match std::env::var_os("KSYM_SYSROOT") {
-        Some(root) if !root.is_empty() => Path::new(&root).join(abs.trim_start_matches('/')),
-        _ => PathBuf::from(abs),
+    let mut out = match std::env::var_os("KSYM_SYSROOT") {
+        Some(root) if !root.is_empty() => PathBuf::from(root),
+        _ => PathBuf::from("/"),
+    };
+    for c in Path::new(abs).components() {
+        if let std::path::Component::Normal(name) = c {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Check a kernel release taken from an input (`6.1.0-56-amd64`) before it names a
+/// directory: one or more of `A-Z a-z 0-9 . _ + -`, and not `.` or `..`.
+pub fn check_release(release: &str) -> Result<&str, String> {
+    let ok = !release.is_empty()
+        && release != "."
+        && release != ".."
+        && release
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
+    if ok {
+        Ok(release)
+    } else {
+        Err(format!(
+            "release {:?} is not a kernel release name (letters, digits, '.', '_', '+', '-')",
+            release.escape_debug().to_string()
+        ))
     }
 }
 
@@ -369,7 +439,12 @@ fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
             )));
         }
     }
-    if let Ok(Some((name, _crc))) = file.gnu_debuglink() {
+    // A debuglink names a file, never a path: one with a `/` (or `.`/`..`) would lead
+    // out of the places below, and is ignored.
+    if let Ok(Some((name, _crc))) = file
+        .gnu_debuglink()
+        .map(|l| l.filter(|(n, _)| !n.contains(&b'/') && !matches!(*n, b"" | b"." | b"..")))
+    {
         let name = String::from_utf8_lossy(name).into_owned();
         let dir = path.parent().unwrap_or(Path::new("."));
         let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -403,23 +478,31 @@ impl Loader {
                 main.will_need(offset, len);
             }
         }
-        let sections = layout(&file, relocatable);
+        let sections = layout(path, &file, relocatable)?;
         let mut debug_file = None;
         let mut debug = HashMap::new();
+        let mut dwarf_source = main.source();
         if has_dwarf(&file) {
             debug = debug_sections(path, &main, &file, &sections, relocatable, arch)?;
         } else {
+            // A candidate that cannot be used (not a regular file, not ELF, damaged, without
+            // DWARF) is passed over: the object is then read without DWARF.
             for cand in debug_file_candidates(path, &file) {
                 if !cand.is_file() {
                     continue;
                 }
-                let map = map_file(&cand)?;
-                let dfile = parse(&cand, &map)?;
+                let Ok(map) = map_file(&cand) else {
+                    continue;
+                };
+                let Ok(dfile) = parse(&cand, &map) else {
+                    continue;
+                };
                 if !has_dwarf(&dfile) {
                     continue;
                 }
-                let dsections = layout(&dfile, relocatable);
+                let dsections = layout(&cand, &dfile, relocatable)?;
                 debug = debug_sections(&cand, &map, &dfile, &dsections, relocatable, arch)?;
+                dwarf_source = map.source();
                 debug_file = Some(cand);
                 break;
             }
@@ -435,6 +518,7 @@ impl Loader {
             little_endian,
             sections,
             debug,
+            dwarf_source: dwarf_source.unwrap_or_default(),
         })
     }
 

@@ -37,8 +37,10 @@ use std::path::{Path, PathBuf};
 use symtab::addrmap::AddrMap;
 use symtab::{Arch, Symbol};
 
+#[doc(hidden)]
+pub use index::fuzz_unit_cache;
+pub use loader::{check_release, system_path, ObjectKind, SectionInfo};
 pub(crate) use loader::{map_file, section_layout};
-pub use loader::{system_path, ObjectKind, SectionInfo};
 pub use paths::kernel_relative;
 pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};

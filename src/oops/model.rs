@@ -219,6 +219,8 @@ pub struct Oops {
     /// Every frame attributed to the oops (registers, call traces, lockdep and sanitizer
     /// stacks), in line order.
     pub frames: Vec<Frame>,
+    /// Frames past the limit of 4,096 per report (`MAX_FRAMES`): counted, not kept.
+    pub frames_dropped: u64,
     /// KASLR offset from `Kernel Offset: 0x... from 0x...`.
     #[serde(serialize_with = "opt_hex")]
     pub kaslr_offset: Option<u64>,
@@ -251,6 +253,7 @@ impl Oops {
             modules: Vec::new(),
             registers: Vec::new(),
             code: Vec::new(),
+            frames_dropped: 0,
             frames: Vec::new(),
             kaslr_offset: None,
             kaslr_base: None,

@@ -30,7 +30,7 @@ pub const MAX_REGISTER_LINES: usize = 512;
 /// What one input line holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Line {
-    /// 1-based line number (each chunk of a split overlong line counts as a line).
+    /// 1-based line number (the chunks of a split overlong line share their line's).
     pub number: u64,
     /// Prefixes found in front of the message.
     pub prefix: Prefix,
@@ -88,7 +88,9 @@ impl Parser {
     /// Parse one chunk from [`super::LineReader`]: `continuation` marks the later chunks
     /// of an overlong line, which are passed through unparsed.
     pub fn push_chunk(&mut self, raw: &[u8], continuation: bool) -> Line {
-        self.number += 1;
+        if !continuation {
+            self.number += 1;
+        }
         let (prefix, message) = prefix::split(raw);
         let mut out = Line {
             number: self.number,
@@ -493,6 +495,8 @@ impl Open {
     fn push(&mut self, f: Frame) {
         if self.oops.frames.len() < MAX_FRAMES {
             self.oops.frames.push(f);
+        } else {
+            self.oops.frames_dropped += 1;
         }
     }
 }

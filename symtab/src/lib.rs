@@ -13,6 +13,7 @@
 
 pub mod addrmap;
 mod error;
+pub mod input;
 pub mod kallsyms;
 pub mod name;
 pub mod read;

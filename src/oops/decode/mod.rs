@@ -4,7 +4,9 @@
 //! belong to no report are written at once; the lines of a report are held until the
 //! report ends (its `Kernel Offset:` line, which raw addresses need, comes last), then
 //! written with their frames annotated ([`render`]). The hold is capped
-//! ([`MAX_HELD_BYTES`]), so memory stays bounded on any log.
+//! ([`MAX_HELD_BYTES`]), a finished report is kept only while lines of it are held, and
+//! at most [`MAX_MODULES`] distinct module names are looked up per run, so memory stays
+//! bounded on any log.
 //!
 //! Per frame ([`resolve`]): the object is vmlinux, or the module named in `[module]`
 //! ([`modules`] finds it); the address is `symbol + offset` in that object (the symbol
@@ -35,6 +37,10 @@ use resolve::{Object, Resolved, Target};
 
 /// Bytes of report lines held before they are written with what is known so far.
 pub const MAX_HELD_BYTES: usize = 16 << 20;
+
+/// Distinct module names looked up in one run (found or not): the frames of further
+/// modules are left as they are, with one warning. A kernel has a few hundred modules.
+pub const MAX_MODULES: usize = 1024;
 
 /// What to decode with.
 #[derive(Clone, Debug, Default)]
@@ -80,6 +86,8 @@ pub struct Summary {
     pub vmlinux_error: Option<String>,
     /// An object was refused: the log proves it is not the crashed kernel's.
     pub mismatch: bool,
+    /// Frames not kept: past [`crate::oops::parse::MAX_FRAMES`] in their report.
+    pub frames_dropped: u64,
 }
 
 /// The outcome of one frame: `None` for frames not to decode (user mode).
@@ -112,6 +120,8 @@ struct Decoder<'w> {
     kaslr: Option<u64>,
     held: VecDeque<(Vec<u8>, Line)>,
     held_bytes: usize,
+    /// Held lines per report, so that a report is dropped once its last line is written.
+    held_lines: HashMap<usize, usize>,
     finished: HashMap<usize, Oops>,
     /// `Code:` lines (line number, text after `Code: `) per report, for JSON.
     code_lines: HashMap<usize, Vec<(u64, String)>>,
@@ -166,6 +176,7 @@ impl<'w> Decoder<'w> {
             kaslr: None,
             held: VecDeque::new(),
             held_bytes: 0,
+            held_lines: HashMap::new(),
             finished: HashMap::new(),
             code_lines: HashMap::new(),
             summary: Summary::default(),
@@ -294,6 +305,17 @@ impl<'w> Decoder<'w> {
         if self.kernel_build_id.is_none() {
             self.kernel_build_id.clone_from(&o.kernel_build_id);
         }
+        if o.frames_dropped > 0 {
+            self.summary.frames_dropped += o.frames_dropped;
+            let msg = format!(
+                "report at line {}: {} frames past the limit of {} per report are not decoded \
+                 (see Limits in docs/design.md)",
+                o.first_line,
+                o.frames_dropped,
+                super::parse::MAX_FRAMES
+            );
+            (self.warn)(&msg);
+        }
         if self.opts.json {
             let frames: Vec<Outcome> = o.frames.iter().map(|f| self.frame(f, Some(&o))).collect();
             for r in frames.iter().flatten() {
@@ -337,6 +359,9 @@ impl<'w> Decoder<'w> {
             return self.push_stray(&line, out);
         }
         self.held_bytes += raw.len();
+        if let Some(i) = line.oops {
+            *self.held_lines.entry(i).or_default() += 1;
+        }
         self.held.push_back((raw, line));
         self.flush(out, false)
     }
@@ -418,8 +443,21 @@ impl<'w> Decoder<'w> {
                 (Some(o), Some(text)) => self.code_listing(o, line.number, &text),
                 _ => None,
             };
-            if let Some(o) = oops {
-                self.finished.insert(o.index, o);
+            if let Some(i) = line.oops {
+                let left = self.held_lines.get_mut(&i).map(|n| {
+                    *n -= 1;
+                    *n
+                });
+                match (left, oops) {
+                    // Its last held line is written: the report is done with.
+                    (Some(0) | None, _) => {
+                        self.held_lines.remove(&i);
+                    }
+                    (_, Some(o)) => {
+                        self.finished.insert(o.index, o);
+                    }
+                    (_, None) => {}
+                }
             }
             render::write_line(out, &raw, &line, &outcomes)?;
             if self.opts.source {
@@ -429,9 +467,9 @@ impl<'w> Decoder<'w> {
                 render::write_code(out, &raw, &line, l)?;
             }
         }
-        if self.held.is_empty() {
-            self.finished.clear();
-        }
+        // Reports none of whose lines is held any more are done with.
+        let held = &self.held_lines;
+        self.finished.retain(|i, _| held.contains_key(i));
         if all {
             self.write_stray(out)?;
         }
@@ -603,6 +641,7 @@ impl<'w> Decoder<'w> {
                 return Err("no --vmlinux given and no release known to look for one".into())
             }
         };
+        let r = crate::dwarf::check_release(r)?;
         let cands = [
             format!("/usr/lib/debug/boot/vmlinux-{r}"),
             format!("/boot/vmlinux-{r}"),
@@ -610,6 +649,7 @@ impl<'w> Decoder<'w> {
             format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
         ];
         let paths: Vec<PathBuf> = cands.iter().map(|c| crate::dwarf::system_path(c)).collect();
+        // Only regular files: a release names places, never a device or a FIFO.
         let found = paths.iter().find(|p| p.is_file()).cloned();
         if let Some(p) = &found {
             (self.warn)(&format!(
@@ -633,6 +673,15 @@ impl<'w> Decoder<'w> {
         oops: Option<&Oops>,
     ) -> Result<&mut Object, String> {
         let key = modules::normalize(name);
+        if !self.modules.contains_key(&key) && self.modules.len() >= MAX_MODULES {
+            self.warn_once(&format!(
+                "more than {MAX_MODULES} distinct modules in the log, the limit (see Limits in \
+                 docs/design.md); the frames of the others are left as they are"
+            ));
+            return Err(format!(
+                "module {name}: past the limit of {MAX_MODULES} modules"
+            ));
+        }
         if !self.modules.contains_key(&key) {
             let finder = self.finder.get_or_insert_with(|| {
                 modules::Finder::new(
@@ -656,7 +705,7 @@ impl<'w> Decoder<'w> {
             }
             if let (Ok(p), true) = (&found, self.opts.modules.is_empty()) {
                 // No module directory was given: say which file ksym chose.
-                let shown = finder.origin(p);
+                let shown = p;
                 (self.warn)(&format!("module {name}: using {}", shown.display()));
             }
             let mut opened = found.and_then(|p| Object::open(&p));
@@ -689,10 +738,7 @@ impl<'w> Decoder<'w> {
                     arch: oops.and_then(identity::log_arch),
                     ..identity::LogFacts::default()
                 };
-                let path = self
-                    .finder
-                    .as_ref()
-                    .map_or(o.symz.path().to_path_buf(), |f| f.origin(o.symz.path()));
+                let path = o.symz.path().to_path_buf();
                 let checks = identity::module_checks(name, &path, &facts, build_id, &log);
                 self.module_checks.insert(key.clone(), (path, checks));
             }

@@ -1,23 +1,21 @@
-//! Finding a module's object file: `NAME.ko`, `NAME.ko.xz`, `NAME.ko.zst`.
+//! Finding a module's object file: `NAME.ko`, `NAME.ko.xz`, `NAME.ko.zst`, `NAME.ko.gz`.
 //!
 //! Places searched, in order: the `--modules` directories, the directory of the vmlinux,
 //! `/lib/modules/R` and `/usr/lib/debug/lib/modules/R` (R from `--release` or the log),
 //! each recursively; `-` and `_` are interchangeable in names, as the kernel treats them.
 //! A candidate whose GNU build id differs from the one the log printed (`[lkdtm
 //! ccda8445...]`) is skipped; when the log has a build id and no candidate matches,
-//! `/usr/lib/debug/.build-id/xx/rest.debug` is tried. Compressed modules are decompressed
-//! with the `xz` or `zstd` command into a temporary file removed when the finder is
-//! dropped (a crate would add a dependency for what one process call does). System places
+//! `/usr/lib/debug/.build-id/xx/rest.debug` is tried. Compressed modules (`.ko.xz`,
+//! `.ko.zst`, `.ko.gz`) are used as they are: opening one decompresses it
+//! ([`symtab::input::Input::open`]). System places
 //! are looked up under `$KSYM_SYSROOT` when it is set ([`system_path`]).
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use symtab::input::file_build_id;
 
-use object::Object as _;
-
-use crate::dwarf::system_path;
+use crate::dwarf::{check_release, system_path};
 
 /// Directories are walked to this depth at most.
 const MAX_DEPTH: usize = 8;
@@ -26,10 +24,8 @@ const MAX_DEPTH: usize = 8;
 pub struct Finder {
     dirs: Vec<PathBuf>,
     index: Option<HashMap<String, Vec<PathBuf>>>,
-    temps: Vec<PathBuf>,
-    counter: usize,
-    /// Decompressed file → the file it came from.
-    origins: HashMap<PathBuf, PathBuf>,
+    /// Why the release gave no places.
+    refused: Option<String>,
 }
 
 /// `-` and `_` made the same.
@@ -39,24 +35,26 @@ pub fn normalize(name: &str) -> String {
 
 impl Finder {
     /// A finder over `dirs` (explicit first), plus the usual places for `release`.
-    pub fn new(mut dirs: Vec<PathBuf>, vmlinux: Option<&Path>, release: Option<&str>) -> Finder {
-        if let Some(d) = vmlinux.and_then(Path::parent) {
-            dirs.push(if d.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                d.to_path_buf()
-            });
-        }
-        if let Some(r) = release {
-            dirs.push(system_path("/lib/modules").join(r));
-            dirs.push(system_path("/usr/lib/debug/lib/modules").join(r));
+    ///
+    /// Only these directories are searched: not the directory of the vmlinux (`_vmlinux`
+    /// is accepted for callers that have one; a file's neighbours are not modules because
+    /// they are near it). A `release` that is not a kernel release name
+    /// ([`check_release`]: it comes from the log) adds no place; [`Finder::find`] says
+    /// why.
+    pub fn new(mut dirs: Vec<PathBuf>, _vmlinux: Option<&Path>, release: Option<&str>) -> Finder {
+        let mut refused = None;
+        match release.map(check_release) {
+            Some(Ok(r)) => {
+                dirs.push(system_path(&format!("/lib/modules/{r}")));
+                dirs.push(system_path(&format!("/usr/lib/debug/lib/modules/{r}")));
+            }
+            Some(Err(e)) => refused = Some(e),
+            None => {}
         }
         Finder {
             dirs,
             index: None,
-            temps: Vec::new(),
-            counter: 0,
-            origins: HashMap::new(),
+            refused,
         }
     }
 
@@ -80,29 +78,22 @@ impl Finder {
             .cloned()
             .unwrap_or_default();
         let mut mismatched = Vec::new();
-        let mut errors = Vec::new();
         for c in &cands {
-            let path = match self.prepare(c) {
-                Ok(p) => p,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
+            let Some(want) = build_id else {
+                return Ok(c.clone());
             };
-            match (build_id, file_build_id(&path)) {
-                (Some(want), Some(have)) if !want.eq_ignore_ascii_case(&have) => {
+            match file_build_id(c) {
+                Some(have) if !want.eq_ignore_ascii_case(&have) => {
                     mismatched.push(format!("{} (build id {have})", c.display()));
                 }
-                _ => return Ok(path),
+                _ => return Ok(c.clone()),
             }
         }
         if let Some((head, tail)) = build_id
-            .filter(|id| id.len() > 2 && id.is_ascii())
+            .filter(|id| id.len() > 2 && id.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(|id| id.split_at(2))
         {
-            let p = system_path("/usr/lib/debug/.build-id")
-                .join(head)
-                .join(format!("{tail}.debug"));
+            let p = system_path(&format!("/usr/lib/debug/.build-id/{head}/{tail}.debug"));
             if p.is_file() {
                 return Ok(p);
             }
@@ -114,14 +105,17 @@ impl Finder {
                 build_id.unwrap_or(""),
                 mismatched.join(", ")
             );
-        } else if !errors.is_empty() {
-            msg += &errors.join("; ");
         } else {
             let places: Vec<String> = self.dirs.iter().map(|d| d.display().to_string()).collect();
             msg += &format!(
-                "no {name}.ko, .ko.xz or .ko.zst under {}",
+                "no {name}.ko, .ko.xz, .ko.zst or .ko.gz under {}",
                 if places.is_empty() {
                     "any directory (give --modules DIR or --release R)".to_string()
+                        + &self
+                            .refused
+                            .as_ref()
+                            .map(|e| format!("; {e}"))
+                            .unwrap_or_default()
                 } else {
                     places.join(", ")
                 }
@@ -129,62 +123,14 @@ impl Finder {
         }
         Err(msg)
     }
-
-    /// Decompress `.xz`/`.zst` into a temporary file; plain files as they are.
-    fn prepare(&mut self, path: &Path) -> Result<PathBuf, String> {
-        let name = path.to_string_lossy();
-        let tool = if name.ends_with(".xz") {
-            "xz"
-        } else if name.ends_with(".zst") {
-            "zstd"
-        } else {
-            return Ok(path.to_path_buf());
-        };
-        self.counter += 1;
-        let tmp = std::env::temp_dir().join(format!(
-            "ksym-decode-{}-{}.ko",
-            std::process::id(),
-            self.counter
-        ));
-        let out = fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        self.temps.push(tmp.clone());
-        self.origins.insert(tmp.clone(), path.to_path_buf());
-        let status = Command::new(tool)
-            .arg("-dc")
-            .arg(path)
-            .stdout(out)
-            .status()
-            .map_err(|e| format!("{}: cannot run {tool}: {e}", path.display()))?;
-        if !status.success() {
-            return Err(format!("{}: {tool} -dc failed ({status})", path.display()));
-        }
-        Ok(tmp)
-    }
 }
 
-impl Finder {
-    /// The file a prepared file came from (itself when it was not decompressed).
-    pub fn origin(&self, prepared: &Path) -> PathBuf {
-        self.origins
-            .get(prepared)
-            .cloned()
-            .unwrap_or_else(|| prepared.to_path_buf())
-    }
-}
-
-impl Drop for Finder {
-    fn drop(&mut self) {
-        for t in &self.temps {
-            let _ = fs::remove_file(t);
-        }
-    }
-}
-
-/// Module name of a file name: `lkdtm.ko`, `lkdtm.ko.xz`, `lkdtm.ko.zst`.
+/// Module name of a file name: `lkdtm.ko`, `lkdtm.ko.xz`, `lkdtm.ko.zst`, `lkdtm.ko.gz`.
 fn module_name(file: &str) -> Option<&str> {
     let stem = file
         .strip_suffix(".xz")
         .or_else(|| file.strip_suffix(".zst"))
+        .or_else(|| file.strip_suffix(".gz"))
         .unwrap_or(file);
     stem.strip_suffix(".ko")
 }
@@ -210,14 +156,6 @@ fn walk(dir: &Path, depth: usize, map: &mut HashMap<String, Vec<PathBuf>>) {
     }
 }
 
-/// The GNU build id of an ELF file (lowercase hex).
-pub fn file_build_id(path: &Path) -> Option<String> {
-    let data = fs::read(path).ok()?;
-    let file = object::File::parse(&*data).ok()?;
-    let id = file.build_id().ok()??;
-    Some(id.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,7 +164,8 @@ mod tests {
     fn names() {
         assert_eq!(module_name("lkdtm.ko"), Some("lkdtm"));
         assert_eq!(module_name("a-b.ko.zst"), Some("a-b"));
-        assert_eq!(module_name("x.ko.gz"), None);
+        assert_eq!(module_name("x.ko.gz"), Some("x"));
+        assert_eq!(module_name("x.ko.bz2"), None);
         assert_eq!(normalize("snd-hda"), "snd_hda");
     }
 }

@@ -238,7 +238,14 @@ struct JsonOops<'a> {
     registers: &'a [crate::oops::RegisterBlock],
     identity: &'a identity::Report,
     frames: Vec<JsonFrame<'a>>,
+    /// Only when frames were dropped: the records of complete reports stay as they were.
+    #[serde(skip_serializing_if = "is_zero")]
+    frames_dropped: u64,
     code: &'a [crate::oops::code::Listing],
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame<'a> {
@@ -344,6 +351,7 @@ pub fn write_json(
         registers: &o.registers,
         identity,
         frames,
+        frames_dropped: o.frames_dropped,
         code,
     };
     write_record(out, "oops", rec)

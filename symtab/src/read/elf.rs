@@ -157,9 +157,23 @@ impl Default for RawSymbol {
     }
 }
 
-fn range_in(outer: &[u8], inner: &[u8]) -> Range<usize> {
-    let start = inner.as_ptr() as usize - outer.as_ptr() as usize;
-    start..start + inner.len()
+/// The bytes of a section in the file, from its header (`sh_offset`, `sh_size`); empty
+/// for `SHT_NOBITS`. Positions come from the header, never from where a parser's slice
+/// happens to point (an empty section's slice need not point into the file at all).
+fn file_range<S: SectionHeader>(s: &S, endian: S::Endian, len: usize) -> Result<Range<usize>> {
+    let Some((offset, size)) = s.file_range(endian) else {
+        return Ok(0..0);
+    };
+    usize::try_from(offset)
+        .ok()
+        .zip(usize::try_from(size).ok())
+        .and_then(|(o, n)| Some(o..o.checked_add(n)?))
+        .filter(|r| r.end <= len)
+        .ok_or_else(|| {
+            Error::malformed(format!(
+                "section at {offset:#x} of {size:#x} bytes is past the end of the file"
+            ))
+        })
 }
 
 impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
@@ -529,31 +543,27 @@ fn locate<Elf: FileHeader<Endian = Endianness>>(data: &[u8], is_64: bool) -> Res
             "no symbol table (.symtab and .dynsym are absent: stripped?)",
         ));
     }
-    let entries: &[Elf::Sym] = symtab.symbols();
-    let start = entries.as_ptr() as usize - data.as_ptr() as usize;
-    let syms = start..start + std::mem::size_of_val(entries);
-    let strtab_index = sections
-        .iter()
-        .position(|s| s.sh_type(endian) == kind)
-        .and_then(|i| sections.section(object::SectionIndex(i)).ok())
-        .map(|s| s.sh_link(endian) as usize)
-        .unwrap_or(0);
+    let count = symtab.symbols().len();
+    let symtab_index = symtab.section().0;
+    let symtab_header = sections
+        .section(symtab.section())
+        .map_err(|e| Error::malformed(format!("invalid symbol table: {e}")))?;
+    // `object` checked that the entries lie in the file; their bytes are the first
+    // `count` entries of the section.
+    let syms = file_range(symtab_header, endian, data.len())?;
+    let syms = syms.start..syms.start + std::mem::size_of_val(symtab.symbols());
+    let strtab_index = symtab.string_section().0;
     let strtab = sections
-        .section(object::SectionIndex(strtab_index))
-        .and_then(|s| s.data(endian, data))
-        .map_err(|e| Error::malformed(format!("invalid symbol string table: {e}")))?;
-    let strtab = range_in(data, strtab);
-    let symtab_index = sections
-        .iter()
-        .position(|s| s.sh_type(endian) == kind)
-        .unwrap_or(0);
+        .section(symtab.string_section())
+        .map_err(|e| Error::malformed(format!("invalid symbol string table: {e}")))
+        .and_then(|s| file_range(s, endian, data.len()))
+        .map_err(|e| e.prefixed(format_args!("string table (section {strtab_index})")))?;
     let xindex = sections
         .iter()
         .find(|s| {
             s.sh_type(endian) == elf::SHT_SYMTAB_SHNDX && s.sh_link(endian) as usize == symtab_index
         })
-        .and_then(|s| s.data(endian, data).ok())
-        .map(|d| range_in(data, d));
+        .and_then(|s| file_range(s, endian, data.len()).ok());
 
     // Section names and BFD flags, computed once.
     let mut sec_info: Vec<(Arc<str>, SecFlags)> = Vec::with_capacity(sections.len());
@@ -570,7 +580,7 @@ fn locate<Elf: FileHeader<Endian = Endianness>>(data: &[u8], is_64: bool) -> Res
         machine,
         format,
         syms,
-        count: entries.len(),
+        count,
         strtab,
         xindex,
         sections: sec_info,

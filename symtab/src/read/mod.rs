@@ -15,7 +15,7 @@ use crate::{Error, ErrorKind, Result, SymbolTable};
 pub use archive::read_archive;
 pub use bitcode::{read_bitcode, read_irsymtab, IrSymbol, IrSymtab};
 pub use elf::{elf_arch, read_elf, ElfSymtab, RawSymbol};
-pub use text::{read_text, MAX_LINE};
+pub use text::{read_text, MAX_LINE, MAX_SYMBOLS};
 
 /// What a file's first bytes say it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,27 +43,16 @@ pub fn detect(data: &[u8]) -> Detected {
     }
 }
 
-/// Read the symbols of the file at `path`, whatever its format.
+/// Read the symbols of the file at `path`, whatever its format, as [`Input::open`]
+/// opens it (mapped, decompressed, or read from a stream such as `/proc/kallsyms` or a
+/// pipe).
 ///
 /// Errors name the file. Thin archive members are read relative to the archive's folder.
+///
+/// [`Input::open`]: crate::input::Input::open
 pub fn read_path(path: &Path) -> Result<SymbolTable> {
-    let io = |e| Error::with_source(ErrorKind::Io, format!("{}: cannot read", path.display()), e);
-    let file = std::fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    // Map regular files (a vmlinux is hundreds of MiB, of which the symbol table is a
-    // small part); read the rest (`/proc/kallsyms` reports size 0, pipes have none).
-    let mapped;
-    let read;
-    let data: &[u8] = if meta.is_file() && meta.len() > 0 {
-        // SAFETY: the map is read-only and private; a file truncated by another process
-        // while mapped is outside what any reader of kernel build products guards against.
-        mapped = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-        &mapped
-    } else {
-        read = std::fs::read(path).map_err(io)?;
-        &read
-    };
-    read_bytes(data, path.parent()).map_err(|e| e.prefixed(path.display()))
+    let data = crate::input::Input::open(path)?;
+    read_bytes(&data, path.parent()).map_err(|e| e.prefixed(path.display()))
 }
 
 /// Read the symbols of `data`, whatever its format. `dir` is where thin archive members

@@ -14,12 +14,27 @@ use crate::{Error, ErrorKind, Result, Symbol, SymbolTable, TableFormat};
 /// (`KSYM_NAME_LEN`); this leaves room for modules and odd inputs while refusing garbage.
 pub const MAX_LINE: usize = 64 * 1024;
 
+/// The most lines a symbol map may have: 4 Mi (a kernel with every module loaded lists
+/// a few hundred thousand symbols). Counted before any is read, so that a huge map is
+/// refused before its symbols fill memory.
+pub const MAX_SYMBOLS: usize = 4 << 20;
+
 /// Read symbol-map text.
 pub fn read_text(data: &[u8]) -> Result<SymbolTable> {
     if data.contains(&0) {
         return Err(Error::new(
             ErrorKind::UnknownFormat,
             "not an ELF file, archive or symbol map (binary data)",
+        ));
+    }
+    let lines = data.iter().filter(|&&b| b == b'\n').count();
+    if lines > MAX_SYMBOLS {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{lines} lines: more than {MAX_SYMBOLS}, the limit for a symbol map \
+                 (see Limits in docs/design.md)"
+            ),
         ));
     }
     let mut symbols = Vec::new();
