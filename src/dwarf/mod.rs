@@ -39,7 +39,7 @@ use symtab::{Arch, Symbol};
 
 pub(crate) use loader::{map_file, section_layout};
 pub use loader::{system_path, ObjectKind, SectionInfo};
-pub use paths::kernel_relative;
+pub use paths::{kernel_relative, PathRule};
 pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};
 
