@@ -11,6 +11,11 @@
 #
 # toolchain: gcc (-O2), gcc-lto (-O2 -flto), clang-thin (-O2 -flto=thin, lld),
 #            clang-full (-O2 -flto, lld); arch: x86_64, aarch64.
+#
+# And testdata/paths (see its README.md), alone with `build-fixtures.sh paths`:
+#   vmlinux     start_kernel, a C unit with a relative compile directory and an
+#               assembly unit with its own absolute one
+#   intree.ko, oot.ko   modules built in and outside a kernel tree
 set -euo pipefail
 
 GCC_x86_64=gcc
@@ -30,6 +35,43 @@ done
 
 export LC_ALL=C SOURCE_DATE_EPOCH=0
 NBUILD=0
+
+# testdata/paths: the compile directories of Debian's production kernels, built with gcc
+# as Debian builds them. C units get a relative compile directory (Debian arm64's
+# `debian/build/build_arm64_none_arm64`); the assembly unit an absolute one of its own
+# (Debian amd64's `/build/reproducible-path/linux-6.1.192`).
+build_paths() {
+  local dir src out
+  dir="$(cd "$(dirname "$0")/../testdata/paths" && pwd)"
+  src="$dir/src"
+  out="$TMP/paths"
+  mkdir -p "$out"
+  local cc=("$GCC_x86_64" -O2 -g -gdwarf-5 -ffreestanding -fno-pic -fno-stack-protector
+    -fno-asynchronous-unwind-tables -fno-common -fno-pie -Wall -Iinclude)
+  (
+    cd "$src"
+    for f in init/main.c mm/page_alloc.c; do
+      "${cc[@]}" -fdebug-prefix-map="$src=debian/build/build_x86_64_none_x86_64" \
+        -c "$f" -o "$out/$(basename "${f%.c}").o"
+    done
+    "${cc[@]}" -fdebug-prefix-map="$src=/build/reproducible-path/linux-6.1.192" \
+      -c arch/x86/lib/copy_user_64.S -o "$out/copy_user_64.o"
+    "$LD_x86_64" -static -e _start --build-id=sha1 -z max-page-size=4096 -o "$dir/vmlinux" \
+      "$out/main.o" "$out/page_alloc.o" "$out/copy_user_64.o"
+    "${cc[@]}" -fdebug-prefix-map="$src=debian/build/build_x86_64_none_x86_64" \
+      -c drivers/misc/intree.c \
+      -o "$out/intree.o"
+    "$LD_x86_64" -r -o "$dir/intree.ko" "$out/intree.o"
+    (cd oot && "${cc[@]}" -fdebug-prefix-map="$src/oot=/home/dev/net/oot" -c oot.c \
+      -o "$out/oot.o")
+    "$LD_x86_64" -r -o "$dir/oot.ko" "$out/oot.o"
+  )
+  echo "build-fixtures.sh: paths done; $(du -sh "$dir" | cut -f1) in $dir"
+}
+if [ "${1:-}" = paths ]; then
+  build_paths
+  exit 0
+fi
 
 # DWARF version per build: 5 everywhere except these two, which use 4.
 dwarf_version() {
@@ -122,4 +164,5 @@ done
     echo "$t: $($t --version | head -n1)"
   done
 } >"$LTO_DIR/VERSIONS"
+build_paths
 echo "build-fixtures.sh: done; $(du -sh "$LTO_DIR" | cut -f1) in $LTO_DIR"

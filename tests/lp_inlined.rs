@@ -438,10 +438,8 @@ fn arm64_c_lines() {
     let mut want = Vec::new();
     for holder in &h {
         for s in holder["sites"].as_array().unwrap() {
-            assert!(
-                s["file"].as_str().unwrap().ends_with("/mm/page_alloc.c"),
-                "{s}"
-            );
+            // Relative to the kernel tree, as every subcommand prints paths.
+            assert_eq!(s["file"].as_str(), Some("mm/page_alloc.c"), "{s}");
             for r in s["ranges"].as_array().unwrap() {
                 want.push((
                     r["low"].as_str().unwrap().to_string(),

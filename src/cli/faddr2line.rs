@@ -3,8 +3,10 @@
 //! Output is byte-compatible with Linux 6.1's `scripts/faddr2line` (run with binutils
 //! addr2line): the same header `func+off/size:`, the same `name at file:line` and
 //! `(inlined by) ...` lines, the same blank-line separators, size check, source prefix
-//! stripping (found from `start_kernel`, so modules print absolute paths, as the script
-//! does), "skipping ..." notes and `no match for` message, and the same `--list` layout.
+//! stripping (found from `start_kernel`), "skipping ..." notes and `no match for` message,
+//! and the same `--list` layout. Paths follow ksym's one rule
+//! ([`crate::dwarf::Symbolizer::path_rule`]): where the script leaves a build directory
+//! (a module, a relative compile directory, a unit with its own), ksym strips it too.
 //! Beyond the script: a name without its LTO suffix (`foo`) also matches `foo.llvm.N`,
 //! `foo.lto_priv.N` and full-LTO `foo.N`, as a kernel prints them (the header then shows
 //! the symbol used); a printed size is checked against every size a kernel may print
@@ -18,7 +20,7 @@
 //! `address` (lookup address; for modules in ksym's synthetic layout), `section` and
 //! `section_offset`, `lto_suffix_match`, `debug_info`, `error` (malformed DWARF at this
 //! address) and `frames`, innermost first: `function` (DWARF name), `symbol` (outermost
-//! frame only), `file` (prefix stripped), `path` (as DWARF names it), `line`, `column`,
+//! frame only), `file` (relative to the kernel tree), `path` (as DWARF names it), `line`, `column`,
 //! `discriminator`, `inlined`.
 //!
 //! Exit status: 0 when every input matched, 1 when some input matched nothing, 2 when an
@@ -31,7 +33,7 @@ use serde::Serialize;
 use symtab::{SymKind, Symbol};
 
 use super::{warn, Out, Status};
-use crate::dwarf::{Frame, NameRule, ObjectKind, Symbolizer};
+use crate::dwarf::{Frame, NameRule, ObjectKind, PathRule, Symbolizer};
 use crate::output::{hex, write_record};
 
 /// Translate `func+offset` (as stack traces print them) to source lines.
@@ -41,7 +43,7 @@ use crate::output::{hex, write_record};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Show 5 source lines around each location (sources are read relative to the
-    /// current directory, after the source prefix is stripped).
+    /// current directory, as paths relative to the kernel tree).
     #[arg(long)]
     list: bool,
     /// Write JSON Lines ({"type": "location", "data": {...}}) instead of text.
@@ -170,28 +172,9 @@ struct JsonLocation<'a> {
 struct Run<'a> {
     opts: &'a Options,
     symz: &'a Symbolizer,
-    prefix: Option<String>,
+    paths: PathRule,
     first: bool,
     status: Status,
-}
-
-/// Strip the source prefix as the script's `sed "s; $prefix\(\./\)*; ;"` does (first
-/// occurrence of ` PREFIX` on the line).
-fn strip_prefix(line: &str, prefix: Option<&str>) -> String {
-    let Some(p) = prefix else {
-        return line.to_string();
-    };
-    let pat = format!(" {p}");
-    match line.find(&pat) {
-        Some(i) => {
-            let mut rest = &line[i + pat.len()..];
-            while let Some(r) = rest.strip_prefix("./") {
-                rest = r;
-            }
-            format!("{} {rest}", &line[..i])
-        }
-        None => line.to_string(),
-    }
 }
 
 /// The lines binutils `addr2line --functions --pretty-print --inlines` prints.
@@ -259,7 +242,7 @@ impl Run<'_> {
                 (vec![f], Some(e.to_string()))
             }
         };
-        let prefix = self.prefix.as_deref();
+        let paths = &self.paths;
         if self.opts.json {
             let sec = self.symz.section_offset(addr);
             let rec = JsonLocation {
@@ -278,10 +261,7 @@ impl Run<'_> {
                     .map(|f| JsonFrame {
                         function: f.function.as_deref(),
                         symbol: f.symbol.as_deref(),
-                        file: f.file.as_deref().map(|p| match prefix {
-                            Some(pre) => p.strip_prefix(pre).unwrap_or(p).to_string(),
-                            None => p.to_string(),
-                        }),
+                        file: f.file.as_deref().map(|p| paths.show(p).to_string()),
                         path: f.file.as_deref(),
                         line: f.line,
                         column: f.column,
@@ -294,8 +274,14 @@ impl Run<'_> {
             return Ok(());
         }
         writeln!(out, "{name}+{offset_text}/{}:", hex(size))?;
-        for raw in addr2line_lines(&frames) {
-            let line = strip_prefix(&raw, prefix);
+        let shown: Vec<Frame> = frames
+            .iter()
+            .map(|f| Frame {
+                file: f.file.as_deref().map(|p| paths.show(p).to_string()),
+                ..f.clone()
+            })
+            .collect();
+        for line in addr2line_lines(&shown) {
             let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
             if !self.opts.list {
                 writeln!(out, "{line}")?;
@@ -311,7 +297,7 @@ impl Run<'_> {
     /// A source not found locally, from debuginfod by the object's build id and the path
     /// as DWARF names it. `Err(None)` when no server could be asked.
     fn fetch_source(&self, file: &str) -> Result<Vec<u8>, Option<String>> {
-        match crate::debuginfod::source(self.symz.path(), self.prefix.as_deref(), file) {
+        match crate::debuginfod::source(self.symz.path(), self.paths.root.as_deref(), file) {
             Ok(p) => std::fs::read(&p).map_err(|e| Some(format!("{}: {e}", p.display()))),
             Err(e) if e.asked_nobody() => Err(None),
             Err(e) => Err(Some(e.to_string())),
@@ -521,11 +507,11 @@ pub fn run(mut opts: Options, out: Out) -> Result<Status> {
             opts.obj.display()
         ));
     }
-    let prefix = symz.source_prefix();
+    let paths = symz.path_rule();
     let mut run = Run {
         opts: &opts,
         symz: &symz,
-        prefix,
+        paths,
         first: true,
         status: Status::Ok,
     };
@@ -571,15 +557,5 @@ mod tests {
         assert!(parse_query("foo+").is_none());
         assert!(parse_query("foo+zz").is_none());
         assert_eq!(bash_number("010"), Some(8));
-    }
-
-    #[test]
-    fn strips_prefix_once() {
-        let p = Some("/usr/src/linux-6.1/");
-        assert_eq!(
-            strip_prefix("f at /usr/src/linux-6.1/./mm/a.c:3", p),
-            "f at mm/a.c:3"
-        );
-        assert_eq!(strip_prefix("f at /other/a.c:3", p), "f at /other/a.c:3");
     }
 }

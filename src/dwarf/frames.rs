@@ -90,16 +90,4 @@ impl Symbolizer {
     pub fn symbols_lto_named(&self, name: &str) -> Vec<usize> {
         self.symbols.lto_named(name)
     }
-
-    /// The source directory prefix, found as `scripts/faddr2line` finds it: the file of
-    /// `start_kernel`'s address, cut before `init/main.c` (`/usr/src/linux-6.1/`). `None`
-    /// for modules and objects without `start_kernel`.
-    pub fn source_prefix(&self) -> Option<String> {
-        let first = *self.symbols_named("start_kernel").first()?;
-        let addr = self.symbol_address(&*self.symbol(first)?)?;
-        // The innermost frame's file is the line table's: no need for the functions.
-        let file = self.context.as_ref()?.line_file(addr).ok()??;
-        let cut = file.rfind("init/main.c")?;
-        (cut > 0).then(|| file[..cut].to_string())
-    }
 }

@@ -41,7 +41,7 @@ use symtab::{Arch, Symbol};
 pub use index::fuzz_unit_cache;
 pub use loader::{check_release, system_path, ObjectKind, SectionInfo};
 pub(crate) use loader::{map_file, section_layout};
-pub use paths::kernel_relative;
+pub use paths::{kernel_relative, PathRule};
 pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};
 

@@ -16,7 +16,7 @@ use object::{Object, ObjectSection};
 use symtab::sympos::KallsymsOrder;
 use symtab::{Arch, Symbol, SymbolTable, TableFormat};
 
-use crate::dwarf::{IndexCache, Symbolizer};
+use crate::dwarf::{IndexCache, PathRule, Symbolizer};
 
 /// An opened kernel object.
 pub struct Image {
@@ -30,6 +30,8 @@ pub struct Image {
     bases: Vec<u64>,
     /// The DWARF engine, opened on first use.
     dwarf: OnceLock<Result<Option<Symbolizer>, String>>,
+    /// How its source paths print, found on first use.
+    paths: OnceLock<PathRule>,
 }
 
 impl Image {
@@ -67,6 +69,7 @@ impl Image {
             module,
             bases,
             dwarf: OnceLock::new(),
+            paths: OnceLock::new(),
         })
     }
 
@@ -119,11 +122,21 @@ impl Image {
         }
     }
 
-    /// The source file of the DWARF unit covering `addr`, relative to the kernel tree
-    /// ([`crate::dwarf::kernel_relative`]); `None` without DWARF or such a unit.
+    /// The source file of the DWARF unit covering `addr`, as ksym prints paths
+    /// ([`Self::show_path`]); `None` without DWARF or such a unit.
     pub fn unit_file(&self, addr: u64) -> Option<String> {
         let name = self.dwarf().ok()??.unit_name(addr).ok()??;
-        Some(crate::dwarf::kernel_relative(&name).to_string())
+        Some(self.show_path(&name).to_string())
+    }
+
+    /// A file name from this object's DWARF as ksym prints it: relative to the kernel
+    /// tree, except in out-of-tree modules ([`Symbolizer::path_rule`]).
+    pub fn show_path<'a>(&self, path: &'a str) -> &'a str {
+        let rule = self.paths.get_or_init(|| match self.dwarf() {
+            Ok(Some(s)) => s.path_rule(),
+            _ => PathRule::default(),
+        });
+        rule.show(path)
     }
 
     /// Why DWARF is not used, when it is broken: a warning naming the file.

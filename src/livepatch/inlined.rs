@@ -101,7 +101,7 @@ pub fn find(image: &Image, q: &Query<'_>) -> Result<Vec<Holder>> {
             for copy in symz.inlined_copies(name)? {
                 let site = Site {
                     ranges: Vec::new(),
-                    file: copy.call_file,
+                    file: copy.call_file.map(|f| image.show_path(&f).to_string()),
                     line: copy.call_line,
                     origin: Some(name.to_string()),
                     id: copy.entry,
@@ -121,7 +121,7 @@ pub fn find(image: &Image, q: &Query<'_>) -> Result<Vec<Holder>> {
                     span.end,
                     Site {
                         ranges: Vec::new(),
-                        file: Some(span.file),
+                        file: Some(image.show_path(&span.file).to_string()),
                         line: Some(line),
                         origin: None,
                         id: line,

@@ -19,7 +19,7 @@
 use std::path::Path;
 
 use crate::dwarf::bugtable::{BugEntry, BugTable};
-use crate::dwarf::{Frame as Level, NameRule, ObjectKind, Symbolizer};
+use crate::dwarf::{Frame as Level, NameRule, ObjectKind, PathRule, Symbolizer};
 
 /// Most padding the module loader leaves after a function (section alignment): a
 /// module symbol's printed size is its ELF size rounded up to where the next one starts.
@@ -30,8 +30,11 @@ pub struct Object {
     /// The symbolizer.
     pub symz: Symbolizer,
     bugs: Option<Result<BugTable, String>>,
-    /// Source prefix to strip from DWARF file names (`/usr/src/linux-6.1/`).
+    /// Source prefix stripped from DWARF file names first (`/usr/src/linux-6.1/`, or
+    /// BASE_PATH); also where sources are looked for.
     pub prefix: Option<String>,
+    /// How the object's source paths print ([`crate::dwarf::Symbolizer::path_rule`]).
+    pub paths: PathRule,
 }
 
 /// A resolved frame.
@@ -85,11 +88,12 @@ impl Object {
         // Measured on the shared x86_64 vmlinux, a 40-frame oops: 24 ms of CPU this way,
         // 33 ms through the scans.
         symz.symbols();
-        let prefix = symz.source_prefix();
+        let paths = symz.path_rule();
         Ok(Object {
             symz,
             bugs: None,
-            prefix,
+            prefix: paths.root.clone(),
+            paths,
         })
     }
 
@@ -217,11 +221,14 @@ impl Object {
         }
         for level in &mut chain {
             if let Some(f) = level.file.take() {
-                let short = match &self.prefix {
-                    Some(p) => f.strip_prefix(p.as_str()).unwrap_or(&f).to_string(),
-                    None => f,
-                };
-                level.file = Some(short);
+                // The prefix (BASE_PATH, decode_stacktrace.sh's argument, or the kernel's
+                // own root) is stripped as the script strips it; other paths follow
+                // ksym's rule.
+                let stripped = self.prefix.as_deref().and_then(|p| f.strip_prefix(p));
+                level.file = Some(match stripped {
+                    Some(rest) => rest.to_string(),
+                    None => self.paths.show(&f).to_string(),
+                });
             }
             for n in [&mut level.function, &mut level.symbol]
                 .into_iter()
