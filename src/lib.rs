@@ -10,3 +10,4 @@ pub mod link;
 pub mod livepatch;
 pub mod oops;
 pub mod output;
+pub mod serve;

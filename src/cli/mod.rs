@@ -19,6 +19,7 @@ pub mod kallsyms;
 pub mod kallsyms_dump;
 pub mod lp_map;
 pub mod modsections;
+pub mod serve;
 pub mod sympos;
 pub mod syms;
 
@@ -84,6 +85,7 @@ enum Command {
     Inlined(inlined::Args),
     Initcalls(initcalls::Args),
     Modsections(modsections::Args),
+    Serve(serve::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn the outcome into an exit code.
@@ -109,6 +111,7 @@ pub fn main() -> ExitCode {
         Command::Inlined(args) => inlined::run(args.into_options(), &mut out),
         Command::Initcalls(args) => initcalls::run(args.into_options(), &mut out),
         Command::Modsections(args) => modsections::run(args.into_options(), &mut out),
+        Command::Serve(args) => serve::run(args.into_options(), &mut out),
     };
     let result = result.and_then(|status| {
         out.flush()?;
