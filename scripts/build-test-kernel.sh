@@ -1,15 +1,25 @@
 #!/bin/sh
-# Build a small Clang ThinLTO x86_64 kernel (Debian's linux-source-6.1, `make LLVM=-16`,
-# the config of ../shared/kernels/x86_64-thin) twice, once with the stock kbuild tools and
-# once with ksym in place of scripts/kallsyms and scripts/generate_initcall_order.pl
-# (scripts/kbuild/linux-6.1-ksym.patch), boot both under qemu with initcall_debug and
-# compare what the kernels themselves report:
+# Usage: scripts/build-test-kernel.sh [6.1|6.12] [--clean=lto]
+#
+# Build a small Clang ThinLTO x86_64 kernel (Debian's linux-source-6.1 or -6.12,
+# `make LLVM=-16`, the config of ../shared/kernels/x86_64-thin or x86_64-thin-6.12) twice,
+# once with the stock kbuild tools and once with ksym in place of scripts/kallsyms and
+# scripts/generate_initcall_order.pl (scripts/kbuild/linux-VERSION-ksym.patch), boot both
+# under qemu with initcall_debug and compare what the kernels themselves report:
 #   - /proc/kallsyms of both boots (printed by the shared /init in ksym_mode=kallsyms),
 #   - the initcall_debug order ("calling  FN+0x0/SIZE @ 1" lines),
 #   - the compiled kallsyms tables of both vmlinux files (`ksym kallsyms-dump`),
 #   - .tmp_initcalls.lds, System.map and the vmlinux files themselves.
 # With CHANGE=1 it also builds a third kernel with a one-line source change and runs
 # `ksym lp-map` between the stock and the changed vmlinux.
+#
+# With --clean=lto the ksym build runs `ksym kallsyms --clean=lto` (LTO suffixes such as
+# .llvm.<hash> cut from the names in the table; names two symbols would share keep their
+# full names and are reported in the build log). Its kernel is saved as out/ksym-clean-lto
+# and compared with the stock one with the stock names cleaned the same way (the cleaned
+# /proc/kallsyms and initcall_debug order must equal them, System.map and the initcall
+# order script must not change; vmlinux and bzImage differ by design). The collision
+# report from the build log is printed.
 #
 # Run by hand, as root on Debian 12 (too slow for CI: a build takes several minutes).
 # Environment:
@@ -28,9 +38,25 @@
 # Exit status: 0 when every comparison holds, 1 when one differs, 2 on a setup error.
 set -eu
 
+linux=6.1
+clean=
+for a in "$@"; do
+    case $a in
+        6.1|6.12) linux=$a ;;
+        --clean=lto) clean=lto ;;
+        *) echo "usage: $0 [6.1|6.12] [--clean=lto]" >&2; exit 2 ;;
+    esac
+done
+
 root=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED:-$root/../shared}/kernels/x86_64-thin
-WORK=${WORK:-$root/target/kernel}
+case $linux in
+    6.1) shared=${SHARED:-$root/../shared}/kernels/x86_64-thin
+         WORK=${WORK:-$root/target/kernel} ;;
+    *)   shared=${SHARED:-$root/../shared}/kernels/x86_64-thin-$linux
+         WORK=${WORK:-$root/target/kernel-$linux} ;;
+esac
+kpatch=$root/scripts/kbuild/linux-$linux-ksym.patch
+way=ksym${clean:+-clean-$clean}
 JOBS=${JOBS:-2}
 mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 src=$WORK/linux
@@ -48,7 +74,7 @@ done
 if [ "${NO_INSTALL:-}" != 1 ]; then
     need=
     for p in clang-16 lld-16 llvm-16 flex bison bc libelf-dev libssl-dev cpio \
-             linux-source-6.1 gcc libc6-dev qemu-system-x86; do
+             linux-source-$linux gcc libc6-dev qemu-system-x86; do
         dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
     done
     if [ -n "$need" ]; then
@@ -60,15 +86,20 @@ if [ "${NO_INSTALL:-}" != 1 ]; then
             qemu-utils=1:7.2+dfsg-7+deb12u18+b3 qemu-block-extra=1:7.2+dfsg-7+deb12u18+b3
     fi
 fi
-tarball=/usr/src/linux-source-6.1.tar.xz
-[ -f "$tarball" ] || die "missing $tarball (apt-get install linux-source-6.1)"
+tarball=/usr/src/linux-source-$linux.tar.xz
+[ -f "$tarball" ] || die "missing $tarball (apt-get install linux-source-$linux)"
 
 step "cargo build --release"
 (cd "$root" && nice -n 19 cargo build --release -j"$JOBS" --bin ksym)
 ksym=$root/target/release/ksym
 # Every ksym call made by the kernel build is logged, as evidence that it really ran.
+# With --clean=lto, `kallsyms` calls get `--clean=lto` added.
 cat > "$WORK/ksym-logged" <<EOF
 #!/bin/sh
+if [ "\$1" = kallsyms ] && [ -n "$clean" ]; then
+    shift
+    set -- kallsyms --clean=$clean "\$@"
+fi
 echo "\$(date -u +%H:%M:%S) ksym \$*" >> "$out/ksym-calls.log"
 exec "$ksym" "\$@"
 EOF
@@ -96,7 +127,7 @@ patched() { grep -q 'KSYM:-ksym' "$src/scripts/link-vmlinux.sh"; }
 
 # --- build 1: stock ------------------------------------------------------------------------
 if [ ! -f "$out/stock/bzImage" ]; then
-    patched && (cd "$src" && patch -p1 -R < "$root/scripts/kbuild/linux-6.1-ksym.patch")
+    patched && (cd "$src" && patch -p1 -R < "$kpatch")
     cp "$shared/config" "$src/.config"
     kmake olddefconfig >/dev/null
     step "build 1: stock tools"
@@ -107,29 +138,29 @@ if [ ! -f "$out/stock/bzImage" ]; then
 fi
 
 # --- build 2: ksym -------------------------------------------------------------------------
-if [ ! -f "$out/ksym/bzImage" ]; then
+if [ ! -f "$out/$way/bzImage" ]; then
     [ "${FULL:-}" = 1 ] && kmake clean >/dev/null
     if [ "${DROPIN:-}" = 1 ]; then
         # The drop-in wrappers over the stock tools, make files unpatched. Incremental
         # only: after `make clean` kbuild would rebuild scripts/kallsyms from kallsyms.c.
         [ "${FULL:-}" = 1 ] && die "DROPIN=1 works on a built tree only, not with FULL=1"
-        patched && (cd "$src" && patch -p1 -R < "$root/scripts/kbuild/linux-6.1-ksym.patch")
+        patched && (cd "$src" && patch -p1 -R < "$kpatch")
         for g in kallsyms generate_initcall_order.pl; do
             [ -f "$src/scripts/$g.orig" ] || mv "$src/scripts/$g" "$src/scripts/$g.orig"
             cp "$root/scripts/kbuild/$g" "$src/scripts/$g"
         done
         step "build 2: ksym through the drop-in scripts/kallsyms and generate_initcall_order.pl"
     else
-        patched || (cd "$src" && patch -p1 < "$root/scripts/kbuild/linux-6.1-ksym.patch")
-        step "build 2: ksym kallsyms + ksym initcalls lds"
+        patched || (cd "$src" && patch -p1 < "$kpatch")
+        step "build 2: ksym kallsyms${clean:+ --clean=$clean} + ksym initcalls lds"
     fi
     : > "$out/ksym-calls.log"
     t0=$(date +%s)
-    KSYM=$WORK/ksym-logged kmake bzImage > "$out/build-ksym.log" 2>&1 || { tail -20 "$out/build-ksym.log"; die "ksym build failed"; }
-    echo "ksym build: $(( $(date +%s) - t0 )) s" | tee "$out/build-ksym.time"
+    KSYM=$WORK/ksym-logged kmake bzImage > "$out/build-$way.log" 2>&1 || { tail -20 "$out/build-$way.log"; die "ksym build failed"; }
+    echo "ksym build: $(( $(date +%s) - t0 )) s" | tee "$out/build-$way.time"
     grep -q 'initcalls lds' "$out/ksym-calls.log" || die "the ksym build did not call ksym initcalls lds"
     grep -q ' kallsyms ' "$out/ksym-calls.log" || die "the ksym build did not call ksym kallsyms"
-    save ksym
+    save "$way"
     if [ "${DROPIN:-}" = 1 ]; then # put the stock tools back (mv keeps their times)
         for g in kallsyms generate_initcall_order.pl; do
             mv "$src/scripts/$g.orig" "$src/scripts/$g"
@@ -173,26 +204,47 @@ boot() { # boot WAY: console log in $out/WAY/console.log
          "$(grep -c . "$out/$1/kallsyms-dump.txt") kallsyms-dump entries"
 }
 boot stock
-boot ksym
+boot "$way"
 
 # --- compare ------------------------------------------------------------------------------
 status=0
-same() { # same LABEL FILE: stock vs ksym
-    if cmp -s "$out/stock/$2" "$out/ksym/$2"; then
+same() { # same LABEL FILE [STOCK-FILE]: stock vs the ksym build
+    if cmp -s "$out/stock/${3:-$2}" "$out/$way/$2"; then
         echo "SAME     $1"
     else
-        echo "DIFFERS  $1"; diff "$out/stock/$2" "$out/ksym/$2" | head -10; status=1
+        echo "DIFFERS  $1"; diff "$out/stock/${3:-$2}" "$out/$way/$2" | head -10; status=1
     fi
 }
-step "compare stock vs ksym"
-same "/proc/kallsyms (booted)" kallsyms.txt
-same "initcall_debug order" initcalls.txt
-same "kallsyms-dump of vmlinux" kallsyms-dump.txt
+step "compare stock vs $way"
+if [ -z "$clean" ]; then
+    same "/proc/kallsyms (booted)" kallsyms.txt
+    same "initcall_debug order" initcalls.txt
+    same "kallsyms-dump of vmlinux" kallsyms-dump.txt
+else
+    # The stock names with the LTO suffix cut, except the names the build log reports
+    # as shared (those keep their full names in the cleaned table too).
+    sed -n 's/^ksym kallsyms: --clean=lto: [0-9]* names clean to [^:]*: \(.*\) (full names kept)$/\1/p' \
+        "$out/build-$way.log" | tr ',' '\n' | sed 's/^ *//' | sort -u > "$out/$way/kept-full.txt"
+    for f in kallsyms.txt initcalls.txt kallsyms-dump.txt; do
+        awk -v keep="$out/$way/kept-full.txt" '
+            BEGIN { while ((getline k < keep) > 0) full[k] = 1 }
+            { n = $NF; sub(/\+0x.*/, "", n)
+              if (!(n in full)) { c = n; sub(/\.llvm\.[0-9]+$/, "", c); sub(n, c) }
+              print }' "$out/stock/$f" > "$out/stock/$f.cleaned"
+    done
+    same "/proc/kallsyms (booted), stock names cleaned" kallsyms.txt kallsyms.txt.cleaned
+    same "initcall_debug order, stock names cleaned" initcalls.txt initcalls.txt.cleaned
+    same "kallsyms-dump of vmlinux, stock names cleaned" kallsyms-dump.txt kallsyms-dump.txt.cleaned
+    echo "names kept in full (shared by two symbols once cleaned): $(grep -c . "$out/$way/kept-full.txt")"
+    grep 'ksym kallsyms: --clean' "$out/build-$way.log" | sort -u | sed 's/^/  /' | head -40
+fi
 same ".tmp_initcalls.lds" .tmp_initcalls.lds
 same "System.map" System.map
-same "vmlinux (bytes)" vmlinux
-same "bzImage (bytes)" bzImage
-sha256sum "$out"/stock/vmlinux "$out"/ksym/vmlinux | sed "s|$out/||"
+if [ -z "$clean" ]; then
+    same "vmlinux (bytes)" vmlinux
+    same "bzImage (bytes)" bzImage
+fi
+sha256sum "$out"/stock/vmlinux "$out/$way/vmlinux" | sed "s|$out/||"
 echo "ksym calls made by the kernel build:"
 sed 's/^/  /' "$out/ksym-calls.log"
 

@@ -12,7 +12,8 @@ packages=(
   clang-16 lld-16 llvm-16          # fixture peers: llvm-symbolizer-16, llvm-nm-16, llvm-dwarfdump-16
   gcc g++ gcc-aarch64-linux-gnu binutils binutils-aarch64-linux-gnu  # peers (nm, addr2line, as), kallsyms.c, fuzz build
   linux-source-6.1                 # the kernel's own scripts (faddr2line, kallsyms.c, ...), extracted at test time
-  elfutils xz-utils zstd perl gawk file
+  linux-source-6.12                # the same scripts of Linux 6.12 (kallsyms.c, mksysmap, ...)
+  elfutils xz-utils zstd perl gawk file git  # git: the commit --version names
   debuginfod                       # elfutils' server and debuginfod-find: the debuginfod client's peers
 )
 

@@ -53,8 +53,22 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// generate_initcall_order.pl of Linux 6.12.
+fn perl_script_612() -> &'static Path {
+    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        require_tool("perl", "perl");
+        common::linux_source_612("scripts/generate_initcall_order.pl")
+    })
+}
+
 fn unpack_link_inputs(dir: &Path) {
-    let tarball = shared().join("kernels/x86_64-thin/link-inputs.tar.xz");
+    unpack_link_inputs_of("x86_64-thin", dir);
+}
+
+/// The real LTO link inputs of the shared kernel `kernel` (`vmlinux.a` and its members).
+fn unpack_link_inputs_of(kernel: &str, dir: &Path) {
+    let tarball = shared().join(format!("kernels/{kernel}/link-inputs.tar.xz"));
     assert!(tarball.is_file(), "{} is missing", tarball.display());
     let st = Command::new("tar")
         .arg("-xJf")
@@ -82,6 +96,34 @@ fn lds_of_the_real_link_inputs_is_byte_identical() {
     assert!(
         theirs.stdout == expected,
         "the perl script differs from initcalls.lds"
+    );
+    assert!(text(&expected).matches(" ;\n").count() > 140);
+}
+
+#[test]
+fn lds_of_the_6_12_link_inputs_equals_the_6_12_script_and_the_build() {
+    require_tool("llvm-nm-16", "llvm-16");
+    let dir = TempDir::new("initcalls-li-612");
+    unpack_link_inputs_of("x86_64-thin-6.12", dir.path());
+    let expected = std::fs::read(shared().join("kernels/x86_64-thin-6.12/initcalls.lds")).unwrap();
+    let ours = ksym_in(dir.path(), &["initcalls", "lds", "vmlinux.a"]);
+    assert!(ours.status.success(), "{}", text(&ours.stderr));
+    assert!(
+        ours.stdout == expected,
+        "ksym differs from the 6.12 build's initcalls.lds"
+    );
+    let theirs = Command::new("perl")
+        .arg(perl_script_612())
+        .arg("vmlinux.a")
+        .current_dir(dir.path())
+        .env("NM", "llvm-nm-16")
+        .env("PARALLELISM", "2")
+        .output()
+        .expect("cannot run perl");
+    assert!(
+        theirs.stdout == expected,
+        "6.12's generate_initcall_order.pl differs from initcalls.lds: {}",
+        text(&theirs.stderr)
     );
     assert!(text(&expected).matches(" ;\n").count() > 140);
 }
@@ -195,7 +237,12 @@ fn console_order(log: &str) -> Vec<String> {
 #[test]
 fn shared_kernels_run_initcalls_in_link_order() {
     let dir = TempDir::new("initcalls-check");
-    for k in ["x86_64-thin", "arm64-thin"] {
+    for k in [
+        "x86_64-thin",
+        "arm64-thin",
+        "x86_64-thin-6.12",
+        "arm64-thin-6.12",
+    ] {
         let vmlinux = unxz(&format!("kernels/{k}/vmlinux.xz"), dir.path());
         let lds = shared().join(format!("kernels/{k}/initcalls.lds"));
         let out = run(&[

@@ -113,11 +113,21 @@ fn run_ksym(args: &[&str], file: &Path) -> Output {
 
 /// Assert ksym and the C tool agree on stdout, stderr and exit status.
 fn differential(flags: &[&str], map: &Path) -> Output {
-    let c = run_c(flags, map);
+    differential_with(&env().c_tool, &[], flags, map)
+}
+
+/// [`differential`] for the C tool `c_tool`, with `layout` (`--layout=...`) given to ksym.
+fn differential_with(c_tool: &Path, layout: &[&str], flags: &[&str], map: &Path) -> Output {
+    let c = Command::new(c_tool)
+        .args(flags)
+        .arg(map)
+        .output()
+        .expect("cannot run the C kallsyms");
     let mut args = vec!["kallsyms"];
+    args.extend_from_slice(layout);
     args.extend_from_slice(flags);
     let k = run_ksym(&args, map);
-    let what = format!("kallsyms {} {}", flags.join(" "), map.display());
+    let what = format!("kallsyms {} {}", args[1..].join(" "), map.display());
     assert_eq!(
         k.status.code(),
         c.status.code(),
@@ -506,18 +516,17 @@ fn round_trip_every_layout_synthetic() {
             &format!("edge-{layout}"),
         );
     }
-    // The malformed map, read as the C tool reads it (text symbols: with
-    // --all-symbols its saturated address overflows every relative layout).
-    for layout in Layout::ALL {
-        let flags = layout_flags(layout, false, false);
-        round_trip(
-            &synthetic("malformed.map"),
-            Arch::X86,
-            layout,
-            &flags,
-            &format!("malformed-{layout}"),
-        );
-    }
+    // The malformed map, read as the 6.1 tool reads it (text symbols: with
+    // --all-symbols its saturated address overflows every relative layout). From 6.4
+    // the tool stops at its first malformed line (layout_6_11_same_as_6_12_*).
+    let flags = layout_flags(Layout::V6_1, false, false);
+    round_trip(
+        &synthetic("malformed.map"),
+        Arch::X86,
+        Layout::V6_1,
+        &flags,
+        "malformed-6.1",
+    );
     // Absolute addresses (no --base-relative), with and without absolute percpu.
     let edge = synthetic("edge.map");
     round_trip(&edge, Arch::X86, Layout::V6_1, &[], "edge-abs");
@@ -554,7 +563,14 @@ fn round_trip_every_layout_production_maps() {
 #[test]
 fn dump_of_shared_vmlinux_equals_proc_kallsyms() {
     let e = env();
-    for k in ["x86_64-thin", "arm64-thin"] {
+    // 6.1 (Debian's, with the 6.2 backport): Clang LTO names cut at .llvm. in the name
+    // index; 6.12: the 6.11 layout, full names.
+    for (k, layout, order) in [
+        ("x86_64-thin", "6.1", "llvm"),
+        ("arm64-thin", "6.1", "llvm"),
+        ("x86_64-thin-6.12", "6.11", "full"),
+        ("arm64-thin-6.12", "6.11", "full"),
+    ] {
         let vmlinux = unxz(&format!("kernels/{k}/vmlinux.xz"), e.dir.path());
         let d = run_ksym(&["kallsyms-dump"], &vmlinux);
         assert!(
@@ -588,10 +604,9 @@ fn dump_of_shared_vmlinux_equals_proc_kallsyms() {
         let first = String::from_utf8_lossy(&j.stdout);
         let rec: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
         assert_eq!(rec["type"], "table");
-        assert_eq!(rec["data"]["layout"], "6.1");
+        assert_eq!(rec["data"]["layout"], layout, "{k}");
         assert_eq!(rec["data"]["count"], want.len());
-        // Clang LTO 6.1 (Debian's, with the 6.2 backport): names cut at .llvm.
-        assert_eq!(rec["data"]["name_order"], "llvm");
+        assert_eq!(rec["data"]["name_order"], order, "{k}");
     }
 }
 
@@ -891,4 +906,188 @@ fn clean_with_link_inputs_as_evidence() {
         "{names:?}"
     );
     assert!(has(&names, "table.7"), "{names:?}");
+}
+
+// Linux 6.12: its `scripts/kallsyms.c` (from `linux-source-6.12`, compiled here) against
+// `ksym kallsyms --layout=6.11`, on the inputs the 6.12 link gives it: `mksysmap` output.
+
+/// 6.12's `scripts/kallsyms`, compiled once per run.
+fn c_tool_612() -> &'static Path {
+    static TOOL: OnceLock<PathBuf> = OnceLock::new();
+    TOOL.get_or_init(|| {
+        let source = common::linux_source_612("scripts/kallsyms.c");
+        let include = common::linux_source_612("scripts/include/xalloc.h");
+        let tool = env().dir.path().join("kallsyms-c-6.12");
+        let st = Command::new("gcc")
+            .args(["-O2", "-I"])
+            .arg(include.parent().expect("scripts/include"))
+            .arg("-o")
+            .arg(&tool)
+            .arg(&source)
+            .status()
+            .expect("cannot run gcc");
+        assert!(st.success(), "cannot compile 6.12's scripts/kallsyms.c");
+        tool
+    })
+}
+
+fn differential_612(flags: &[&str], map: &Path) -> Output {
+    differential_with(c_tool_612(), &["--layout=6.11"], flags, map)
+}
+
+/// `map` passed through 6.12's `scripts/mksysmap` (the filter `link-vmlinux.sh` applies
+/// to `nm -n` before running kallsyms), written beside it as `NAME.612`.
+fn mksysmap_612(map: &Path) -> PathBuf {
+    let out = env().dir.path().join(format!(
+        "{}.612",
+        map.file_name().and_then(|n| n.to_str()).unwrap_or("map")
+    ));
+    let f = std::fs::File::create(&out).unwrap();
+    let st = Command::new("sed")
+        .arg("-f")
+        .arg(common::linux_source_612("scripts/mksysmap"))
+        .arg(map)
+        .stdout(f)
+        .status()
+        .expect("cannot run sed");
+    assert!(st.success(), "sed -f mksysmap {} failed", map.display());
+    out
+}
+
+/// `kallsyms_num_syms` of generated source.
+fn num_syms(s: &[u8]) -> u64 {
+    let s = String::from_utf8_lossy(s);
+    let mut lines = s.lines().skip_while(|l| *l != "kallsyms_num_syms:");
+    let n = lines.nth(1).expect("kallsyms_num_syms value");
+    n.trim().trim_start_matches(".long").trim().parse().unwrap()
+}
+
+#[test]
+fn layout_6_11_reproduces_the_6_12_builds_kallsyms_steps() {
+    for kernel in ["x86_64-thin-6.12", "arm64-thin-6.12"] {
+        let steps = format!("kernels/{kernel}/kallsyms-steps");
+        let dir = TempDir::new("kallsyms-steps");
+        for (syms, s) in [
+            ("tmp_vmlinux.kallsyms0.syms", "tmp_vmlinux0.kallsyms.S"),
+            ("tmp_vmlinux1.syms", "tmp_vmlinux1.kallsyms.S"),
+            ("tmp_vmlinux2.syms", "tmp_vmlinux2.kallsyms.S"),
+        ] {
+            let syms = unxz(&format!("{steps}/{syms}.xz"), dir.path());
+            let expected = std::fs::read(unxz(&format!("{steps}/{s}.xz"), dir.path())).unwrap();
+            // Both configurations have KALLSYMS_ALL; neither is x86_64 SMP.
+            let c = differential_612(&["--all-symbols"], &syms);
+            assert!(
+                c.stdout == expected,
+                "{kernel}: 6.12's scripts/kallsyms no longer reproduces {s}"
+            );
+        }
+    }
+}
+
+#[test]
+fn layout_6_11_same_as_6_12_on_production_maps_through_mksysmap() {
+    // Each map with its kernel's flags (x86_64 SMP: absolute percpu; arm64: not) and with
+    // none (text symbols only).
+    for (name, flags) in [
+        ("amd64", &[][..]),
+        ("amd64", &["--all-symbols", "--absolute-percpu"]),
+        ("arm64", &[]),
+        ("arm64", &["--all-symbols"]),
+    ] {
+        let (map, _) = real_map(name);
+        let map = mksysmap_612(&map);
+        let c = differential_612(flags, &map);
+        assert_eq!(c.status.code(), Some(0), "{name} {flags:?}");
+        if name == "amd64" && flags.is_empty() {
+            // 49,554 text symbols plus the 69 __start_*/__stop_* outside the text
+            // ranges that 6.4 and later keep.
+            assert_eq!(num_syms(&c.stdout), 49_623);
+        }
+        if name == "arm64" && !flags.is_empty() {
+            // The 8 kallsyms_* table symbols the map has, which 6.1 dropped.
+            let s = String::from_utf8_lossy(&c.stdout);
+            let names = &s[..s.find("kallsyms_markers:").unwrap_or(s.len())];
+            let tables = names
+                .lines()
+                .filter(|l| l.contains("\t/* Dkallsyms_") && l.starts_with("\t.byte"))
+                .count();
+            assert_eq!(tables, 8, "kallsyms_* symbols kept");
+        }
+    }
+}
+
+#[test]
+fn layout_6_11_same_as_6_12_on_synthetic_maps() {
+    for map in SYNTHETIC {
+        for flags in [
+            &[][..],
+            &["--all-symbols"],
+            &["--absolute-percpu"],
+            &["--all-symbols", "--absolute-percpu"],
+        ] {
+            differential_612(flags, &synthetic(map));
+        }
+    }
+    // What the 6.4 and later rules change, seen on the synthetic maps.
+    let c = differential_612(&[], &synthetic("malformed.map"));
+    assert_eq!(c.status.code(), Some(1));
+    assert!(c.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&c.stderr).ends_with("line format error\n"));
+    let c = differential_612(&[], &synthetic("empty.map"));
+    assert_eq!(c.status.code(), Some(0), "an empty table is no error");
+    assert_eq!(num_syms(&c.stdout), 0);
+    let s =
+        String::from_utf8_lossy(&differential_612(&[], &synthetic("edge.map")).stdout).into_owned();
+    assert!(
+        s.contains("\t/* T_stext */\n"),
+        "kallsyms_names lines are commented"
+    );
+    let seqs = &s[s.find("kallsyms_seqs_of_names:").unwrap()..];
+    assert!(seqs.lines().nth(1).unwrap().contains("\t/* "));
+    // No map: 6.12's usage line.
+    let c = Command::new(c_tool_612()).output().unwrap();
+    let k = common::run(&["kallsyms", "--layout=6.11"]);
+    assert_eq!((k.status.code(), k.stderr), (c.status.code(), c.stderr));
+}
+
+#[test]
+fn layout_6_11_same_as_6_12_on_mutated_maps() {
+    // Deterministic line-level and byte-level mutations of edge.map: 6.12 reads lines
+    // with getline and stops at the first malformed one.
+    const ALPHABET: &[u8] = b"0123456789abcdefxX \t\n\r-+_.tTAaUuNnwW\0";
+    let source = std::fs::read(synthetic("edge.map")).unwrap();
+    let dir = TempDir::new("kallsyms-mutate-612");
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    for round in 0..60 {
+        let mut d = source.clone();
+        for _ in 0..1 + next(4) {
+            let i = next(d.len());
+            let c = ALPHABET[next(ALPHABET.len())];
+            match next(3) {
+                0 => d[i] = c,
+                1 => d.insert(i, c),
+                _ => {
+                    d.remove(i);
+                }
+            }
+        }
+        // Keep the last line newline-terminated: without it, a line ending in "ADDR "
+        // makes the C tool read stale bytes past the line (see symtab::kallsyms::lines).
+        if d.last() != Some(&b'\n') {
+            d.push(b'\n');
+        }
+        let map = dir.path().join(format!("m{round}.map"));
+        std::fs::write(&map, &d).unwrap();
+        let flags: Vec<&str> = ["--all-symbols", "--absolute-percpu"]
+            .into_iter()
+            .filter(|_| next(2) == 0)
+            .collect();
+        differential_612(&flags, &map);
+    }
 }

@@ -1,6 +1,7 @@
 //! `ksym modsections`: the merge fragment against the shared kernels' preprocessed
-//! module.lds (kbuild's output for Linux 6.1 with CONFIG_LTO_CLANG), and the check on the
-//! shared lkdtm.ko modules and on fixture modules linked with and without the fragment.
+//! module.lds (kbuild's output for Linux 6.1 and 6.12 with CONFIG_LTO_CLANG), and the check
+//! on the shared lkdtm.ko modules and on fixture modules linked with and without the
+//! fragment.
 
 mod common;
 
@@ -41,6 +42,34 @@ fn lds_matches_the_kernels_module_lds() {
     }
 }
 
+#[test]
+fn lds_matches_the_6_12_kernels_module_lds() {
+    let full = run(&["modsections", "lds", "--full", "--linux=6.12"]);
+    assert!(full.status.success());
+    let fragment = text(&run(&["modsections", "lds", "--linux", "6.12"]).stdout);
+    let inner: String = fragment
+        .lines()
+        .filter(|l| l.starts_with(' '))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    // 6.12 adds the allocation tags to .data.
+    assert_eq!(inner.lines().count(), 13, "{fragment}");
+    assert!(inner.contains("__start_alloc_tags"));
+    for k in ["x86_64-thin-6.12", "arm64-thin-6.12"] {
+        let lds = std::fs::read(shared().join(format!("kernels/{k}/module.lds"))).unwrap();
+        assert!(lds.starts_with(&full.stdout), "{k}: --full is not a prefix");
+        if k.starts_with("x86_64") {
+            assert_eq!(&lds[full.stdout.len()..], b"\n");
+        }
+        assert!(text(&lds).contains(&inner), "{k}: merge block not found");
+        // The 6.1 script is not a prefix of 6.12's (.export_symbol, alloc_tags).
+        let old = run(&["modsections", "lds", "--full"]).stdout;
+        assert!(!lds.starts_with(&old), "{k}");
+    }
+    let bad = run(&["modsections", "lds", "--linux=5.4"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
 fn check(ko: &Path) -> (Option<i32>, String, String) {
     let out = run(&["modsections", "check", ko.to_str().unwrap()]);
     (out.status.code(), text(&out.stdout), text(&out.stderr))
@@ -49,7 +78,12 @@ fn check(ko: &Path) -> (Option<i32>, String, String) {
 #[test]
 fn shared_lkdtm_modules_are_merged_and_in_order() {
     let dir = TempDir::new("modsec-lkdtm");
-    for k in ["x86_64-thin", "arm64-thin"] {
+    for k in [
+        "x86_64-thin",
+        "arm64-thin",
+        "x86_64-thin-6.12",
+        "arm64-thin-6.12",
+    ] {
         let ko = unxz(&format!("kernels/{k}/lkdtm.ko.xz"), dir.path());
         let (code, out, err) = check(&ko);
         assert_eq!(code, Some(0), "{k}: {out}{err}");

@@ -350,6 +350,82 @@ fn prefixes() {
     assert!(p.syslog);
 }
 
+/// Every rendering `journalctl`, `dmesg`, `/dev/kmsg` and netconsole give one line.
+#[test]
+fn log_renderings() {
+    let m = " RIP: 0010:lkdtm_BUG+0x0/0x10 [lkdtm]";
+    for (line, level, ts, caller) in [
+        // journalctl -o short, short-precise, short-iso, short-iso-precise, short-full,
+        // short-monotonic, short-unix; each with and without --no-hostname.
+        ("Dec 03 15:20:21 vm kernel:", None, None, None),
+        ("Dec 03 15:20:21 kernel:", None, None, None),
+        ("Dec 03 15:20:21.123456 vm kernel:", None, None, None),
+        ("Dec 03 15:20:21.123456 kernel:", None, None, None),
+        ("2026-12-03T15:20:21+0000 vm kernel:", None, None, None),
+        ("2026-12-03T15:20:21.123456+00:00 kernel:", None, None, None),
+        ("Thu 2026-12-03 15:20:21 UTC vm kernel:", None, None, None),
+        (
+            "Thu 2026-12-03 15:20:21.123456 UTC kernel:",
+            None,
+            None,
+            None,
+        ),
+        ("[    7.888602] vm kernel:", None, None, None),
+        ("[    7.888602] kernel:", None, None, None),
+        ("1796311221.123456 vm kernel:", None, None, None),
+        ("1796311221.123456 kernel:", None, None, None),
+        // syslog/kern.log with the kernel's timestamp
+        (
+            "Dec  3 15:20:21 vm kernel: [    7.888602]",
+            None,
+            Some("7.888602"),
+            None,
+        ),
+        // dmesg -x, -x -T, -r, -r with caller ids
+        (
+            "kern  :warn  : [    7.888602]",
+            Some(4),
+            Some("7.888602"),
+            None,
+        ),
+        (
+            "kern  :emerg : [Thu Dec  3 15:20:21 2026]",
+            Some(0),
+            Some("Thu Dec  3 15:20:21 2026"),
+            None,
+        ),
+        ("<4>[    7.888602]", Some(4), Some("7.888602"), None),
+        (
+            "<4>[    7.888602][    T1]",
+            Some(4),
+            Some("7.888602"),
+            Some("T1"),
+        ),
+    ] {
+        let raw = format!("{line} {m}\r\n");
+        let (p, r) = split(raw.as_bytes());
+        assert_eq!(&raw[r], m, "{line}");
+        assert_eq!(p.level, level, "{line}");
+        assert_eq!(p.timestamp.as_deref(), ts, "{line}");
+        assert_eq!(p.caller.as_deref(), caller, "{line}");
+    }
+    // /dev/kmsg and extended netconsole records.
+    let (p, r) = split(b"4,339,7888602,-,caller=T1;RIP: 0010:x\n");
+    assert_eq!(
+        (r.start, p.level, p.caller.as_deref()),
+        (26, Some(4), Some("T1"))
+    );
+    assert_eq!(p.timestamp.as_deref(), Some("7.888602"));
+    // Kernel messages that only look like a prefix stay messages.
+    assert_eq!(msg("[    7.888602] CPU: 0 PID: 1"), "CPU: 0 PID: 1");
+    assert_eq!(msg("[    7.888602] host foo: bar"), "host foo: bar");
+    assert_eq!(msg("Dec 03 15:20:21 host foo: bar"), "bar");
+    assert_eq!(
+        msg("Dec 03 15:20:21 RIP: 0010:x"),
+        "Dec 03 15:20:21 RIP: 0010:x"
+    );
+}
+
 fn kind_of(line: &str) -> Option<OopsKind> {
     let (_, o) = lines(line);
     o.first().map(|o| o.kind)

@@ -3,36 +3,54 @@
 //! Text output keeps every line byte for byte and adds, after each frame, the source
 //! `file:line` and one line per inline level; `--json` writes one record per report
 //! (fields in `docs/json.md`). Exit 0 when every kernel frame was decoded, 1 when some
-//! (or all) were not or the log held none, 2 on an unreadable input.
+//! (or all) were not or the log held none, 2 on an unreadable input or when the log
+//! proves a file is not the crashed kernel's.
+//!
+//! Arguments also take `scripts/decode_stacktrace.sh`'s forms: `ksym decode VMLINUX
+//! [BASE_PATH [MODULES_PATH]] < LOG` (a first positional that is an ELF file or a
+//! directory is never read as the log), and `-r RELEASE`.
 
 use std::fs::File;
-use std::io::{self, BufReader};
-use std::path::PathBuf;
+use std::io::{self, BufReader, IsTerminal, Read};
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use super::{warn, Out, Status};
-use crate::oops::decode::{self, Options as DecodeOptions};
+use crate::oops::decode::{self, kaslr, Options as DecodeOptions};
 
 /// Decode the frames of an oops, WARNING, BUG or panic log.
 ///
 /// Return addresses are looked up at address - 1 (the call instruction); the faulting
 /// pc (`RIP:`, `pc :`) and a frame right after an exception or interrupt entry are looked
 /// up as printed. `--no-call-site` looks every address up as printed.
+///
+/// The log's own evidence (the build id and release on the `CPU:` line, the `Linux
+/// version` banner, module build ids, the register names) is checked against the files:
+/// a file the log proves is not the crashed kernel's is refused (exit 2) unless --force.
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Forms of scripts/decode_stacktrace.sh also work:\n  \
+    ksym decode VMLINUX [BASE_PATH|auto [MODULES_PATH]] < LOG\n  \
+    ksym decode -r RELEASE < LOG\n\
+    With no vmlinux given, it is looked for by the release (-r, else the log's, else the \
+    running kernel's) under /usr/lib/debug/boot, /boot, /lib/modules/R/build; stderr says \
+    which file was used.")]
 pub struct Args {
-    /// The kernel image with debug info (default: found from the log's release under
+    /// The kernel image with debug info, or a build directory holding `vmlinux` (its
+    /// modules are found under it). Default: found from the release under
     /// /usr/lib/debug/boot, /boot, /lib/modules/R/build; else by the log's build id in
-    /// /usr/lib/debug/.build-id or from debuginfod, see --debuginfod).
-    #[arg(long, value_name = "VMLINUX")]
+    /// /usr/lib/debug/.build-id or from debuginfod, see --debuginfod.
+    #[arg(long, value_name = "VMLINUX|BUILD_DIR")]
     vmlinux: Option<PathBuf>,
     /// A directory searched (recursively) for NAME.ko, NAME.ko.xz, NAME.ko.zst; repeatable.
     #[arg(long = "modules", value_name = "DIR")]
     modules: Vec<PathBuf>,
-    /// Kernel release for /lib/modules/R and /usr/lib/debug (default: from the log).
-    #[arg(long, value_name = "R")]
+    /// Kernel release for /lib/modules/R and /usr/lib/debug (default: from the log, else
+    /// the running kernel's).
+    #[arg(short = 'r', long, value_name = "R")]
     release: Option<String>,
-    /// One JSON Lines record per report instead of the annotated log.
+    /// JSON Lines instead of the annotated log: one record per report, and one per run of
+    /// frames outside reports (docs/json.md).
     #[arg(long)]
     json: bool,
     /// Look every address up as printed (no address - 1 for return addresses), as
@@ -44,9 +62,21 @@ pub struct Args {
     /// debuginfod.
     #[arg(long, conflicts_with = "json")]
     source: bool,
-    /// The log (`-` or absent: standard input).
-    #[arg(value_name = "LOG")]
-    log: Option<PathBuf>,
+    /// Decode with files the log proves are not the crashed kernel's (a different build
+    /// id, banner, release or architecture); the refusal is printed as a warning.
+    #[arg(long)]
+    force: bool,
+    /// KASLR offset of the crashed boot (hex), for bare `[<address>]` frames of reports
+    /// without a `Kernel Offset:` line.
+    #[arg(long, value_name = "HEX", value_parser = kaslr::parse_offset)]
+    kaslr_offset: Option<u64>,
+    /// A /proc/kallsyms of the crashed boot: names bare addresses, module ones included.
+    #[arg(long, value_name = "FILE")]
+    kallsyms: Option<PathBuf>,
+    /// The log (`-` or absent: standard input); or decode_stacktrace.sh's `VMLINUX
+    /// [BASE_PATH [MODULES_PATH]]`, the log then read from standard input.
+    #[arg(value_name = "LOG | VMLINUX [BASE_PATH [MODULES_PATH]]", num_args = 0..=3)]
+    positional: Vec<PathBuf>,
 }
 
 /// Plain options of `ksym decode`.
@@ -56,33 +86,119 @@ pub struct Options {
     pub decode: DecodeOptions,
     /// The log; `None` for standard input.
     pub log: Option<PathBuf>,
+    /// `--vmlinux` or the first positional named a file or directory to use as vmlinux.
+    pub vmlinux_given: bool,
+    /// Bad argument combination, reported by [`run`].
+    pub error: Option<String>,
+}
+
+/// True for a path decode_stacktrace.sh would take as its VMLINUX: a directory or an ELF.
+fn is_object(p: &Path) -> bool {
+    if p.is_dir() {
+        return true;
+    }
+    let mut magic = [0u8; 4];
+    File::open(p)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| &magic == b"\x7fELF")
+}
+
+/// The source prefix as `Object::prefix` holds it: with a trailing `/`.
+fn base_path(p: &Path) -> Option<String> {
+    let s = p.to_string_lossy();
+    if s == "auto" || s.is_empty() {
+        return None;
+    }
+    Some(format!("{}/", s.trim_end_matches('/')))
+}
+
+/// The running kernel's release, as `uname -r` prints it.
+fn running_release() -> Option<String> {
+    let r = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok()?;
+    let r = r.trim();
+    (!r.is_empty()).then(|| r.to_string())
 }
 
 impl Args {
     /// Convert parsed arguments into plain options.
     pub fn into_options(self) -> Options {
+        let mut vmlinux = self.vmlinux;
+        let mut modules = self.modules;
+        let mut base = None;
+        let mut log = None;
+        let mut error = None;
+        let mut pos = self.positional.into_iter();
+        match pos.next() {
+            Some(first) if first.as_os_str() != "-" && is_object(&first) => {
+                if vmlinux.is_some() {
+                    error = Some(format!(
+                        "{}: a vmlinux is given twice (--vmlinux and the first argument)",
+                        first.display()
+                    ));
+                }
+                vmlinux = Some(first);
+                base = pos.next().as_deref().and_then(base_path);
+                modules.extend(pos.next());
+            }
+            Some(first) => {
+                if let Some(extra) = pos.next() {
+                    error = Some(format!(
+                        "{}: not an ELF file or a build directory, so it is the log, and \
+                         the log is the only argument then (got also {})",
+                        first.display(),
+                        extra.display()
+                    ));
+                }
+                log = Some(first).filter(|p| p.as_os_str() != "-");
+            }
+            None => {}
+        }
+        let vmlinux_given = vmlinux.is_some();
+        if let Some(dir) = vmlinux.as_ref().filter(|v| v.is_dir()) {
+            // A build directory: its vmlinux, and its modules under it.
+            modules.push(dir.clone());
+            vmlinux = Some(dir.join("vmlinux"));
+        }
+        let running = (vmlinux.is_none() && self.release.is_none())
+            .then(running_release)
+            .flatten();
         Options {
             decode: DecodeOptions {
-                vmlinux: self.vmlinux,
-                modules: self.modules,
+                vmlinux,
+                modules,
                 release: self.release,
                 json: self.json,
                 call_site: !self.no_call_site,
                 source: self.source,
+                force: self.force,
+                kaslr_offset: self.kaslr_offset,
+                kallsyms: self.kallsyms,
+                base_path: base,
+                running_release: running,
             },
-            log: self.log.filter(|p| p.as_os_str() != "-"),
+            log,
+            vmlinux_given,
+            error,
         }
     }
 }
 
 /// Run `ksym decode`.
 pub fn run(opts: Options, out: Out) -> Result<Status> {
+    if let Some(e) = &opts.error {
+        bail!("{e}");
+    }
     if let Some(v) = &opts.decode.vmlinux {
         if !v.is_file() {
-            anyhow::bail!("{}: vmlinux not found", v.display());
+            let parent = v.parent().filter(|d| d.is_dir() && v.ends_with("vmlinux"));
+            match parent {
+                Some(d) if opts.vmlinux_given && !d.as_os_str().is_empty() => {
+                    bail!("{}: no vmlinux in this build directory", d.display())
+                }
+                _ => bail!("{}: vmlinux not found", v.display()),
+            }
         }
     }
-    let opts_vmlinux_given = opts.decode.vmlinux.is_some();
     let mut report = |m: &str| warn(m);
     let summary = match &opts.log {
         Some(p) => {
@@ -92,11 +208,18 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
         }
         None => {
             let stdin = io::stdin();
+            if stdin.is_terminal() {
+                warn("reading the log from standard input; end with Ctrl-D");
+            }
             decode::decode(opts.decode, stdin.lock(), out, &mut report)
                 .context("standard input: cannot read log")?
         }
     };
-    if opts_vmlinux_given && summary.vmlinux_error.is_some() {
+    if summary.mismatch {
+        // A file was refused (its reason was printed): its frames are left as they are.
+        return Ok(Status::Error);
+    }
+    if opts.vmlinux_given && summary.vmlinux_error.is_some() {
         // The vmlinux named on the command line is unusable (its error was printed).
         return Ok(Status::Error);
     }
@@ -113,4 +236,49 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
         return Ok(Status::NotFound);
     }
     Ok(Status::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn parse(args: &[&str]) -> Options {
+        let mut v = vec!["decode"];
+        v.extend(args);
+        Cli::try_parse_from(v).expect("parses").args.into_options()
+    }
+
+    #[test]
+    fn decode_stacktrace_forms() {
+        let dir = std::env::temp_dir();
+        let d = dir.to_str().unwrap();
+        // A directory first: the build dir, then BASE_PATH and MODULES_PATH.
+        let o = parse(&[d, "/usr/src/linux", "/mods"]);
+        assert_eq!(o.log, None);
+        assert_eq!(o.decode.vmlinux, Some(dir.join("vmlinux")));
+        assert_eq!(o.decode.base_path.as_deref(), Some("/usr/src/linux/"));
+        assert_eq!(o.decode.modules, vec![PathBuf::from("/mods"), dir.clone()]);
+        let o = parse(&[d, "auto"]);
+        assert_eq!(o.decode.base_path, None);
+        // Anything else first: the log.
+        let o = parse(&["/nonexistent.log"]);
+        assert_eq!(o.log, Some(PathBuf::from("/nonexistent.log")));
+        assert!(parse(&["/nonexistent.log", "x"]).error.is_some());
+        let o = parse(&["-r", "6.1.192", "-"]);
+        assert_eq!(
+            (o.log, o.decode.release.as_deref()),
+            (None, Some("6.1.192"))
+        );
+        let o = parse(&["--kaslr-offset", "0x3a400000"]);
+        assert_eq!(o.decode.kaslr_offset, Some(0x3a40_0000));
+        assert!(Cli::try_parse_from(["decode", "--kaslr-offset", "xyz"]).is_err());
+    }
 }

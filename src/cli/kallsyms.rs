@@ -15,9 +15,18 @@ use symtab::name::Policy;
 
 use super::{Out, Status};
 
-/// The C tool's usage line, printed (with exit status 1) when no map is given.
-const USAGE: &str = "Usage: kallsyms [--all-symbols] [--absolute-percpu] [--base-relative] \
-                     [--lto-clang] in.map > out.S";
+/// The C tool's usage line, printed (with exit status 1) when no map is given: that of
+/// the layout's kernel (6.11-6.14 list their two flags, 6.15 and later one).
+fn usage(layout: Layout) -> &'static str {
+    match layout {
+        Layout::V6_1 | Layout::V6_4 => {
+            "Usage: kallsyms [--all-symbols] [--absolute-percpu] [--base-relative] \
+             [--lto-clang] in.map > out.S"
+        }
+        Layout::V6_11 => "Usage: kallsyms [--all-symbols] [--absolute-percpu] in.map > out.S",
+        Layout::V6_15 | Layout::V7_0 => "Usage: kallsyms [--all-symbols] in.map > out.S",
+    }
+}
 
 /// Generate the kallsyms assembler source from a symbol map (System.map / nm -n output).
 ///
@@ -37,8 +46,11 @@ pub struct Args {
     /// Sort kallsyms_seqs_of_names by names cut at ".llvm." (Clang LTO, layouts before 6.11).
     #[arg(long)]
     lto_clang: bool,
-    /// Table layout: 6.1 (the default), 6.4, 6.11, 6.15 or 7.0 (the default with
-    /// --pc-relative).
+    /// Table layout and the map reading and symbol selection of its kernels: 6.1 (the
+    /// default), 6.4, 6.11, 6.15 or 7.0 (the default with --pc-relative), or the version
+    /// of the kernel being linked (6.12 selects 6.11). From 6.4 the map
+    /// is read line by line (a malformed line stops the run), the name filters are left to
+    /// scripts/mksysmap, and __start_*/__stop_* are kept without --all-symbols.
     #[arg(long, value_name = "VERSION")]
     layout: Option<Layout>,
     /// Store offsets relative to each entry (the 7.0 layout; selects it by default).
@@ -106,7 +118,7 @@ fn strerror(e: &std::io::Error) -> String {
 /// Run `ksym kallsyms`.
 pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let Some(path) = o.map else {
-        eprintln!("{USAGE}");
+        eprintln!("{}", usage(o.generate.layout));
         return Ok(Status::NotFound);
     };
     let data = match std::fs::read(&path) {
@@ -121,10 +133,19 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     } else {
         Some(crate::link::input_names(&o.inputs)?)
     };
-    let map = kallsyms::raw::read_map(&data);
-    drop(data);
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
+    let rules = kallsyms::raw::Rules::of(o.generate.layout);
+    let map = match kallsyms::raw::read_map_with(&data, rules) {
+        Ok(map) => map,
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                writeln!(err, "{d}")?;
+            }
+            return Ok(Status::NotFound);
+        }
+    };
+    drop(data);
     match kallsyms::generate_with_inputs(map, &o.generate, inputs.as_ref(), out) {
         Ok(g) => {
             for d in &g.diagnostics {

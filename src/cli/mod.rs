@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub mod decode;
 pub mod faddr2line;
@@ -45,10 +45,20 @@ impl Status {
     }
 }
 
+/// `0.1.0 (commit 0123456789ab)`, or the bare version when built without git.
+fn version() -> &'static str {
+    let commit = env!("KSYM_COMMIT");
+    if commit.is_empty() {
+        return env!("CARGO_PKG_VERSION");
+    }
+    // Built once per process, for --version and the man page.
+    Box::leak(format!("{} (commit {commit})", env!("CARGO_PKG_VERSION")).into_boxed_str())
+}
+
 #[derive(Parser)]
 #[command(
     name = "ksym",
-    version,
+    version = version(),
     about = "Symbol tools for Linux kernels linked with LTO",
     after_help = "Exit status: 0 success, 1 nothing found or resolved, 2 error.\n\n\
         Environment:\n  \
@@ -86,6 +96,74 @@ enum Command {
     Initcalls(initcalls::Args),
     Modsections(modsections::Args),
     Serve(serve::Args),
+    Completions(CompletionsArgs),
+    Man(ManArgs),
+}
+
+/// Shells `ksym completions` writes a script for.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// Print a completion script for a shell.
+///
+/// bash: `ksym completions bash > ~/.local/share/bash-completion/completions/ksym`;
+/// zsh: `ksym completions zsh > ~/.zfunc/_ksym` (with `~/.zfunc` in `fpath`);
+/// fish: `ksym completions fish > ~/.config/fish/completions/ksym.fish`.
+#[derive(clap::Args, Debug)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: Shell,
+}
+
+/// Print a manual page (roff): ksym(1), or with a subcommand its own page, ksym-NAME(1).
+///
+/// `ksym man > ksym.1 && man ./ksym.1`; install as `/usr/local/share/man/man1/ksym.1`
+/// and `ksym man decode > /usr/local/share/man/man1/ksym-decode.1`.
+#[derive(clap::Args, Debug)]
+struct ManArgs {
+    /// The subcommand whose page to print (default: the page of ksym itself).
+    #[arg(value_name = "SUBCOMMAND")]
+    subcommand: Option<String>,
+}
+
+fn completions(args: &CompletionsArgs, out: Out) -> anyhow::Result<Status> {
+    use clap_complete::{generate, shells};
+    let mut cmd = Cli::command();
+    // clap_complete panics when its writer fails (a closed pipe): write to memory first.
+    let mut script = Vec::new();
+    match args.shell {
+        Shell::Bash => generate(shells::Bash, &mut cmd, "ksym", &mut script),
+        Shell::Zsh => generate(shells::Zsh, &mut cmd, "ksym", &mut script),
+        Shell::Fish => generate(shells::Fish, &mut cmd, "ksym", &mut script),
+    }
+    out.write_all(&script)?;
+    Ok(Status::Ok)
+}
+
+fn man(args: &ManArgs, out: Out) -> anyhow::Result<Status> {
+    let cmd = Cli::command();
+    let page = match &args.subcommand {
+        None => cmd,
+        Some(name) => {
+            let Some(sub) = cmd.find_subcommand(name) else {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                anyhow::bail!("no subcommand {name} (one of: {})", names.join(", "));
+            };
+            // The page is printed once and the process ends: a leaked name is fine.
+            let title: &'static str = Box::leak(format!("ksym-{name}").into_boxed_str());
+            sub.clone()
+                .name(title)
+                .bin_name(format!("ksym {name}"))
+                .version(version())
+        }
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(Status::Ok)
 }
 
 /// Parse the command line, run the subcommand, and turn the outcome into an exit code.
@@ -112,6 +190,8 @@ pub fn main() -> ExitCode {
         Command::Initcalls(args) => initcalls::run(args.into_options(), &mut out),
         Command::Modsections(args) => modsections::run(args.into_options(), &mut out),
         Command::Serve(args) => serve::run(args.into_options(), &mut out),
+        Command::Completions(args) => completions(&args, &mut out),
+        Command::Man(args) => man(&args, &mut out),
     };
     let result = result.and_then(|status| {
         out.flush()?;

@@ -23,6 +23,10 @@ enum Command {
         /// Write the whole generic module.lds (without the architecture's part).
         #[arg(long)]
         full: bool,
+        /// Follow this kernel's scripts/module.lds.S: 6.1 (the default) or 6.12 (which
+        /// also discards .export_symbol and keeps the alloc_tags section in .data).
+        #[arg(long, value_name = "VERSION", default_value = "6.1")]
+        linux: modsec::ModuleLds,
     },
     /// Report split sections left unmerged and sections out of module.lds order in a
     /// linked module (exit 1 when any is found).
@@ -43,6 +47,8 @@ pub enum Options {
     Lds {
         /// The whole generic script.
         full: bool,
+        /// Whose module.lds.S.
+        linux: modsec::ModuleLds,
     },
     /// `check`.
     Check {
@@ -57,7 +63,7 @@ impl Args {
     /// Convert parsed arguments into plain options.
     pub fn into_options(self) -> Options {
         match self.command {
-            Command::Lds { full } => Options::Lds { full },
+            Command::Lds { full, linux } => Options::Lds { full, linux },
             Command::Check { modules, json } => Options::Check { modules, json },
         }
     }
@@ -66,8 +72,8 @@ impl Args {
 /// Run `ksym modsections`.
 pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let (modules, json) = match o {
-        Options::Lds { full } => {
-            modsec::write_lds(out, full)?;
+        Options::Lds { full, linux } => {
+            modsec::write_lds(out, full, linux)?;
             return Ok(Status::Ok);
         }
         Options::Check { modules, json } => (modules, json),

@@ -185,6 +185,11 @@ impl Symbolizer {
         &self.loader.path
     }
 
+    /// The bytes of the opened file, as mapped (for readers of raw sections and notes).
+    pub fn data(&self) -> &[u8] {
+        self.loader.data()
+    }
+
     /// The separate debug file the DWARF came from, if any.
     pub fn debug_file(&self) -> Option<&PathBuf> {
         self.loader.debug_file.as_ref()

@@ -7,6 +7,11 @@
 //! patterns `*(.bss .bss.[0-9a-zA-Z_]*)` and `*(.bss..L*)` (likewise `.data`, `.rodata`),
 //! leaving `.data..percpu`-style sections alone. A module linked without that fragment, or
 //! with its output sections reordered, is what [`check`] reports.
+//!
+//! Linux 6.12's script ([`ModuleLds::V6_12`]) is the same with two additions: the
+//! `/DISCARD/` block also drops `*(.export_symbol)`, and `.data` ends with the allocation
+//! tags of `CODETAG_SECTIONS()` (`__start_alloc_tags`/`__stop_alloc_tags`); kbuild's
+//! preprocessed copy starts with a blank line (left by its `#include`).
 
 use std::io::Write;
 
@@ -47,11 +52,48 @@ const HEAD: &str = "SECTIONS {
  __patchable_function_entries : { *(__patchable_function_entries) }
 ";
 
-/// Write the LTO merge fragment, formatted as kbuild's preprocessed `module.lds` is
-/// (`full`: the whole generic script, without the architecture's own part).
-pub fn write_lds(out: &mut dyn Write, full: bool) -> std::io::Result<()> {
+/// Which kernel's `scripts/module.lds.S` to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ModuleLds {
+    /// Linux 6.1.
+    #[default]
+    V6_1,
+    /// Linux 6.12.
+    V6_12,
+}
+
+impl std::str::FromStr for ModuleLds {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ModuleLds, String> {
+        match s {
+            "6.1" => Ok(ModuleLds::V6_1),
+            "6.12" => Ok(ModuleLds::V6_12),
+            _ => Err(format!(
+                "unknown module.lds version {s:?} (expected 6.1 or 6.12)"
+            )),
+        }
+    }
+}
+
+/// `CODETAG_SECTIONS()` of 6.12, preprocessed.
+const CODETAG: &str =
+    "  . = ALIGN(8); __start_alloc_tags = .; KEEP(*(alloc_tags)) __stop_alloc_tags = .;";
+
+/// Write the LTO merge fragment, formatted as kbuild's preprocessed `module.lds` of
+/// `version` is (`full`: the whole generic script, without the architecture's own part).
+pub fn write_lds(out: &mut dyn Write, full: bool, version: ModuleLds) -> std::io::Result<()> {
+    let v612 = version == ModuleLds::V6_12;
     if full {
-        out.write_all(HEAD.as_bytes())?;
+        if v612 {
+            let head = HEAD.replacen(
+                "  *(.discard.*)\n",
+                "  *(.discard.*)\n  *(.export_symbol)\n",
+                1,
+            );
+            write!(out, "\n{head}")?;
+        } else {
+            out.write_all(HEAD.as_bytes())?;
+        }
     } else {
         writeln!(out, "SECTIONS {{")?;
     }
@@ -59,6 +101,9 @@ pub fn write_lds(out: &mut dyn Write, full: bool) -> std::io::Result<()> {
         writeln!(out, " {s} : {{")?;
         writeln!(out, "  *({s} {s}.[0-9a-zA-Z_]*)")?;
         writeln!(out, "  *({s}..L*)")?;
+        if v612 && s == ".data" {
+            writeln!(out, "{CODETAG}")?;
+        }
         writeln!(out, " }}")?;
     }
     writeln!(out, "}}")

@@ -369,6 +369,8 @@ pub struct Header {
     pub comm: Option<String>,
     pub taint: Option<String>,
     pub release: Option<String>,
+    /// The build number after the release (`#1`).
+    pub version: Option<String>,
     pub build_id: Option<String>,
 }
 
@@ -428,6 +430,10 @@ pub fn header(m: &str) -> Option<Header> {
         .filter(|w| w.bytes().any(|b| b.is_ascii_digit()) && !w.starts_with('#'))
     {
         h.release = Some(rel.to_string());
+        h.version = words
+            .get(1)
+            .filter(|w| w.len() > 1 && w.starts_with('#'))
+            .map(|w| w.to_string());
         h.build_id = words[1..]
             .iter()
             .find(|w| w.len() == 40 && w.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -437,6 +443,7 @@ pub fn header(m: &str) -> Option<Header> {
         let before: Vec<&str> = m[..t].split_whitespace().collect();
         if before.len() >= 2 && before[before.len() - 1].starts_with('#') {
             h.release = Some(before[before.len() - 2].to_string());
+            h.version = Some(before[before.len() - 1].to_string());
         }
     }
     Some(h)

@@ -15,8 +15,9 @@
 //!
 //! # What is recognized
 //!
-//! - Prefixes ([`prefix`]): syslog/journal, `<N>`, `[  12.345678]`, `dmesg -T` dates,
-//!   printk caller ids `[T123]`/`[C1]`.
+//! - Prefixes ([`prefix`]): syslog and every `journalctl -o short*` format (with or without
+//!   the host name), `<N>`, `dmesg -x` levels, `[  12.345678]`, `dmesg -T` dates, printk
+//!   caller ids `[T123]`/`[C1]`, `/dev/kmsg` and extended netconsole records.
 //! - Report openers ([`kind`]): `WARNING:`, `kernel BUG at`, `BUG: ...` (page faults,
 //!   NULL pointers, KASAN, KCSAN, KMSAN, KFENCE, soft lockups), arm64 `Unable to handle
 //!   kernel`, `general protection fault`, `Kernel panic - not syncing`, hung tasks, RCU
@@ -39,7 +40,7 @@
 //! `lockdep`, `ubsan`, `memory_leak`, `other_bug`, `other_info`), `title` (first line's
 //! message), `trap` (merged trap line), `first_line`/`last_line` (1-based), `caller`
 //! (printk caller id), `cpu`, `pid`, `comm`, `taint` (`""` when not tainted), `release`,
-//! `kernel_build_id`, `hardware`, `location` (`file:line` of a WARNING or BUG), `modules`,
+//! `version` (`#1`), `kernel_build_id`, `hardware`, `location` (`file:line` of a WARNING or BUG), `modules`,
 //! `registers` (blocks of `{name, value}`), `code` (`Code:` lines), `frames`,
 //! `kaslr_offset`/`kaslr_base` (from `Kernel Offset:`), `complete` (`---[ end` seen).
 //!
@@ -55,6 +56,7 @@
 //! up as is (`pc` or `after_entry`) or at address - 1.
 
 pub mod decode;
+pub mod identity;
 pub mod kind;
 pub mod line;
 pub mod model;

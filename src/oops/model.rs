@@ -202,6 +202,8 @@ pub struct Oops {
     pub taint: Option<String>,
     /// Kernel release (`6.1.192`, `6.1.0-56-amd64`).
     pub release: Option<String>,
+    /// Build number printed after the release (`#1`), as in the `Linux version` banner.
+    pub version: Option<String>,
     /// Kernel build id printed after the version (`STACKTRACE_BUILD_ID`).
     pub kernel_build_id: Option<String>,
     /// Text after `Hardware name: `.
@@ -242,6 +244,7 @@ impl Oops {
             comm: None,
             taint: None,
             release: None,
+            version: None,
             kernel_build_id: None,
             hardware: None,
             location: None,

@@ -348,6 +348,7 @@ impl Open {
             o.comm = o.comm.take().or(h.comm);
             o.taint = o.taint.take().or(h.taint);
             o.release = o.release.take().or(h.release);
+            o.version = o.version.take().or(h.version);
             o.kernel_build_id = o.kernel_build_id.take().or(h.build_id);
             return false;
         }

@@ -379,7 +379,7 @@ fn decode_options(
 
 /// The exit status `ksym decode` would end with for `s`.
 fn decode_exit(s: &Summary, vmlinux_given: bool) -> u8 {
-    if vmlinux_given && s.vmlinux_error.is_some() {
+    if s.mismatch || (vmlinux_given && s.vmlinux_error.is_some()) {
         2
     } else if s.frames == 0 || s.resolved < s.frames {
         1

@@ -9,8 +9,8 @@
 //! Files already seen with the same size and modification time are not read again, so a
 //! rescan (at start, then when a lookup misses) costs a walk of the directories.
 //!
-//! Decode finds modules by file name (`NAME.ko`), so each module of the index gets a
-//! symbolic link `LINKS/ID/NAME.ko` to its file, whatever the file is called in the store.
+//! Decode finds modules by file name (`NAME.ko`), so a module file named otherwise in the
+//! store (`rest.debug`, `debuginfo`) gets a symbolic link `LINKS/ID/NAME.ko` to it.
 
 use std::collections::HashMap;
 use std::fs;
@@ -48,7 +48,9 @@ pub struct Entry {
     pub arch: String,
     /// Bytes.
     pub size: u64,
-    /// For modules: a directory holding only a link `NAME.ko` to `path`.
+    /// For modules: the directory to search for `NAME.ko`: the file's own when it is
+    /// so named (decode then names the file as the store has it), else one holding only
+    /// a link `NAME.ko` to `path`.
     pub link_dir: Option<PathBuf>,
     mtime: Option<SystemTime>,
 }
@@ -85,7 +87,11 @@ impl Index {
                 match read_entry(p, size, mtime) {
                     Some(mut e) => {
                         if let Role::Module(name) = &e.role {
-                            e.link_dir = make_link(links, &e.build_id, name, p);
+                            e.link_dir = if named_as_module(p, name) {
+                                p.parent().map(Path::to_path_buf)
+                            } else {
+                                make_link(links, &e.build_id, name, p)
+                            };
                         }
                         // The first found wins: stores are searched in the order given.
                         seen.entry(e.build_id.clone()).or_insert(e);
@@ -221,6 +227,14 @@ fn modinfo(obj: &object::File<'_>) -> Option<(String, Option<String>)> {
         }
     }
     Some((name?, release))
+}
+
+/// True when `path` is called `NAME.ko` (`-` and `_` alike), as decode looks for it.
+fn named_as_module(path: &Path, name: &str) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".ko"))
+        .is_some_and(|n| n.replace('-', "_") == name)
 }
 
 fn make_link(links: &Path, id: &str, name: &str, target: &Path) -> Option<PathBuf> {

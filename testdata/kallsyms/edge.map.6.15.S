@@ -10,29 +10,37 @@
 .globl kallsyms_num_syms
 	ALGN
 kallsyms_num_syms:
-	.long	18
+	.long	26
 
 .globl kallsyms_names
 	ALGN
 kallsyms_names:
-	.byte 0x06, 0x54, 0x73, 0xd1, 0x75, 0x70, 0x7b
-	.byte 0x02, 0xde, 0xe1
-	.byte 0x02, 0xa9, 0xe1
-	.byte 0x09, 0xde, 0xac, 0xe7, 0x65, 0xf2, 0x6d, 0xdc, 0x6b, 0xd5
-	.byte 0x09, 0x57, 0x77, 0x65, 0x61, 0x6b, 0x5f, 0x61, 0x74, 0xac
-	.byte 0x03, 0xad, 0xc0, 0x39
-	.byte 0x01, 0xcd
-	.byte 0x02, 0xad, 0x97
-	.byte 0x15, 0x54, 0x61, 0x5f, 0x76, 0xd5, 0x79, 0x5f, 0xaf, 0xe7, 0x79, 0x6d, 0x62, 0x6f, 0x6c, 0x5f, 0xf1, 0xc7, 0xc7, 0xfb, 0xfe, 0xff
-	.byte 0x09, 0xb9, 0xaf, 0x5f, 0xab, 0xdf, 0x3d, 0xc2, 0x38, 0x39
-	.byte 0xd7, 0x02, 0x74, 0x6d, 0x69, 0x78, 0x65, 0x64, 0xe7, 0x52, 0x98, 0x8e, 0x55, 0x47, 0x7a, 0x50, 0x6d, 0x65, 0x69, 0x42, 0x9f, 0xb8, 0x55, 0x76, 0x8c, 0x67, 0x7f, 0x4b, 0xa4, 0xc1, 0x48, 0x59, 0x7e, 0x49, 0x56, 0x78, 0x64, 0x50, 0x6f, 0x56, 0x57, 0x54, 0x51, 0x77, 0x72, 0x96, 0xb6, 0x4d, 0x59, 0x6a, 0x00, 0xbb, 0x37, 0x83, 0x6c, 0x73, 0x40, 0x48, 0x51, 0xa1, 0xb6, 0x78, 0x58, 0x46, 0x90, 0x41, 0x7a, 0x77, 0x4b, 0x49, 0x57, 0x68, 0x67, 0xa6, 0x43, 0x69, 0x53, 0x6b, 0x50, 0x52, 0x85, 0x70, 0x77, 0x78, 0x38, 0x94, 0x76, 0x70, 0x71, 0x71, 0x6f, 0x47, 0xc4, 0xe8, 0x4f, 0x5e, 0x42, 0x79, 0x4a, 0x50, 0xbf, 0x68, 0x79, 0x42, 0xbc, 0x39, 0x69, 0x9e, 0x44, 0x9d, 0x7a, 0x6d, 0x5a, 0x45, 0x62, 0x73, 0x76, 0x43, 0x53, 0x45, 0x5f, 0x70, 0x69, 0xa5, 0x50, 0x42, 0xb1, 0x77, 0x79, 0x58, 0xb3, 0x6e, 0x5f, 0x4c, 0x39, 0x43, 0x3e, 0x45, 0x57, 0x6b, 0x4f, 0x6d, 0x57, 0x3b, 0x6e, 0x64, 0x51, 0xbd, 0x4a, 0x67, 0x55, 0x56, 0x68, 0x42, 0x55, 0x42, 0x6d, 0x79, 0x4b, 0x70, 0x6d, 0x58, 0x6a, 0x43, 0xf4, 0x78, 0x4a, 0x53, 0x53, 0x5f, 0x67, 0x4e, 0x77, 0x38, 0x6b, 0x6d, 0x74, 0x8a, 0x57, 0x6f, 0x54, 0x47, 0x8b, 0x54, 0x75, 0x4c, 0x4f, 0xb2, 0x39, 0x46, 0xbc, 0x5c, 0x62, 0x4e, 0x58, 0x76, 0x44, 0x4a, 0x70, 0x49, 0x75, 0x4a, 0xa0, 0x61, 0x60, 0x66, 0x63, 0x8d, 0xa8, 0x48, 0x48, 0xa2, 0xbb, 0x4e, 0xc2, 0x67, 0x58, 0xd5, 0x74, 0x50, 0x53, 0x6f, 0xb0, 0x7d, 0x65, 0x79, 0x48, 0xbf, 0x41, 0x43, 0x5a, 0x73, 0x47, 0x6f, 0x44, 0x69, 0x86, 0x37, 0x54, 0x56, 0x54, 0x72, 0x53, 0x63, 0x69, 0x55, 0x38, 0x56, 0x45, 0x73, 0x7a, 0xbe, 0x43, 0x51, 0x3c, 0x49, 0x9c, 0x46, 0x3a, 0x67, 0x48, 0xb7, 0x46, 0x48, 0x57, 0x51, 0x69, 0x47, 0xa7, 0x92, 0x6f, 0x55, 0x6e, 0x79, 0x46, 0x64, 0x8f, 0x6b, 0xb0, 0x48, 0x45, 0x52, 0x76, 0x74, 0x4f, 0x78, 0xc4, 0x57, 0x41, 0x5f, 0x5d, 0x5b, 0x64, 0x44, 0x63, 0x4e, 0xc3, 0x62, 0x57, 0x42, 0x6c, 0x6e, 0x4a, 0x74, 0x6a, 0x51, 0x89, 0x4e, 0xb3, 0x7a, 0x4e, 0xae, 0x6e, 0x75, 0x56, 0x6e, 0x62, 0x79, 0x37, 0x66, 0x54, 0x4c, 0x84, 0x69, 0x6c, 0x78, 0x67, 0x38, 0x79, 0x70, 0x62, 0x9a, 0x52, 0x58, 0x4c, 0x50, 0x81, 0x42, 0x70, 0x7a, 0x54, 0xb1, 0x4e, 0xb7, 0x63
-	.byte 0x02, 0x54, 0xc8
-	.byte 0x02, 0xd9, 0xc8
-	.byte 0x02, 0xb9, 0xc8
-	.byte 0x02, 0xb5, 0xe1
-	.byte 0x02, 0xa9, 0xaa
-	.byte 0x03, 0xf8, 0xe3, 0xdd
-	.byte 0x02, 0xb5, 0xaa
+	.byte 0x07, 0x54, 0x73, 0xd1, 0x75, 0x70, 0xbf, 0x34	/* Tstartup_64 */
+	.byte 0x02, 0xe4, 0xdf	/* T_text */
+	.byte 0x02, 0x9d, 0xdf	/* T_stext */
+	.byte 0x0b, 0xe4, 0xa2, 0xe9, 0x65, 0xf0, 0x5f, 0x6d, 0x61, 0x72, 0x6b, 0xd8	/* T__start_section_marker */
+	.byte 0x09, 0x57, 0x77, 0x65, 0x61, 0x6b, 0x5f, 0x61, 0x74, 0xa2	/* Wweak_at_start */
+	.byte 0x03, 0xa3, 0xbc, 0x39	/* tlocal_fn.llvm.999 */
+	.byte 0x01, 0xcb	/* tlocal_fn */
+	.byte 0x02, 0xa3, 0x89	/* tlocal_fn.llvm.111 */
+	.byte 0x12, 0x54, 0x61, 0x5f, 0x76, 0xd8, 0x79, 0x5f, 0xcd, 0xc6, 0x62, 0x6f, 0x6c, 0xf1, 0xc3, 0xc3, 0xfa, 0xfe, 0xff	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
+	.byte 0x09, 0xa1, 0xb5, 0xa0, 0xdd, 0x3b, 0x35, 0xbe, 0x38, 0x39	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
+	.byte 0xdf, 0x02, 0x74, 0x6d, 0x69, 0x78, 0xb1, 0xe9, 0x52, 0x8a, 0x80, 0x55, 0x47, 0x7a, 0x50, 0x6d, 0xad, 0x42, 0x93, 0xb3, 0x55, 0x76, 0x7e, 0x67, 0x3c, 0x4b, 0x98, 0xbd, 0x48, 0x59, 0x3a, 0x49, 0x56, 0x78, 0x64, 0x50, 0x6f, 0x56, 0x57, 0x54, 0x51, 0x77, 0x72, 0x88, 0xb0, 0x4d, 0x59, 0x6a, 0x63, 0x70, 0x43, 0x4f, 0x4a, 0x6b, 0x79, 0x6f, 0x73, 0x35, 0xb9, 0x52, 0x79, 0x4c, 0x48, 0x85, 0x4d, 0x70, 0x38, 0x63, 0x50, 0xba, 0x39, 0x42, 0x63, 0x45, 0xaa, 0x76, 0x5c, 0xa4, 0x55, 0x71, 0x4e, 0x74, 0x70, 0x55, 0x6f, 0x79, 0x3d, 0x4c, 0x5a, 0x46, 0x5f, 0x58, 0x53, 0x56, 0x37, 0xb7, 0x37, 0x40, 0x6c, 0x73, 0x72, 0x35, 0x48, 0x51, 0x95, 0xb0, 0x78, 0x58, 0x46, 0x82, 0x41, 0x7a, 0x77, 0x4b, 0x49, 0x57, 0x68, 0x67, 0x9a, 0x43, 0x69, 0x53, 0x6b, 0x50, 0x52, 0x5d, 0x70, 0x77, 0x78, 0x38, 0x86, 0x76, 0x70, 0x71, 0x71, 0x6f, 0x47, 0xc0, 0xe7, 0x4f, 0x47, 0x35, 0x42, 0x79, 0x4a, 0x50, 0xbb, 0x68, 0x79, 0x42, 0xb8, 0x39, 0x69, 0x91, 0x44, 0x8f, 0x7a, 0x6d, 0x5a, 0x45, 0x62, 0x73, 0x76, 0x43, 0x53, 0x45, 0x5f, 0x70, 0x69, 0x99, 0x50, 0x42, 0xa8, 0x77, 0x79, 0x58, 0xab, 0x6e, 0x5f, 0x4c, 0x39, 0x43, 0x7a, 0x35, 0x45, 0x57, 0x6b, 0x4f, 0x6d, 0x57, 0x43, 0x36, 0x6e, 0x64, 0x51, 0xb9, 0x4a, 0x67, 0x55, 0x56, 0x68, 0x42, 0x55, 0x42, 0x6d, 0x79, 0x4b, 0x70, 0x6d, 0x58, 0x6a, 0x43, 0xf5, 0x78, 0x4a, 0x53, 0x53, 0x5f, 0x67, 0x4e, 0x77, 0x38, 0x6b, 0x6d, 0x74, 0x7c, 0x57, 0x6f, 0x00, 0x65, 0x79, 0x48, 0xbb, 0x41, 0x43, 0x5a, 0x73, 0x47, 0x6f, 0x44, 0x69, 0x5e, 0x37, 0x54, 0x56, 0x54, 0x72, 0x53, 0x63, 0x69, 0x55, 0x38, 0x56, 0x45, 0x73, 0x7a, 0xba, 0x43, 0x51, 0x8d, 0x35, 0x49, 0x8e, 0x46, 0x3f, 0x36, 0x67, 0x48, 0xb2, 0x46, 0x48, 0x57, 0x51, 0x69, 0x47, 0x9b, 0x84, 0x6f, 0x55, 0x6e, 0x79, 0x46, 0x64, 0x81, 0x6b, 0xa6, 0x48, 0x45, 0x52, 0x76, 0x74, 0x4f, 0x78, 0xc0, 0x57, 0x41, 0x5f, 0x59, 0x35, 0x6e, 0x35, 0x64, 0x44, 0x63, 0x4e, 0xbf, 0x62, 0x57, 0x42, 0x6c, 0x6e, 0x4a, 0x74, 0x6a, 0x51, 0x7b, 0x4e, 0xab, 0x7a, 0x4e, 0xa4, 0x6e, 0x75, 0x56, 0x6e, 0x62, 0x79, 0x37, 0x66, 0x54, 0x4c, 0x5b, 0x69, 0x6c, 0x78, 0x67, 0x38, 0xa9, 0x62, 0x8c, 0x52, 0x58, 0x4c, 0x50, 0x3e, 0x42, 0x70, 0x7a, 0x54, 0xa8, 0x4e, 0xb2, 0x63	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.byte 0x09, 0x54, 0x6b, 0x61, 0xe6, 0x9e, 0x73, 0xf4, 0x65, 0x73	/* Tkallsyms_names */
+	.byte 0x0b, 0xb4, 0x65, 0xac, 0x73, 0x74, 0x75, 0x62, 0xa7, 0x68, 0xe5, 0x67	/* T__efistub_thing */
+	.byte 0x09, 0x54, 0x66, 0x6f, 0xdb, 0x76, 0x65, 0x6e, 0x65, 0xd8	/* Tfoo_veneer */
+	.byte 0x09, 0x90, 0xb5, 0x62, 0x72, 0x61, 0x6e, 0x63, 0x92, 0x79	/* Tx.long_branch.y */
+	.byte 0x07, 0x55, 0xf5, 0xaf, 0x66, 0xe5, 0xb1, 0xc6	/* Uundefined_sym */
+	.byte 0x06, 0x4e, 0xaf, 0x62, 0x75, 0x67, 0xc6	/* Ndebug_sym */
+	.byte 0x0b, 0xb4, 0x6b, 0x63, 0xac, 0xa7, 0xa9, 0xad, 0x64, 0xfb, 0x6f, 0x6f	/* T__kcfi_typeid_foo */
+	.byte 0x02, 0x54, 0xc4	/* Tdo_one_initcall */
+	.byte 0x03, 0x74, 0x5f, 0xc4	/* t_do_one_initcall */
+	.byte 0x02, 0xa1, 0xc4	/* t__do_one_initcall */
+	.byte 0x02, 0xae, 0xdf	/* T_etext */
+	.byte 0x02, 0x9d, 0x9f	/* T_sinittext */
+	.byte 0x04, 0xf7, 0x6e, 0xe2, 0xd9	/* tinit_fn */
+	.byte 0x02, 0xae, 0x9f	/* T_einittext */
+	.byte 0x0b, 0x52, 0x5f, 0xe9, 0xf3, 0x70, 0xdc, 0x5f, 0x6b, 0x9e, 0xda, 0x62	/* R__stop___ksymtab */
 
 .globl kallsyms_markers
 	ALGN
@@ -42,54 +50,54 @@ kallsyms_markers:
 .globl kallsyms_token_table
 	ALGN
 kallsyms_token_table:
-	.asciz	"cpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"pCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"COJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"OJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"Jkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"kyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"yos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"os53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"s53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"3ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"RyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"yLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"LHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"Hg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"g2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"p8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"PgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"gD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"cEsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"EsjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"sjvTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"vTx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"Tx3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"x3xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"xhXUqNtpUoyR4LZF_XSV7"
-	.asciz	"UqNtpUoyR4LZF_XSV7"
-	.asciz	"qNtpUoyR4LZF_XSV7"
-	.asciz	"NtpUoyR4LZF_XSV7"
-	.asciz	"tpUoyR4LZF_XSV7"
-	.asciz	"pUoyR4LZF_XSV7"
-	.asciz	"UoyR4LZF_XSV7"
+	.asciz	"TGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"Gm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"m3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"uLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"LOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"Osj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"sj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"j5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"NXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"XvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"vDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"DJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"JpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"pIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"IuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"uJb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"Jb.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"b.ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"ate4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"te4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"4fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"fcS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"cS3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"S3A$HH2.eSN67gXertPSohwx4"
+	.asciz	"A$HH2.eSN67gXertPSohwx4"
+	.asciz	"HH2.eSN67gXertPSohwx4"
+	.asciz	"H2.eSN67gXertPSohwx4"
+	.asciz	"2.eSN67gXertPSohwx4"
+	.asciz	"eSN67gXertPSohwx4"
+	.asciz	"N67gXertPSohwx4"
 	.asciz	"$"
-	.asciz	"oyR4LZF_XSV7"
-	.asciz	"yR4LZF_XSV7"
-	.asciz	"R4LZF_XSV7"
-	.asciz	"LZF_XSV7"
-	.asciz	"ZF_XSV7"
-	.asciz	"F_XSV7"
-	.asciz	"_XSV7"
-	.asciz	"XSV7"
-	.asciz	"SV7"
+	.asciz	"67gXertPSohwx4"
+	.asciz	"gXertPSohwx4"
+	.asciz	"XertPSohwx4"
+	.asciz	"ertPSohwx4"
+	.asciz	"tPSohwx4"
+	.asciz	"PSohwx4"
+	.asciz	"Sohwx4"
+	.asciz	"ohwx4"
+	.asciz	"hwx4"
 	.asciz	"."
-	.asciz	"V7"
+	.asciz	"x4"
 	.asciz	"0"
 	.asciz	"1"
 	.asciz	"2"
@@ -100,13 +108,13 @@ kallsyms_token_table:
 	.asciz	"7"
 	.asciz	"8"
 	.asciz	"9"
-	.asciz	"F46"
-	.asciz	"C6"
-	.asciz	"515"
-	.asciz	".llvm.12345"
-	.asciz	"z5"
-	.asciz	"s5"
-	.asciz	"r5"
+	.asciz	"l4"
+	.asciz	".llvm.1234"
+	.asciz	"Z4"
+	.asciz	"R4"
+	.asciz	"G4"
+	.asciz	"F4"
+	.asciz	"D4"
 	.asciz	"A"
 	.asciz	"B"
 	.asciz	"C"
@@ -133,12 +141,12 @@ kallsyms_token_table:
 	.asciz	"X"
 	.asciz	"Y"
 	.asciz	"Z"
-	.asciz	"n5"
-	.asciz	"j5"
-	.asciz	"Y5"
-	.asciz	"G5"
+	.asciz	"B4"
+	.asciz	"Tx3"
+	.asciz	"g7$3"
+	.asciz	"i13"
 	.asciz	"_"
-	.asciz	"te4"
+	.asciz	".llvm.123"
 	.asciz	"a"
 	.asciz	"b"
 	.asciz	"c"
@@ -165,20 +173,6 @@ kallsyms_token_table:
 	.asciz	"x"
 	.asciz	"y"
 	.asciz	"z"
-	.asciz	"_64"
-	.asciz	".llvm.1234"
-	.asciz	"x4"
-	.asciz	"l4"
-	.asciz	"Z4"
-	.asciz	"R4"
-	.asciz	"G4"
-	.asciz	"F4"
-	.asciz	"D4"
-	.asciz	"B4"
-	.asciz	"g7$3"
-	.asciz	"i13"
-	.asciz	".llvm.123"
-	.asciz	"x3"
 	.asciz	"r3"
 	.asciz	"n3"
 	.asciz	"m3"
@@ -200,7 +194,9 @@ kallsyms_token_table:
 	.asciz	"51"
 	.asciz	"z00"
 	.asciz	"20"
+	.asciz	"Tx."
 	.asciz	"p."
+	.asciz	"h."
 	.asciz	"f."
 	.asciz	"b."
 	.asciz	"C."
@@ -212,22 +208,30 @@ kallsyms_token_table:
 	.asciz	"D$"
 	.asciz	"A$"
 	.asciz	"T_s"
+	.asciz	"sym"
 	.asciz	"inittext"
 	.asciz	"lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_"
+	.asciz	"t__"
 	.asciz	"_start"
 	.asciz	"tlocal_fn.llvm."
 	.asciz	"xhX"
-	.asciz	"long"
+	.asciz	"Tx"
 	.asciz	"hw"
+	.asciz	"_t"
 	.asciz	"Ft"
+	.asciz	"yp"
 	.asciz	"sj"
 	.asciz	"_j"
-	.asciz	"ong"
+	.asciz	"fi"
+	.asciz	"ei"
 	.asciz	"T_e"
+	.asciz	"de"
 	.asciz	"Ue"
+	.asciz	"ed"
 	.asciz	"mc"
 	.asciz	"Mc"
-	.asciz	"t__"
+	.asciz	"T__"
+	.asciz	"long_"
 	.asciz	"hX"
 	.asciz	"eS"
 	.asciz	"8F"
@@ -244,56 +248,60 @@ kallsyms_token_table:
 	.asciz	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	.asciz	"do_one_initcall"
 	.asciz	"call"
+	.asciz	"_sym"
 	.asciz	"do_one_init"
 	.asciz	"one_init"
 	.asciz	"e_init"
+	.asciz	"do_"
 	.asciz	"tlocal_fn"
 	.asciz	".llvm."
-	.asciz	"do_"
+	.asciz	"long"
 	.asciz	"tlocal"
-	.asciz	"tart"
 	.asciz	".llv"
 	.asciz	"llv"
-	.asciz	"art"
-	.asciz	"er"
+	.asciz	"tart"
+	.asciz	"tar"
 	.asciz	"tlo"
 	.asciz	"cal"
 	.asciz	"tl"
-	.asciz	"t_"
-	.asciz	"o_"
+	.asciz	"ong"
 	.asciz	"m."
-	.asciz	"ar"
+	.asciz	"er"
 	.asciz	"_fn"
-	.asciz	"T_"
+	.asciz	"ta"
+	.asciz	"o_"
+	.asciz	"__"
 	.asciz	"lto_function_name_lto_function_name_lto_function_name_lto_function_name_"
 	.asciz	"init"
 	.asciz	"text"
 	.asciz	"xt"
-	.asciz	"nit"
-	.asciz	"ll"
-	.asciz	"ni"
+	.asciz	"ym"
+	.asciz	"it"
 	.asciz	"te"
-	.asciz	"_s"
+	.asciz	"T_"
+	.asciz	"in"
+	.asciz	"ll"
 	.asciz	"ca"
 	.asciz	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	.asciz	"_s"
 	.asciz	"lto_function_name_lto_function_name_"
 	.asciz	"lto_function_name_"
-	.asciz	"_function_name_"
-	.asciz	"unction_name_"
-	.asciz	"ction_name_"
-	.asciz	"lto"
+	.asciz	"lto_function"
+	.asciz	"to_function"
+	.asciz	"_function"
+	.asciz	"unction"
+	.asciz	"ction"
+	.asciz	"_name_"
+	.asciz	"cti"
 	.asciz	"to"
-	.asciz	"name_"
-	.asciz	"ction_"
-	.asciz	"tion_"
+	.asciz	"_nam"
 	.asciz	"un"
 	.asciz	"nam"
-	.asciz	"na"
-	.asciz	"on_"
 	.asciz	"ti"
-	.asciz	"_f"
+	.asciz	"na"
 	.asciz	"e_"
 	.asciz	"xxxxxxxxxxxxxxxx"
+	.asciz	"_f"
 	.asciz	"on"
 	.asciz	"xxxxxxxx"
 	.asciz	"xxxx"
@@ -303,261 +311,261 @@ kallsyms_token_table:
 	ALGN
 kallsyms_token_index:
 	.short	0
-	.short	57
-	.short	113
-	.short	168
-	.short	222
-	.short	275
-	.short	327
-	.short	378
-	.short	428
-	.short	477
-	.short	524
-	.short	569
-	.short	613
-	.short	656
-	.short	698
-	.short	739
-	.short	778
-	.short	816
-	.short	853
-	.short	889
-	.short	924
-	.short	958
-	.short	990
-	.short	1021
-	.short	1051
+	.short	60
+	.short	119
+	.short	177
+	.short	233
+	.short	288
+	.short	342
+	.short	395
+	.short	447
+	.short	497
+	.short	546
+	.short	594
+	.short	640
+	.short	685
+	.short	729
+	.short	772
+	.short	814
+	.short	855
+	.short	895
+	.short	934
+	.short	972
+	.short	1009
+	.short	1045
 	.short	1080
-	.short	1108
-	.short	1134
-	.short	1159
-	.short	1183
-	.short	1205
-	.short	1224
-	.short	1242
-	.short	1259
-	.short	1275
-	.short	1290
-	.short	1304
-	.short	1306
-	.short	1319
-	.short	1331
-	.short	1342
-	.short	1351
-	.short	1359
-	.short	1366
-	.short	1372
-	.short	1377
-	.short	1381
-	.short	1383
-	.short	1386
-	.short	1388
-	.short	1390
+	.short	1114
+	.short	1146
+	.short	1177
+	.short	1206
+	.short	1234
+	.short	1261
+	.short	1287
+	.short	1311
+	.short	1333
+	.short	1354
+	.short	1374
 	.short	1392
-	.short	1394
-	.short	1396
-	.short	1398
-	.short	1400
-	.short	1402
-	.short	1404
-	.short	1406
+	.short	1408
 	.short	1410
-	.short	1413
-	.short	1417
-	.short	1429
-	.short	1432
-	.short	1435
+	.short	1425
 	.short	1438
-	.short	1440
-	.short	1442
-	.short	1444
-	.short	1446
-	.short	1448
 	.short	1450
-	.short	1452
-	.short	1454
-	.short	1456
-	.short	1458
-	.short	1460
-	.short	1462
-	.short	1464
-	.short	1466
-	.short	1468
+	.short	1461
 	.short	1470
-	.short	1472
-	.short	1474
-	.short	1476
 	.short	1478
-	.short	1480
-	.short	1482
-	.short	1484
-	.short	1486
-	.short	1488
-	.short	1490
-	.short	1493
+	.short	1485
+	.short	1491
 	.short	1496
-	.short	1499
-	.short	1502
-	.short	1504
-	.short	1508
-	.short	1510
-	.short	1512
-	.short	1514
-	.short	1516
-	.short	1518
-	.short	1520
-	.short	1522
+	.short	1498
+	.short	1501
+	.short	1503
+	.short	1505
+	.short	1507
+	.short	1509
+	.short	1511
+	.short	1513
+	.short	1515
+	.short	1517
+	.short	1519
+	.short	1521
 	.short	1524
-	.short	1526
-	.short	1528
-	.short	1530
-	.short	1532
-	.short	1534
-	.short	1536
+	.short	1535
 	.short	1538
-	.short	1540
-	.short	1542
+	.short	1541
 	.short	1544
-	.short	1546
-	.short	1548
+	.short	1547
 	.short	1550
 	.short	1552
 	.short	1554
 	.short	1556
 	.short	1558
 	.short	1560
+	.short	1562
 	.short	1564
-	.short	1575
+	.short	1566
+	.short	1568
+	.short	1570
+	.short	1572
+	.short	1574
+	.short	1576
 	.short	1578
-	.short	1581
+	.short	1580
+	.short	1582
 	.short	1584
-	.short	1587
+	.short	1586
+	.short	1588
 	.short	1590
-	.short	1593
+	.short	1592
+	.short	1594
 	.short	1596
-	.short	1599
-	.short	1604
-	.short	1608
+	.short	1598
+	.short	1600
+	.short	1602
+	.short	1605
+	.short	1609
+	.short	1614
 	.short	1618
-	.short	1621
-	.short	1624
-	.short	1627
+	.short	1620
 	.short	1630
-	.short	1633
+	.short	1632
+	.short	1634
 	.short	1636
-	.short	1639
+	.short	1638
+	.short	1640
 	.short	1642
+	.short	1644
 	.short	1646
-	.short	1655
+	.short	1648
+	.short	1650
+	.short	1652
+	.short	1654
+	.short	1656
 	.short	1658
-	.short	1661
+	.short	1660
+	.short	1662
 	.short	1664
+	.short	1666
+	.short	1668
+	.short	1670
 	.short	1672
+	.short	1674
 	.short	1676
+	.short	1678
 	.short	1680
-	.short	1683
-	.short	1686
-	.short	1689
-	.short	1692
-	.short	1696
-	.short	1699
-	.short	1702
-	.short	1705
-	.short	1708
-	.short	1711
-	.short	1714
-	.short	1718
-	.short	1721
-	.short	1724
-	.short	1727
-	.short	1730
+	.short	1682
+	.short	1685
+	.short	1688
+	.short	1691
+	.short	1694
+	.short	1697
+	.short	1700
+	.short	1703
+	.short	1707
+	.short	1716
+	.short	1719
+	.short	1722
+	.short	1725
 	.short	1733
 	.short	1737
-	.short	1746
-	.short	1891
-	.short	1898
-	.short	1914
-	.short	1918
-	.short	1923
-	.short	1926
-	.short	1929
-	.short	1932
-	.short	1935
-	.short	1939
-	.short	1943
-	.short	1946
-	.short	1949
-	.short	1952
-	.short	1956
-	.short	1959
-	.short	1962
-	.short	1965
-	.short	1968
-	.short	1971
+	.short	1741
+	.short	1744
+	.short	1747
+	.short	1750
+	.short	1753
+	.short	1757
+	.short	1760
+	.short	1764
+	.short	1767
+	.short	1770
+	.short	1773
+	.short	1776
+	.short	1779
+	.short	1782
+	.short	1786
+	.short	1789
+	.short	1792
+	.short	1795
+	.short	1798
+	.short	1801
+	.short	1805
+	.short	1809
+	.short	1818
+	.short	1963
+	.short	1967
 	.short	1974
-	.short	1977
-	.short	1980
-	.short	1983
-	.short	1986
-	.short	1989
-	.short	1992
-	.short	1995
-	.short	2060
-	.short	2076
-	.short	2081
-	.short	2093
-	.short	2102
-	.short	2109
-	.short	2119
-	.short	2126
-	.short	2130
-	.short	2137
-	.short	2142
-	.short	2147
-	.short	2151
-	.short	2155
-	.short	2158
-	.short	2162
-	.short	2166
-	.short	2169
-	.short	2172
+	.short	1990
+	.short	1994
+	.short	1997
+	.short	2000
+	.short	2003
+	.short	2006
+	.short	2009
+	.short	2012
+	.short	2015
+	.short	2018
+	.short	2021
+	.short	2025
+	.short	2028
+	.short	2031
+	.short	2034
+	.short	2037
+	.short	2040
+	.short	2044
+	.short	2050
+	.short	2053
+	.short	2056
+	.short	2059
+	.short	2062
+	.short	2065
+	.short	2068
+	.short	2071
+	.short	2074
+	.short	2077
+	.short	2080
+	.short	2083
+	.short	2086
+	.short	2089
+	.short	2154
+	.short	2170
 	.short	2175
-	.short	2178
-	.short	2181
-	.short	2185
-	.short	2188
-	.short	2261
-	.short	2266
-	.short	2271
+	.short	2180
+	.short	2192
+	.short	2201
+	.short	2208
+	.short	2212
+	.short	2222
+	.short	2229
+	.short	2234
+	.short	2241
+	.short	2246
+	.short	2250
+	.short	2255
+	.short	2259
+	.short	2263
+	.short	2267
+	.short	2270
 	.short	2274
-	.short	2278
-	.short	2281
+	.short	2277
+	.short	2280
 	.short	2284
 	.short	2287
 	.short	2290
 	.short	2293
-	.short	2326
-	.short	2363
+	.short	2366
+	.short	2371
+	.short	2376
+	.short	2379
 	.short	2382
-	.short	2398
-	.short	2412
-	.short	2424
-	.short	2428
-	.short	2431
-	.short	2437
-	.short	2444
-	.short	2450
-	.short	2453
-	.short	2457
-	.short	2460
-	.short	2464
-	.short	2467
-	.short	2470
+	.short	2385
+	.short	2388
+	.short	2391
+	.short	2394
+	.short	2397
+	.short	2400
+	.short	2433
+	.short	2436
 	.short	2473
-	.short	2490
-	.short	2493
-	.short	2502
-	.short	2507
+	.short	2492
+	.short	2505
+	.short	2517
+	.short	2527
+	.short	2535
+	.short	2541
+	.short	2548
+	.short	2552
+	.short	2555
+	.short	2560
+	.short	2563
+	.short	2567
+	.short	2570
+	.short	2573
+	.short	2576
+	.short	2593
+	.short	2596
+	.short	2599
+	.short	2608
+	.short	2613
 
 .globl kallsyms_offsets
 	ALGN
@@ -573,6 +581,13 @@ kallsyms_offsets:
 	.long	0x80	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
 	.long	0x100	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
 	.long	0x180	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.long	0x200	/* Tkallsyms_names */
+	.long	0x210	/* T__efistub_thing */
+	.long	0x220	/* Tfoo_veneer */
+	.long	0x230	/* Tx.long_branch.y */
+	.long	0x240	/* Uundefined_sym */
+	.long	0x250	/* Ndebug_sym */
+	.long	0x300	/* T__kcfi_typeid_foo */
 	.long	0x310	/* Tdo_one_initcall */
 	.long	0x310	/* t_do_one_initcall */
 	.long	0x310	/* t__do_one_initcall */
@@ -580,6 +595,7 @@ kallsyms_offsets:
 	.long	0x200000	/* T_sinittext */
 	.long	0x200010	/* tinit_fn */
 	.long	0x200020	/* T_einittext */
+	.long	0x300300	/* R__stop___ksymtab */
 
 .globl kallsyms_relative_base
 	ALGN
@@ -589,22 +605,30 @@ kallsyms_relative_base:
 .globl kallsyms_seqs_of_names
 	ALGN
 kallsyms_seqs_of_names:
-	.byte 0x00, 0x00, 0x0d
-	.byte 0x00, 0x00, 0x09
-	.byte 0x00, 0x00, 0x03
-	.byte 0x00, 0x00, 0x0c
-	.byte 0x00, 0x00, 0x11
-	.byte 0x00, 0x00, 0x0e
-	.byte 0x00, 0x00, 0x0f
-	.byte 0x00, 0x00, 0x02
-	.byte 0x00, 0x00, 0x01
-	.byte 0x00, 0x00, 0x08
-	.byte 0x00, 0x00, 0x0b
-	.byte 0x00, 0x00, 0x10
-	.byte 0x00, 0x00, 0x06
-	.byte 0x00, 0x00, 0x07
-	.byte 0x00, 0x00, 0x05
-	.byte 0x00, 0x00, 0x0a
-	.byte 0x00, 0x00, 0x00
-	.byte 0x00, 0x00, 0x04
+	.byte 0x00, 0x00, 0x14	/* t__do_one_initcall */
+	.byte 0x00, 0x00, 0x0c	/* T__efistub_thing */
+	.byte 0x00, 0x00, 0x11	/* T__kcfi_typeid_foo */
+	.byte 0x00, 0x00, 0x09	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
+	.byte 0x00, 0x00, 0x03	/* T__start_section_marker */
+	.byte 0x00, 0x00, 0x19	/* R__stop___ksymtab */
+	.byte 0x00, 0x00, 0x13	/* t_do_one_initcall */
+	.byte 0x00, 0x00, 0x18	/* T_einittext */
+	.byte 0x00, 0x00, 0x15	/* T_etext */
+	.byte 0x00, 0x00, 0x16	/* T_sinittext */
+	.byte 0x00, 0x00, 0x02	/* T_stext */
+	.byte 0x00, 0x00, 0x01	/* T_text */
+	.byte 0x00, 0x00, 0x08	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
+	.byte 0x00, 0x00, 0x10	/* Ndebug_sym */
+	.byte 0x00, 0x00, 0x12	/* Tdo_one_initcall */
+	.byte 0x00, 0x00, 0x0d	/* Tfoo_veneer */
+	.byte 0x00, 0x00, 0x17	/* tinit_fn */
+	.byte 0x00, 0x00, 0x0b	/* Tkallsyms_names */
+	.byte 0x00, 0x00, 0x06	/* tlocal_fn */
+	.byte 0x00, 0x00, 0x07	/* tlocal_fn.llvm.111 */
+	.byte 0x00, 0x00, 0x05	/* tlocal_fn.llvm.999 */
+	.byte 0x00, 0x00, 0x0a	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.byte 0x00, 0x00, 0x00	/* Tstartup_64 */
+	.byte 0x00, 0x00, 0x0f	/* Uundefined_sym */
+	.byte 0x00, 0x00, 0x04	/* Wweak_at_start */
+	.byte 0x00, 0x00, 0x0e	/* Tx.long_branch.y */
 

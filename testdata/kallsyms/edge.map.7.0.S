@@ -2,44 +2,51 @@
 .globl kallsyms_num_syms
 	.balign 4
 kallsyms_num_syms:
-	.long	33
+	.long	40
 
 .globl kallsyms_names
 	.balign 4
 kallsyms_names:
-	.byte 0x08, 0x44, 0x66, 0x95, 0x5f, 0xbc, 0xc5, 0x5f, 0xd6
-	.byte 0x02, 0x8f, 0xcf
-	.byte 0x04, 0x41, 0xe7, 0x67, 0x70
-	.byte 0x07, 0x44, 0x72, 0xf7, 0x71, 0xa0, 0xa0, 0x73
-	.byte 0x03, 0x8f, 0xda, 0xcb
-	.byte 0x07, 0x54, 0x73, 0xd8, 0x75, 0x70, 0xb2, 0x34
-	.byte 0x02, 0xa8, 0xdf
-	.byte 0x02, 0x87, 0xdf
-	.byte 0x0a, 0xa8, 0xcf, 0xf5, 0x65, 0xf0, 0x6d, 0x61, 0x72, 0x6b, 0xde
-	.byte 0x08, 0x57, 0x77, 0x65, 0x61, 0x6b, 0xa5, 0x74, 0xcf
-	.byte 0x03, 0x8c, 0xaf, 0x39
-	.byte 0x01, 0xc0
-	.byte 0x02, 0x8c, 0x40
-	.byte 0x0f, 0xa6, 0x5f, 0x76, 0xde, 0x79, 0x5f, 0x96, 0xc2, 0x5f, 0xef, 0xb8, 0xb8, 0xfb, 0xfe, 0xff
-	.byte 0x0c, 0x88, 0x96, 0x5f, 0x8a, 0xd7, 0xce, 0xb4, 0x34, 0x35, 0xb1, 0x38, 0x39
-	.byte 0xed, 0x02, 0x28, 0x55, 0x47, 0x7a, 0x50, 0x6d, 0x65, 0x69, 0x42, 0x7d, 0xa4, 0x55, 0x76, 0x62, 0x33, 0x67, 0x5a, 0x34, 0x4b, 0x82, 0xb0, 0x48, 0x59, 0x6c, 0x34, 0x49, 0x56, 0x78, 0x64, 0x50, 0x6f, 0x56, 0x57, 0x54, 0x51, 0x77, 0x72, 0x3f, 0xa1, 0x4d, 0x59, 0x6a, 0xd3, 0x43, 0x4f, 0x4a, 0x6b, 0x79, 0x6f, 0x73, 0x35, 0xac, 0x52, 0x79, 0x4c, 0x48, 0x3d, 0x4d, 0x70, 0x38, 0x63, 0x50, 0xad, 0x39, 0x42, 0x63, 0x45, 0x9d, 0x76, 0x54, 0x78, 0x33, 0x92, 0x55, 0x71, 0x4e, 0x74, 0x70, 0x55, 0x6f, 0x79, 0x52, 0x34, 0x4c, 0x5a, 0x46, 0x5f, 0x58, 0x53, 0x56, 0x37, 0xaa, 0x37, 0x44, 0x34, 0x6c, 0x73, 0x72, 0x35, 0x48, 0x51, 0x7f, 0xa1, 0x78, 0x58, 0x46, 0x3b, 0x41, 0x7a, 0x77, 0x4b, 0x49, 0x57, 0x68, 0x67, 0x84, 0x43, 0x69, 0x53, 0x6b, 0x50, 0x52, 0x81, 0x33, 0x70, 0x77, 0x78, 0x38, 0x3e, 0x76, 0x70, 0x71, 0x71, 0x6f, 0x47, 0xb3, 0xe4, 0x4f, 0x47, 0x35, 0x42, 0x79, 0x4a, 0x50, 0xae, 0x68, 0x79, 0x42, 0xab, 0x39, 0x69, 0x7c, 0x44, 0x7b, 0x7a, 0x6d, 0x5a, 0x45, 0xd2, 0x76, 0x43, 0x53, 0x45, 0x5f, 0x70, 0x69, 0x83, 0x50, 0x42, 0x9a, 0x77, 0x79, 0x58, 0x9e, 0x6e, 0x5f, 0x4c, 0x39, 0x43, 0x7a, 0x35, 0x45, 0x57, 0x6b, 0x4f, 0x6d, 0x57, 0x43, 0x36, 0xcb, 0x51, 0xac, 0x4a, 0x67, 0x55, 0x56, 0x68, 0x42, 0x55, 0x42, 0x6d, 0x79, 0x4b, 0x70, 0x6d, 0x58, 0x6a, 0x43, 0xf7, 0x78, 0x4a, 0x53, 0x53, 0x5f, 0x67, 0x4e, 0x77, 0x00, 0x86, 0x48, 0x48, 0x80, 0xaa, 0x4e, 0xb1, 0x67, 0x58, 0xde, 0x74, 0x50, 0x53, 0x6f, 0x99, 0x78, 0x34, 0x65, 0x79, 0x48, 0xae, 0x41, 0x43, 0x5a, 0x73, 0x47, 0x6f, 0x44, 0x69, 0x5c, 0x33, 0x37, 0x54, 0x56, 0x54, 0x72, 0x53, 0x63, 0x69, 0x55, 0x38, 0x56, 0x45, 0x73, 0x7a, 0xad, 0x43, 0x51, 0x5e, 0x35, 0x49, 0x60, 0x46, 0x46, 0x34, 0x36, 0x67, 0x48, 0xa3, 0x46, 0x48, 0x57, 0x51, 0x69, 0x47, 0x85, 0x3c, 0x6f, 0x55, 0x6e, 0x79, 0x46, 0x64, 0x3a, 0x6b, 0x99, 0x48, 0x45, 0x52, 0x76, 0x74, 0x4f, 0x78, 0xb3, 0x57, 0x41, 0x5f, 0x59, 0x35, 0x6e, 0x35, 0x64, 0x44, 0x63, 0x4e, 0xb2, 0x62, 0x57, 0x42, 0x6c, 0x6e, 0x4a, 0x74, 0x6a, 0x51, 0x72, 0x33, 0x4e, 0x9e, 0x7a, 0x4e, 0x92, 0x6e, 0x75, 0x56, 0x6e, 0x62, 0x79, 0x37, 0x66, 0x54, 0x4c, 0x42, 0x34, 0x69, 0x6c, 0x78, 0x67, 0x38, 0x79, 0x70, 0x62, 0x5d, 0x52, 0x58, 0x4c, 0x50, 0x47, 0x34, 0x42, 0x70, 0x7a, 0x54, 0x9a, 0x4e, 0xa3, 0x63
-	.byte 0x02, 0x54, 0xb9
-	.byte 0x03, 0x74, 0x5f, 0xb9
-	.byte 0x02, 0x88, 0xb9
-	.byte 0x03, 0xa6, 0x74, 0x89
-	.byte 0x02, 0x54, 0x89
-	.byte 0x02, 0x44, 0x90
-	.byte 0x04, 0x64, 0x90, 0xce, 0x35
-	.byte 0x02, 0x87, 0xbb
-	.byte 0x03, 0xf8, 0xe0, 0xd4
-	.byte 0x03, 0xee, 0x74, 0x91
-	.byte 0x02, 0x54, 0x91
-	.byte 0x02, 0x8d, 0xcf
-	.byte 0x06, 0x62, 0xc6, 0xf5, 0x79, 0xdc, 0xb4
-	.byte 0x02, 0x8d, 0x97
-	.byte 0x06, 0x52, 0x8b, 0xa5, 0x66, 0xe6, 0x72
-	.byte 0x06, 0x52, 0xe7, 0x65, 0xcb, 0x5f, 0x8b
-	.byte 0x0a, 0x52, 0x5f, 0x97, 0xe7, 0x5f, 0x6b, 0x73, 0xd5, 0xee, 0x62
+	.byte 0x08, 0x44, 0xc7, 0x86, 0x5f, 0xb7, 0xc1, 0x5f, 0xd5	/* Dfixed_percpu_data */
+	.byte 0x02, 0x89, 0xcc	/* D__per_cpu_start */
+	.byte 0x04, 0x41, 0xee, 0x67, 0x70	/* A__gp */
+	.byte 0x07, 0x44, 0x72, 0xf7, 0x71, 0x9b, 0x9b, 0x73	/* Drunqueues */
+	.byte 0x03, 0x89, 0xd9, 0xc9	/* D__per_cpu_end */
+	.byte 0x07, 0x54, 0x73, 0xd7, 0x75, 0x70, 0xae, 0x34	/* Tstartup_64 */
+	.byte 0x02, 0xa4, 0xdd	/* T_text */
+	.byte 0x02, 0x7f, 0xdd	/* T_stext */
+	.byte 0x0b, 0xa4, 0xcc, 0xf8, 0x65, 0xef, 0x5f, 0x6d, 0x61, 0x72, 0x6b, 0xe0	/* T__start_section_marker */
+	.byte 0x08, 0x57, 0x77, 0x65, 0x61, 0x6b, 0xa0, 0x74, 0xcc	/* Wweak_at_start */
+	.byte 0x03, 0x85, 0xab, 0x39	/* tlocal_fn.llvm.999 */
+	.byte 0x01, 0xbd	/* tlocal_fn */
+	.byte 0x03, 0x85, 0xb2, 0x31	/* tlocal_fn.llvm.111 */
+	.byte 0x0e, 0xa1, 0x5f, 0x76, 0xe0, 0x79, 0x5f, 0xbe, 0xbf, 0xf0, 0xb5, 0xb5, 0xfa, 0xfe, 0xff	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
+	.byte 0x0b, 0x80, 0xa2, 0x83, 0xd6, 0xcd, 0xb0, 0x34, 0x35, 0xad, 0x38, 0x39	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
+	.byte 0xf5, 0x02, 0x74, 0x6d, 0x69, 0x86, 0xf8, 0x52, 0x72, 0x31, 0x42, 0x33, 0x55, 0x47, 0x7a, 0x50, 0x6d, 0x99, 0x42, 0x40, 0x9f, 0x55, 0x76, 0x62, 0x33, 0x67, 0x5a, 0x34, 0x4b, 0x60, 0xac, 0x48, 0x59, 0x6c, 0x34, 0x49, 0x56, 0x78, 0x64, 0x50, 0x6f, 0x56, 0x57, 0x54, 0x51, 0x77, 0x72, 0xb3, 0x31, 0x9d, 0x4d, 0x59, 0x6a, 0xd1, 0x43, 0x4f, 0x4a, 0x6b, 0x79, 0x6f, 0x73, 0x35, 0xa8, 0x52, 0x79, 0x4c, 0x48, 0x67, 0x32, 0x4d, 0x70, 0x38, 0x63, 0x50, 0xa9, 0x39, 0x42, 0x63, 0x45, 0x97, 0x76, 0x90, 0x33, 0x8c, 0x55, 0x71, 0x4e, 0x74, 0x70, 0x55, 0x6f, 0x79, 0x52, 0x34, 0x4c, 0x5a, 0x46, 0x5f, 0x58, 0x53, 0x56, 0x37, 0xa6, 0x37, 0x44, 0x34, 0x6c, 0x73, 0x72, 0x35, 0x48, 0x51, 0x5c, 0x9d, 0x78, 0x58, 0x46, 0x9f, 0x32, 0x41, 0x7a, 0x77, 0x4b, 0x49, 0x57, 0x68, 0x67, 0x7c, 0x43, 0x69, 0x53, 0x6b, 0x50, 0x52, 0x5e, 0x33, 0x70, 0x77, 0x78, 0x38, 0x4f, 0x32, 0x76, 0x70, 0x71, 0x71, 0x6f, 0x47, 0xaf, 0xe1, 0x4f, 0x47, 0x35, 0x42, 0x79, 0x4a, 0x50, 0xaa, 0x68, 0x79, 0x42, 0xa7, 0x39, 0x69, 0x3e, 0x44, 0x3b, 0x7a, 0x6d, 0x5a, 0x45, 0xd0, 0x76, 0x43, 0x53, 0x45, 0x5f, 0x70, 0x69, 0x7b, 0x50, 0x42, 0x93, 0x77, 0x79, 0x58, 0x98, 0x6e, 0x5f, 0x4c, 0x39, 0x43, 0x7a, 0x35, 0x45, 0x57, 0x6b, 0x4f, 0x6d, 0x57, 0x43, 0x36, 0xc9, 0x51, 0xa8, 0x4a, 0x67, 0x55, 0x56, 0x68, 0x42, 0x55, 0x42, 0x6d, 0x79, 0x4b, 0x70, 0x6d, 0x58, 0x6a, 0x43, 0xf7, 0x78, 0x4a, 0x53, 0x53, 0x5f, 0x67, 0x4e, 0x77, 0x38, 0x6b, 0x6d, 0x74, 0x6e, 0x33, 0x57, 0x6f, 0x54, 0x47, 0x6d, 0x33, 0x54, 0x75, 0x4c, 0x4f, 0x97, 0x39, 0x46, 0xa7, 0x6a, 0x35, 0x62, 0x4e, 0x58, 0x76, 0x44, 0x4a, 0x70, 0x49, 0x75, 0x4a, 0x5b, 0x61, 0xe6, 0x34, 0x66, 0x63, 0x53, 0x33, 0x7e, 0x48, 0x48, 0x5d, 0x00, 0x35, 0x49, 0x3a, 0x46, 0x46, 0x34, 0x36, 0x67, 0x48, 0x9e, 0x46, 0x48, 0x57, 0x51, 0x69, 0x47, 0x7d, 0x74, 0x32, 0x6f, 0x55, 0x6e, 0x79, 0x46, 0x64, 0x41, 0x33, 0x6b, 0x91, 0x48, 0x45, 0x52, 0x76, 0x74, 0x4f, 0x78, 0xaf, 0x57, 0x41, 0x5f, 0x59, 0x35, 0x6e, 0x35, 0x64, 0x44, 0x63, 0x4e, 0xae, 0x62, 0x57, 0x42, 0x6c, 0x6e, 0x4a, 0x74, 0x6a, 0x51, 0x72, 0x33, 0x4e, 0x98, 0x7a, 0x4e, 0x8c, 0x6e, 0x75, 0x56, 0x6e, 0x62, 0x79, 0x37, 0x66, 0x54, 0x4c, 0x42, 0x34, 0x69, 0x6c, 0x78, 0x67, 0x38, 0x95, 0x62, 0x67, 0x31, 0x52, 0x58, 0x4c, 0x50, 0x47, 0x34, 0x42, 0x70, 0x7a, 0x54, 0x93, 0x4e, 0x9e, 0x63	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.byte 0x09, 0x54, 0x6b, 0x61, 0xe5, 0x81, 0x73, 0xf2, 0x65, 0x73	/* Tkallsyms_names */
+	.byte 0x0b, 0x54, 0x9a, 0xc7, 0x73, 0x74, 0x75, 0x62, 0x92, 0x68, 0xe3, 0x67	/* T__efistub_thing */
+	.byte 0x09, 0x54, 0x66, 0x6f, 0xd3, 0x76, 0x65, 0x6e, 0x65, 0xe0	/* Tfoo_veneer */
+	.byte 0x09, 0x3d, 0xa2, 0x62, 0x72, 0x61, 0x6e, 0x63, 0x3f, 0x79	/* Tx.long_branch.y */
+	.byte 0x07, 0x55, 0xf7, 0x9c, 0x66, 0xe3, 0xca, 0xdb	/* Uundefined_sym */
+	.byte 0x06, 0x4e, 0x9c, 0x62, 0x75, 0x67, 0xdb	/* Ndebug_sym */
+	.byte 0x0c, 0x54, 0xee, 0x6b, 0x63, 0xc7, 0x92, 0x95, 0x99, 0x64, 0xfb, 0x6f, 0x6f	/* T__kcfi_typeid_foo */
+	.byte 0x02, 0x54, 0xb4	/* Tdo_one_initcall */
+	.byte 0x03, 0x74, 0x5f, 0xb4	/* t_do_one_initcall */
+	.byte 0x02, 0x80, 0xb4	/* t__do_one_initcall */
+	.byte 0x03, 0xa1, 0x74, 0x82	/* Tat_etext */
+	.byte 0x02, 0x54, 0x82	/* T_etext */
+	.byte 0x02, 0x44, 0x8a	/* Ddata_symbol */
+	.byte 0x04, 0x64, 0x8a, 0xcd, 0x35	/* ddata_symbol.llvm.5 */
+	.byte 0x02, 0x7f, 0xb8	/* T_sinittext */
+	.byte 0x04, 0xf5, 0x6e, 0xdf, 0xd2	/* tinit_fn */
+	.byte 0x03, 0xed, 0x74, 0x8b	/* tat_einittext */
+	.byte 0x02, 0x54, 0x8b	/* T_einittext */
+	.byte 0x02, 0x87, 0xcc	/* B__bss_start */
+	.byte 0x04, 0x62, 0xc2, 0x3c, 0xb0	/* bbss_sym.123 */
+	.byte 0x02, 0x87, 0x8f	/* B__bss_stop */
+	.byte 0x06, 0x52, 0x84, 0xa0, 0x66, 0xe6, 0x72	/* Rrodata_after */
+	.byte 0x05, 0x52, 0x9a, 0xc9, 0x5f, 0x84	/* R__end_rodata */
+	.byte 0x09, 0x52, 0x5f, 0x8f, 0xee, 0x5f, 0x6b, 0x81, 0xed, 0x62	/* R__stop___ksymtab */
 
 .globl kallsyms_markers
 	.balign 4
@@ -49,54 +56,54 @@ kallsyms_markers:
 .globl kallsyms_token_table
 	.balign 4
 kallsyms_token_table:
-	.asciz	"8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"mtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"tn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"n3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"oTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"TGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"Gm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"m3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"uLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"LOsj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"Osj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"sj9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"9F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"F8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"8Fj5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"j5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"5bNXvDJpIuJb.ate4fcS3"
-	.asciz	"bNXvDJpIuJb.ate4fcS3"
-	.asciz	"NXvDJpIuJb.ate4fcS3"
-	.asciz	"XvDJpIuJb.ate4fcS3"
-	.asciz	"vDJpIuJb.ate4fcS3"
-	.asciz	"DJpIuJb.ate4fcS3"
-	.asciz	"JpIuJb.ate4fcS3"
-	.asciz	"pIuJb.ate4fcS3"
-	.asciz	"IuJb.ate4fcS3"
-	.asciz	"uJb.ate4fcS3"
-	.asciz	"Jb.ate4fcS3"
-	.asciz	"b.ate4fcS3"
-	.asciz	"ate4fcS3"
-	.asciz	"te4fcS3"
-	.asciz	"4fcS3"
+	.asciz	"eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"N67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"XertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"ertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"tPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"PSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"Sohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"ohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"hwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"x4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"eyHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"yHXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"HXCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"XCACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"ACZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"CZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"ZsGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"sGoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"GoDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"oDii137TVTrSciU8VEszgDCQ51"
+	.asciz	"Dii137TVTrSciU8VEszgDCQ51"
+	.asciz	"ii137TVTrSciU8VEszgDCQ51"
+	.asciz	"i137TVTrSciU8VEszgDCQ51"
+	.asciz	"137TVTrSciU8VEszgDCQ51"
+	.asciz	"37TVTrSciU8VEszgDCQ51"
+	.asciz	"7TVTrSciU8VEszgDCQ51"
+	.asciz	"TVTrSciU8VEszgDCQ51"
+	.asciz	"VTrSciU8VEszgDCQ51"
+	.asciz	"TrSciU8VEszgDCQ51"
+	.asciz	"rSciU8VEszgDCQ51"
+	.asciz	"SciU8VEszgDCQ51"
+	.asciz	"ciU8VEszgDCQ51"
+	.asciz	"iU8VEszgDCQ51"
 	.asciz	"$"
-	.asciz	"fcS3"
-	.asciz	"cS3"
-	.asciz	"S3"
-	.asciz	"tmixed_sRr1B3"
-	.asciz	"mixed_sRr1B3"
-	.asciz	"ixed_sRr1B3"
-	.asciz	"_sRr1B3"
-	.asciz	"Rr1B3"
-	.asciz	"r1B3"
+	.asciz	"U8VEszgDCQ51"
+	.asciz	"8VEszgDCQ51"
+	.asciz	"VEszgDCQ51"
+	.asciz	"EszgDCQ51"
+	.asciz	"szgDCQ51"
+	.asciz	"zgDCQ51"
+	.asciz	"gDCQ51"
+	.asciz	"CQ51"
+	.asciz	"Q51"
 	.asciz	"."
-	.asciz	"B3"
+	.asciz	"51"
 	.asciz	"0"
 	.asciz	"1"
 	.asciz	"2"
@@ -107,13 +114,13 @@ kallsyms_token_table:
 	.asciz	"7"
 	.asciz	"8"
 	.asciz	"9"
-	.asciz	"A3"
-	.asciz	"Mc2"
-	.asciz	"t2"
-	.asciz	"g2"
-	.asciz	"O2"
-	.asciz	"z01"
-	.asciz	"111"
+	.asciz	"z00"
+	.asciz	"20"
+	.asciz	"_sym."
+	.asciz	"Tx."
+	.asciz	"p."
+	.asciz	"h."
+	.asciz	"f."
 	.asciz	"A"
 	.asciz	"B"
 	.asciz	"C"
@@ -140,12 +147,12 @@ kallsyms_token_table:
 	.asciz	"X"
 	.asciz	"Y"
 	.asciz	"Z"
-	.asciz	"r1"
-	.asciz	"i1"
-	.asciz	"g1"
-	.asciz	"51"
+	.asciz	"b."
+	.asciz	"C."
+	.asciz	"2."
+	.asciz	"g7$"
 	.asciz	"_"
-	.asciz	"z00"
+	.asciz	"h$"
 	.asciz	"a"
 	.asciz	"b"
 	.asciz	"c"
@@ -172,24 +179,18 @@ kallsyms_token_table:
 	.asciz	"x"
 	.asciz	"y"
 	.asciz	"z"
-	.asciz	"20"
-	.asciz	"p."
-	.asciz	"f."
-	.asciz	"b."
-	.asciz	"C."
-	.asciz	"2."
-	.asciz	"g7$"
-	.asciz	"h$"
 	.asciz	"b$"
 	.asciz	"E$"
 	.asciz	"D$"
 	.asciz	"A$"
 	.asciz	"T_s"
 	.asciz	"t__"
+	.asciz	"sym"
 	.asciz	"_etext"
 	.asciz	"lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_"
 	.asciz	"rodata"
 	.asciz	"tlocal_fn.llvm."
+	.asciz	"xed"
 	.asciz	"B__bss"
 	.asciz	"__bss"
 	.asciz	"D__per_cpu"
@@ -198,24 +199,26 @@ kallsyms_token_table:
 	.asciz	"xhX"
 	.asciz	"D__per_"
 	.asciz	"__per_"
-	.asciz	"ixed"
-	.asciz	"long"
 	.asciz	"_stop"
-	.asciz	"ix"
+	.asciz	"Tx"
 	.asciz	"hw"
+	.asciz	"_t"
 	.asciz	"Ft"
 	.asciz	"top"
+	.asciz	"yp"
 	.asciz	"ro"
 	.asciz	"sj"
 	.asciz	"_j"
-	.asciz	"ong"
+	.asciz	"ei"
+	.asciz	"__e"
 	.asciz	"ue"
+	.asciz	"de"
 	.asciz	"Ue"
-	.asciz	"ed"
 	.asciz	"mc"
 	.asciz	"Mc"
 	.asciz	"_a"
 	.asciz	"Ta"
+	.asciz	"long_"
 	.asciz	"per_"
 	.asciz	"T_"
 	.asciz	"hX"
@@ -233,18 +236,18 @@ kallsyms_token_table:
 	.asciz	"12"
 	.asciz	"11"
 	.asciz	"z0"
-	.asciz	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	.asciz	"do_one_initcall"
-	.asciz	"call"
-	.asciz	"inittext"
+	.asciz	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	.asciz	"do_one_initca"
 	.asciz	"per"
+	.asciz	"inittext"
 	.asciz	"do_one_init"
 	.asciz	"one_init"
 	.asciz	"e_init"
-	.asciz	"tlocal_fn"
 	.asciz	"do_"
+	.asciz	"tlocal_fn"
+	.asciz	"long"
 	.asciz	"_symbol"
-	.asciz	"ymbol"
 	.asciz	"tlocal"
 	.asciz	"cpu"
 	.asciz	"bss"
@@ -252,55 +255,59 @@ kallsyms_token_table:
 	.asciz	"cal"
 	.asciz	"tl"
 	.asciz	"ol"
+	.asciz	"fi"
+	.asciz	"ong"
 	.asciz	"nd"
-	.asciz	"ymb"
-	.asciz	"o_"
-	.asciz	".llvm."
+	.asciz	"ed"
+	.asciz	"_symb"
 	.asciz	"_start"
+	.asciz	".llvm."
 	.asciz	".llv"
 	.asciz	"llv"
 	.asciz	"bs"
 	.asciz	"cp"
 	.asciz	"_fn"
-	.asciz	"ym"
+	.asciz	"o_"
+	.asciz	"m."
 	.asciz	"data"
 	.asciz	"lto_function_name_lto_function_name_lto_function_name_lto_function_name_"
 	.asciz	"tart"
 	.asciz	"tar"
 	.asciz	"_e"
 	.asciz	"da"
-	.asciz	"m."
+	.asciz	"_sym"
 	.asciz	"init"
-	.asciz	"er"
 	.asciz	"text"
-	.asciz	"nit"
 	.asciz	"xt"
-	.asciz	"ll"
-	.asciz	"ni"
+	.asciz	"it"
+	.asciz	"er"
 	.asciz	"ca"
 	.asciz	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	.asciz	"in"
+	.asciz	"ym"
+	.asciz	"ll"
 	.asciz	"te"
-	.asciz	"__"
 	.asciz	"lto_function_name_lto_function_name_"
 	.asciz	"lto_function_name_"
-	.asciz	"to_function_name_"
-	.asciz	"_function_name_"
-	.asciz	"unction_name_"
-	.asciz	"ction_name_"
+	.asciz	"lto_function"
+	.asciz	"to_function"
+	.asciz	"_function"
+	.asciz	"unction"
 	.asciz	"ta"
-	.asciz	"name_"
-	.asciz	"ction_"
-	.asciz	"tion_"
-	.asciz	"nam"
-	.asciz	"na"
-	.asciz	"on_"
-	.asciz	"_s"
+	.asciz	"__"
+	.asciz	"ction"
+	.asciz	"_name_"
+	.asciz	"cti"
+	.asciz	"_nam"
 	.asciz	"to"
-	.asciz	"un"
+	.asciz	"nam"
 	.asciz	"ti"
-	.asciz	"_f"
+	.asciz	"na"
+	.asciz	"un"
+	.asciz	"_s"
 	.asciz	"e_"
 	.asciz	"xxxxxxxxxxxxxxxx"
+	.asciz	"_f"
 	.asciz	"on"
 	.asciz	"xxxxxxxx"
 	.asciz	"xxxx"
@@ -310,261 +317,261 @@ kallsyms_token_table:
 	.balign 4
 kallsyms_token_index:
 	.short	0
-	.short	45
-	.short	89
-	.short	132
-	.short	174
-	.short	215
-	.short	255
-	.short	294
-	.short	332
-	.short	369
-	.short	405
-	.short	440
-	.short	474
-	.short	507
-	.short	539
-	.short	570
-	.short	600
-	.short	629
-	.short	656
-	.short	682
-	.short	707
-	.short	730
-	.short	752
-	.short	773
-	.short	793
-	.short	812
-	.short	830
-	.short	847
-	.short	863
-	.short	878
-	.short	892
-	.short	905
-	.short	917
-	.short	928
-	.short	937
-	.short	945
-	.short	951
-	.short	953
-	.short	958
-	.short	962
-	.short	965
-	.short	979
-	.short	992
-	.short	1004
-	.short	1012
-	.short	1018
-	.short	1023
-	.short	1025
-	.short	1028
-	.short	1030
+	.short	54
+	.short	106
+	.short	157
+	.short	206
+	.short	254
+	.short	301
+	.short	346
+	.short	390
+	.short	433
+	.short	475
+	.short	516
+	.short	555
+	.short	593
+	.short	630
+	.short	666
+	.short	701
+	.short	735
+	.short	767
+	.short	798
+	.short	828
+	.short	857
+	.short	885
+	.short	912
+	.short	938
+	.short	963
+	.short	987
+	.short	1010
 	.short	1032
-	.short	1034
-	.short	1036
-	.short	1038
-	.short	1040
-	.short	1042
-	.short	1044
-	.short	1046
-	.short	1048
-	.short	1051
-	.short	1055
-	.short	1058
-	.short	1061
-	.short	1064
-	.short	1068
-	.short	1072
-	.short	1074
-	.short	1076
-	.short	1078
-	.short	1080
-	.short	1082
-	.short	1084
-	.short	1086
-	.short	1088
-	.short	1090
+	.short	1053
+	.short	1073
 	.short	1092
-	.short	1094
-	.short	1096
-	.short	1098
-	.short	1100
-	.short	1102
-	.short	1104
-	.short	1106
-	.short	1108
 	.short	1110
-	.short	1112
-	.short	1114
-	.short	1116
-	.short	1118
-	.short	1120
-	.short	1122
-	.short	1124
 	.short	1127
-	.short	1130
-	.short	1133
-	.short	1136
-	.short	1138
-	.short	1142
-	.short	1144
-	.short	1146
-	.short	1148
-	.short	1150
-	.short	1152
-	.short	1154
-	.short	1156
+	.short	1143
 	.short	1158
-	.short	1160
-	.short	1162
-	.short	1164
-	.short	1166
-	.short	1168
-	.short	1170
 	.short	1172
 	.short	1174
-	.short	1176
-	.short	1178
-	.short	1180
-	.short	1182
-	.short	1184
-	.short	1186
-	.short	1188
-	.short	1190
-	.short	1192
-	.short	1194
-	.short	1197
-	.short	1200
-	.short	1203
-	.short	1206
-	.short	1209
-	.short	1212
-	.short	1216
-	.short	1219
-	.short	1222
-	.short	1225
-	.short	1228
-	.short	1231
-	.short	1235
-	.short	1239
-	.short	1246
-	.short	1391
+	.short	1187
+	.short	1199
+	.short	1210
+	.short	1220
+	.short	1229
+	.short	1237
+	.short	1244
+	.short	1249
+	.short	1253
+	.short	1255
+	.short	1258
+	.short	1260
+	.short	1262
+	.short	1264
+	.short	1266
+	.short	1268
+	.short	1270
+	.short	1272
+	.short	1274
+	.short	1276
+	.short	1278
+	.short	1282
+	.short	1285
+	.short	1291
+	.short	1295
+	.short	1298
+	.short	1301
+	.short	1304
+	.short	1306
+	.short	1308
+	.short	1310
+	.short	1312
+	.short	1314
+	.short	1316
+	.short	1318
+	.short	1320
+	.short	1322
+	.short	1324
+	.short	1326
+	.short	1328
+	.short	1330
+	.short	1332
+	.short	1334
+	.short	1336
+	.short	1338
+	.short	1340
+	.short	1342
+	.short	1344
+	.short	1346
+	.short	1348
+	.short	1350
+	.short	1352
+	.short	1354
+	.short	1356
+	.short	1359
+	.short	1362
+	.short	1365
+	.short	1369
+	.short	1371
+	.short	1374
+	.short	1376
+	.short	1378
+	.short	1380
+	.short	1382
+	.short	1384
+	.short	1386
+	.short	1388
+	.short	1390
+	.short	1392
+	.short	1394
+	.short	1396
 	.short	1398
+	.short	1400
+	.short	1402
+	.short	1404
+	.short	1406
+	.short	1408
+	.short	1410
+	.short	1412
 	.short	1414
-	.short	1421
-	.short	1427
+	.short	1416
+	.short	1418
+	.short	1420
+	.short	1422
+	.short	1424
+	.short	1426
+	.short	1429
+	.short	1432
+	.short	1435
 	.short	1438
+	.short	1442
+	.short	1446
 	.short	1450
-	.short	1461
-	.short	1465
-	.short	1473
-	.short	1480
-	.short	1485
-	.short	1490
-	.short	1496
-	.short	1499
-	.short	1502
-	.short	1505
-	.short	1509
-	.short	1512
-	.short	1515
-	.short	1518
-	.short	1522
-	.short	1525
-	.short	1528
-	.short	1531
-	.short	1534
-	.short	1537
-	.short	1540
-	.short	1543
-	.short	1548
-	.short	1551
-	.short	1554
-	.short	1557
-	.short	1560
-	.short	1563
-	.short	1566
-	.short	1569
-	.short	1572
-	.short	1575
-	.short	1578
-	.short	1581
-	.short	1584
-	.short	1588
-	.short	1591
-	.short	1594
-	.short	1597
-	.short	1662
-	.short	1678
-	.short	1683
-	.short	1692
-	.short	1696
-	.short	1708
+	.short	1457
+	.short	1602
+	.short	1609
+	.short	1625
+	.short	1629
+	.short	1636
+	.short	1642
+	.short	1653
+	.short	1665
+	.short	1676
+	.short	1680
+	.short	1688
+	.short	1695
+	.short	1701
+	.short	1704
+	.short	1707
+	.short	1710
+	.short	1713
 	.short	1717
-	.short	1724
-	.short	1734
-	.short	1738
-	.short	1746
-	.short	1752
-	.short	1759
+	.short	1720
+	.short	1723
+	.short	1726
+	.short	1729
+	.short	1732
+	.short	1736
+	.short	1739
+	.short	1742
+	.short	1745
+	.short	1748
+	.short	1751
+	.short	1754
+	.short	1757
 	.short	1763
-	.short	1767
+	.short	1768
 	.short	1771
-	.short	1775
-	.short	1778
-	.short	1781
-	.short	1784
-	.short	1788
-	.short	1791
+	.short	1774
+	.short	1777
+	.short	1780
+	.short	1783
+	.short	1786
+	.short	1789
+	.short	1792
+	.short	1795
 	.short	1798
-	.short	1805
-	.short	1810
+	.short	1801
+	.short	1804
+	.short	1808
+	.short	1811
 	.short	1814
 	.short	1817
-	.short	1820
-	.short	1824
-	.short	1827
-	.short	1832
-	.short	1905
-	.short	1910
-	.short	1914
-	.short	1917
-	.short	1920
-	.short	1923
-	.short	1928
-	.short	1931
-	.short	1936
-	.short	1940
-	.short	1943
+	.short	1833
+	.short	1898
+	.short	1912
+	.short	1916
+	.short	1925
+	.short	1937
 	.short	1946
-	.short	1949
-	.short	1952
-	.short	1985
-	.short	1988
+	.short	1953
+	.short	1957
+	.short	1967
+	.short	1972
+	.short	1980
+	.short	1987
 	.short	1991
+	.short	1995
+	.short	1999
+	.short	2003
+	.short	2006
+	.short	2009
+	.short	2012
+	.short	2016
+	.short	2019
+	.short	2022
 	.short	2028
+	.short	2035
+	.short	2042
 	.short	2047
-	.short	2065
-	.short	2081
-	.short	2095
-	.short	2107
-	.short	2110
-	.short	2116
-	.short	2123
-	.short	2129
-	.short	2133
-	.short	2136
-	.short	2140
-	.short	2143
-	.short	2146
-	.short	2149
-	.short	2152
-	.short	2155
-	.short	2158
+	.short	2051
+	.short	2054
+	.short	2057
+	.short	2061
+	.short	2064
+	.short	2067
+	.short	2072
+	.short	2145
+	.short	2150
+	.short	2154
+	.short	2157
+	.short	2160
+	.short	2165
+	.short	2170
 	.short	2175
 	.short	2178
+	.short	2181
+	.short	2184
 	.short	2187
-	.short	2192
+	.short	2220
+	.short	2223
+	.short	2226
+	.short	2229
+	.short	2232
+	.short	2269
+	.short	2288
+	.short	2301
+	.short	2313
+	.short	2323
+	.short	2331
+	.short	2334
+	.short	2337
+	.short	2343
+	.short	2350
+	.short	2354
+	.short	2359
+	.short	2362
+	.short	2366
+	.short	2369
+	.short	2372
+	.short	2375
+	.short	2378
+	.short	2381
+	.short	2398
+	.short	2401
+	.short	2404
+	.short	2413
+	.short	2418
 
 .globl kallsyms_offsets
 	.balign 4
@@ -585,6 +592,13 @@ kallsyms_offsets:
 	.long	_text - . + (128)	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
 	.long	_text - . + (256)	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
 	.long	_text - . + (384)	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.long	_text - . + (512)	/* Tkallsyms_names */
+	.long	_text - . + (528)	/* T__efistub_thing */
+	.long	_text - . + (544)	/* Tfoo_veneer */
+	.long	_text - . + (560)	/* Tx.long_branch.y */
+	.long	_text - . + (576)	/* Uundefined_sym */
+	.long	_text - . + (592)	/* Ndebug_sym */
+	.long	_text - . + (768)	/* T__kcfi_typeid_foo */
 	.long	_text - . + (784)	/* Tdo_one_initcall */
 	.long	_text - . + (784)	/* t_do_one_initcall */
 	.long	_text - . + (784)	/* t__do_one_initcall */
@@ -606,37 +620,44 @@ kallsyms_offsets:
 .globl kallsyms_seqs_of_names
 	.balign 4
 kallsyms_seqs_of_names:
-	.byte 0x00, 0x00, 0x1b
-	.byte 0x00, 0x00, 0x1d
-	.byte 0x00, 0x00, 0x12
-	.byte 0x00, 0x00, 0x1f
-	.byte 0x00, 0x00, 0x02
-	.byte 0x00, 0x00, 0x0e
-	.byte 0x00, 0x00, 0x04
-	.byte 0x00, 0x00, 0x01
-	.byte 0x00, 0x00, 0x08
-	.byte 0x00, 0x00, 0x20
-	.byte 0x00, 0x00, 0x11
-	.byte 0x00, 0x00, 0x1a
-	.byte 0x00, 0x00, 0x14
-	.byte 0x00, 0x00, 0x17
-	.byte 0x00, 0x00, 0x07
-	.byte 0x00, 0x00, 0x06
-	.byte 0x00, 0x00, 0x0d
-	.byte 0x00, 0x00, 0x19
-	.byte 0x00, 0x00, 0x13
-	.byte 0x00, 0x00, 0x1c
-	.byte 0x00, 0x00, 0x15
-	.byte 0x00, 0x00, 0x16
-	.byte 0x00, 0x00, 0x10
-	.byte 0x00, 0x00, 0x00
-	.byte 0x00, 0x00, 0x18
-	.byte 0x00, 0x00, 0x0b
-	.byte 0x00, 0x00, 0x0c
-	.byte 0x00, 0x00, 0x0a
-	.byte 0x00, 0x00, 0x0f
-	.byte 0x00, 0x00, 0x1e
-	.byte 0x00, 0x00, 0x03
-	.byte 0x00, 0x00, 0x05
-	.byte 0x00, 0x00, 0x09
+	.byte 0x00, 0x00, 0x22	/* B__bss_start */
+	.byte 0x00, 0x00, 0x24	/* B__bss_stop */
+	.byte 0x00, 0x00, 0x19	/* t__do_one_initcall */
+	.byte 0x00, 0x00, 0x11	/* T__efistub_thing */
+	.byte 0x00, 0x00, 0x26	/* R__end_rodata */
+	.byte 0x00, 0x00, 0x02	/* A__gp */
+	.byte 0x00, 0x00, 0x16	/* T__kcfi_typeid_foo */
+	.byte 0x00, 0x00, 0x0e	/* t__long_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_lto_function_name_.llvm.123456789 */
+	.byte 0x00, 0x00, 0x04	/* D__per_cpu_end */
+	.byte 0x00, 0x00, 0x01	/* D__per_cpu_start */
+	.byte 0x00, 0x00, 0x08	/* T__start_section_marker */
+	.byte 0x00, 0x00, 0x27	/* R__stop___ksymtab */
+	.byte 0x00, 0x00, 0x18	/* t_do_one_initcall */
+	.byte 0x00, 0x00, 0x21	/* T_einittext */
+	.byte 0x00, 0x00, 0x1b	/* T_etext */
+	.byte 0x00, 0x00, 0x1e	/* T_sinittext */
+	.byte 0x00, 0x00, 0x07	/* T_stext */
+	.byte 0x00, 0x00, 0x06	/* T_text */
+	.byte 0x00, 0x00, 0x0d	/* Ta_very_long_symbol_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx */
+	.byte 0x00, 0x00, 0x20	/* tat_einittext */
+	.byte 0x00, 0x00, 0x1a	/* Tat_etext */
+	.byte 0x00, 0x00, 0x23	/* bbss_sym.123 */
+	.byte 0x00, 0x00, 0x1c	/* Ddata_symbol */
+	.byte 0x00, 0x00, 0x1d	/* ddata_symbol.llvm.5 */
+	.byte 0x00, 0x00, 0x15	/* Ndebug_sym */
+	.byte 0x00, 0x00, 0x17	/* Tdo_one_initcall */
+	.byte 0x00, 0x00, 0x00	/* Dfixed_percpu_data */
+	.byte 0x00, 0x00, 0x12	/* Tfoo_veneer */
+	.byte 0x00, 0x00, 0x1f	/* tinit_fn */
+	.byte 0x00, 0x00, 0x10	/* Tkallsyms_names */
+	.byte 0x00, 0x00, 0x0b	/* tlocal_fn */
+	.byte 0x00, 0x00, 0x0c	/* tlocal_fn.llvm.111 */
+	.byte 0x00, 0x00, 0x0a	/* tlocal_fn.llvm.999 */
+	.byte 0x00, 0x00, 0x0f	/* tmixed_sRr1B3UGzPmeiBf.McUvb3gZ4Kh$g7HYl4IVxdPoVWTQwrz01UeMYjcpCOJkyos53ERyLHg2Mp8cPgD9BcEsjvTx3xhXUqNtpUoyR4LZF_XSV7eS7D4lsr5HQC.UexXFMc2AzwKIWhgE$CiSkPRg7$3pwx8O2vpqqoGv5caOG5ByJPXChyB8F9ip.D20zmZEbsvCSE_pib$PBFtwyX_jn_L9Cz5EWkOmWC6ndQ3EJgUVhBUBmyKpmXjCunxJSS_gNw8kmtn3WoTGm3TuLOsj9F8Fj5bNXvDJpIuJb.ate4fcS3A$HH2.eSN67gXertPSohwx4eyHXCACZsGoDii137TVTrSciU8VEszgDCQ515Iz00FF46gHmcFHWQiGD$t2oUnyFdA3khwHERvtOxv5WA_Y5n5dDcN_6bWBlnJtjQr3N_jzNxhXnuVnby7fTLB4ilxg8ypbg1RXLPG4BpzTFtNmcc */
+	.byte 0x00, 0x00, 0x25	/* Rrodata_after */
+	.byte 0x00, 0x00, 0x03	/* Drunqueues */
+	.byte 0x00, 0x00, 0x05	/* Tstartup_64 */
+	.byte 0x00, 0x00, 0x14	/* Uundefined_sym */
+	.byte 0x00, 0x00, 0x09	/* Wweak_at_start */
+	.byte 0x00, 0x00, 0x13	/* Tx.long_branch.y */
 

@@ -165,20 +165,44 @@ const LINUX_SOURCE_FILES: &[&str] = &[
     "linux-source-6.1/arch/x86/entry/common.c",
 ];
 
+/// The files of Linux 6.12 the differential tests run or build, from Debian's
+/// `linux-source-6.12` package. Never committed: extracted at test time.
+const LINUX_612_SOURCE_FILES: &[&str] = &[
+    "linux-source-6.12/scripts/kallsyms.c",
+    "linux-source-6.12/scripts/include/xalloc.h",
+    "linux-source-6.12/scripts/mksysmap",
+    "linux-source-6.12/scripts/generate_initcall_order.pl",
+    "linux-source-6.12/scripts/faddr2line",
+    "linux-source-6.12/scripts/module.lds.S",
+    // Patched by scripts/kbuild/linux-6.12-ksym.patch, checked with patch --dry-run.
+    "linux-source-6.12/scripts/link-vmlinux.sh",
+    "linux-source-6.12/scripts/Makefile.vmlinux_o",
+];
+
 /// The path of `rel` (e.g. `scripts/faddr2line`) inside Linux 6.1's source, extracting
 /// [`LINUX_SOURCE_FILES`] in one pass over the tarball the first time any test asks
 /// (decompressing it takes about 20 s), into cargo's per-target test temp dir.
 pub fn linux_source(rel: &str) -> PathBuf {
+    extract_linux_source("6.1", LINUX_SOURCE_FILES, rel)
+}
+
+/// [`linux_source`] for Linux 6.12 (`linux-source-6.12`, [`LINUX_612_SOURCE_FILES`]).
+pub fn linux_source_612(rel: &str) -> PathBuf {
+    extract_linux_source("6.12", LINUX_612_SOURCE_FILES, rel)
+}
+
+fn extract_linux_source(version: &str, files: &[&str], rel: &str) -> PathBuf {
     use std::sync::Mutex;
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("linux-source-6.1-files");
-    let path = base.join("linux-source-6.1").join(rel);
+    let top = format!("linux-source-{version}");
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{top}-files"));
+    let path = base.join(&top).join(rel);
     assert!(
-        LINUX_SOURCE_FILES
+        files
             .iter()
-            .any(|f| Path::new("linux-source-6.1").join(rel).starts_with(f)),
-        "{rel} is not in LINUX_SOURCE_FILES (tests/common/mod.rs): add it there"
+            .any(|f| Path::new(&top).join(rel).starts_with(f)),
+        "{rel} is not in the {top} file list (tests/common/mod.rs): add it there"
     );
     if base.is_dir() {
         assert!(
@@ -188,10 +212,10 @@ pub fn linux_source(rel: &str) -> PathBuf {
         );
         return path;
     }
-    let tar = Path::new("/usr/src/linux-source-6.1.tar.xz");
+    let tar = PathBuf::from(format!("/usr/src/{top}.tar.xz"));
     assert!(
         tar.is_file(),
-        "{} is missing: install the Debian package linux-source-6.1 (scripts/test.sh does)",
+        "{} is missing: install the Debian package {top} (scripts/test.sh does)",
         tar.display()
     );
     let part = base.with_extension(format!("part{}", std::process::id()));
@@ -199,15 +223,15 @@ pub fn linux_source(rel: &str) -> PathBuf {
     std::fs::create_dir_all(&part).expect("cannot create the source dir");
     let st = Command::new("tar")
         .arg("-xJf")
-        .arg(tar)
+        .arg(&tar)
         .arg("-C")
         .arg(&part)
-        .args(LINUX_SOURCE_FILES)
+        .args(files)
         .status()
         .expect("cannot run tar");
     assert!(
         st.success(),
-        "cannot extract {LINUX_SOURCE_FILES:?} from {}",
+        "cannot extract {files:?} from {}",
         tar.display()
     );
     if std::fs::rename(&part, &base).is_err() {

@@ -68,7 +68,17 @@ pub(crate) fn decode(k: &Kernel, extra: &[&str], log: &Path) -> (Vec<String>, Ou
     (args, out)
 }
 
+/// The `oops` records of `--json` (`backtrace` records left out).
 pub(crate) fn json(k: &Kernel, log: &Path) -> Vec<Value> {
+    json_records(k, log)
+        .into_iter()
+        .filter(|(t, _)| t == "oops")
+        .map(|(_, d)| d)
+        .collect()
+}
+
+/// Every record of `--json`: (type, data).
+pub(crate) fn json_records(k: &Kernel, log: &Path) -> Vec<(String, Value)> {
     let (args, out) = decode(k, &["--json"], log);
     let stdout = String::from_utf8(out.stdout).expect("JSON output is UTF-8");
     assert!(
@@ -82,8 +92,9 @@ pub(crate) fn json(k: &Kernel, log: &Path) -> Vec<Value> {
         .lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).expect("each line is JSON");
-            assert_eq!(v["type"], "oops");
-            v["data"].clone()
+            let t = v["type"].as_str().expect("a type").to_string();
+            assert!(t == "oops" || t == "backtrace", "{t}");
+            (t, v["data"].clone())
         })
         .collect()
 }

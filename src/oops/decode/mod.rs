@@ -15,6 +15,7 @@
 //! (`call_site = false` turns it off). A faulting pc with a `__bug_table` entry gets the
 //! kernel's `file:line` for the trap.
 
+pub mod kaslr;
 pub mod modules;
 pub mod render;
 pub mod resolve;
@@ -24,6 +25,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
+use super::identity::{self, Check};
 use super::{Frame, FrameRole, Line, LineReader, Oops, Parser};
 use resolve::{Object, Resolved, Target};
 
@@ -45,6 +47,18 @@ pub struct Options {
     pub call_site: bool,
     /// After each decoded frame, its source line (text output).
     pub source: bool,
+    /// Decode with objects that do not match the log (the refusal becomes a warning).
+    pub force: bool,
+    /// KASLR offset for bare addresses of every report (`--kaslr-offset`).
+    pub kaslr_offset: Option<u64>,
+    /// A `/proc/kallsyms` of the crashed boot, to name bare addresses (`--kallsyms`).
+    pub kallsyms: Option<PathBuf>,
+    /// Source prefix to strip from file names instead of the one found
+    /// (decode_stacktrace.sh's BASE_PATH).
+    pub base_path: Option<String>,
+    /// Release of the running kernel, for the usual places when neither a vmlinux nor
+    /// a release is given and the log names none.
+    pub running_release: Option<String>,
 }
 
 /// Counts of one run.
@@ -58,10 +72,26 @@ pub struct Summary {
     pub resolved: usize,
     /// Why vmlinux could not be used, when it was needed and failed.
     pub vmlinux_error: Option<String>,
+    /// An object was refused: the log proves it is not the crashed kernel's.
+    pub mismatch: bool,
 }
 
 /// The outcome of one frame: `None` for frames not to decode (user mode).
 pub type Outcome = Option<Result<Resolved, String>>;
+
+/// Lines without frames that end a `backtrace` record (a task dump's `task:` line and
+/// `Call Trace:` sit between two traces; a blank stretch ends one).
+const STRAY_GAP: usize = 2;
+
+/// Frames outside reports, gathered for one `backtrace` record.
+#[derive(Default)]
+struct Stray {
+    first_line: u64,
+    last_line: u64,
+    gap: usize,
+    frames: Vec<Frame>,
+    outcomes: Vec<Outcome>,
+}
 
 /// A running decode.
 struct Decoder<'w> {
@@ -78,6 +108,14 @@ struct Decoder<'w> {
     held_bytes: usize,
     finished: HashMap<usize, Oops>,
     summary: Summary,
+    /// The `Linux version` banner last seen in the log.
+    banner: Option<String>,
+    facts: identity::Cache,
+    kallsyms: Option<Result<kaslr::Kallsyms, String>>,
+    /// `--json`: frames outside reports gathered into the next `backtrace` record.
+    stray: Option<Stray>,
+    /// Identity checks of each module, by normalized name, made when it was opened.
+    module_checks: HashMap<String, (PathBuf, Vec<Check>)>,
 }
 
 /// Decode `input` into `out`; warnings (once each) go to `warn`.
@@ -92,6 +130,7 @@ pub fn decode(
     let mut parser = Parser::new();
     while let Some((raw, cont)) = reader.next_line()? {
         let line = parser.push_chunk(raw, cont);
+        d.observe(raw, &line);
         let raw = raw.to_vec();
         while let Some(o) = parser.take_finished() {
             d.finish_oops(o, out)?;
@@ -121,7 +160,110 @@ impl<'w> Decoder<'w> {
             held_bytes: 0,
             finished: HashMap::new(),
             summary: Summary::default(),
+            banner: None,
+            kallsyms: None,
+            stray: None,
+            facts: identity::Cache::default(),
+            module_checks: HashMap::new(),
         }
+    }
+
+    /// Note what a line says about the kernel (its `Linux version` banner).
+    fn observe(&mut self, raw: &[u8], line: &Line) {
+        let msg = raw.get(line.message.clone()).unwrap_or_default();
+        if line.continuation || msg.len() > 4096 {
+            return;
+        }
+        if let Some(b) = identity::banner_line(&String::from_utf8_lossy(msg)) {
+            self.banner = Some(b.to_string());
+        }
+    }
+
+    /// The identity checks of vmlinux against `oops` (empty when vmlinux is unusable).
+    fn vmlinux_checks(&mut self, oops: Option<&Oops>) -> Vec<Check> {
+        if self.vmlinux().is_err() {
+            return Vec::new();
+        }
+        let Some(Ok(vm)) = self.vmlinux.as_ref() else {
+            return Vec::new();
+        };
+        let facts = self.facts.facts(&vm.symz);
+        let log = identity::LogFacts::of(oops, self.banner.as_deref());
+        identity::vmlinux_checks(vm.symz.path(), facts, &log, oops)
+    }
+
+    /// The refusal for a proven mismatch among `checks`: printed once; `None` when
+    /// there is none or `--force` turns it into a warning.
+    fn refuse(&mut self, checks: &[Check], path: &std::path::Path) -> Option<String> {
+        // Weaker evidence: said, never refused.
+        for c in checks
+            .iter()
+            .filter(|c| c.result == identity::Verdict::Mismatch)
+        {
+            if c.check == "code" {
+                let msg = format!("warning: {}", identity::refusal(path, c));
+                self.warn_once(&msg);
+            }
+        }
+        let msg = identity::refusal(path, identity::proven_mismatch(checks)?);
+        if self.opts.force {
+            self.warn_once(&format!("warning: {msg}"));
+            return None;
+        }
+        self.warn_once(&msg);
+        self.summary.mismatch = true;
+        Some(msg)
+    }
+
+    /// `Err` when the identity checks made at opening module `m` refuse it.
+    fn module_refusal(&mut self, m: &str) -> Result<(), String> {
+        let key = modules::normalize(m);
+        let Some((path, checks)) = self.module_checks.get(&key).cloned() else {
+            return Ok(());
+        };
+        match self.refuse(&checks, &path) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every identity check made for `oops`: vmlinux's, then its modules'.
+    fn identity(&mut self, oops: &Oops) -> identity::Report {
+        let opened = matches!(self.vmlinux, Some(Ok(_)));
+        let mut checks = if opened || oops.frames.iter().any(|f| f.module.is_none() && !f.user) {
+            self.vmlinux_checks(Some(oops))
+        } else {
+            Vec::new()
+        };
+        let mut seen = HashSet::new();
+        for f in &oops.frames {
+            if let Some(m) = &f.module {
+                let key = modules::normalize(m);
+                if seen.insert(key.clone()) {
+                    if let Some((_, c)) = self.module_checks.get(&key) {
+                        checks.extend(c.iter().cloned());
+                    }
+                }
+            }
+        }
+        identity::Report::new(checks)
+    }
+
+    /// Warn once about a frame whose printed size the symbol does not explain.
+    fn warn_size(&mut self, f: &Frame, r: &Resolved, object: &str) {
+        if !r.size_mismatch {
+            return;
+        }
+        let msg = format!(
+            "warning: {object}: {}+{:#x}/{:#x} (line {}): the printed size differs from {}'s size {}; the file may not be the crashed kernel's",
+            f.symbol.as_deref().unwrap_or("?"),
+            f.offset.unwrap_or(0),
+            f.size.unwrap_or(0),
+            f.line,
+            r.symbol,
+            r.symbol_size.map_or("unknown".to_string(), |z| format!("{z:#x}")),
+        );
+        self.warn_once(&msg);
     }
 
     fn warn_once(&mut self, msg: &str) {
@@ -148,7 +290,8 @@ impl<'w> Decoder<'w> {
                 self.summary.resolved += usize::from(r.is_ok());
             }
             let kaslr = self.kaslr_for(Some(&o));
-            render::write_json(out, &o, &frames, kaslr, self.opts.call_site)?;
+            let identity = self.identity(&o);
+            render::write_json(out, &o, &frames, kaslr, self.opts.call_site, &identity)?;
         } else {
             self.finished.insert(o.index, o);
         }
@@ -157,11 +300,59 @@ impl<'w> Decoder<'w> {
 
     fn push(&mut self, raw: Vec<u8>, line: Line, out: &mut dyn Write) -> io::Result<()> {
         if self.opts.json {
-            return Ok(());
+            return self.push_stray(&line, out);
         }
         self.held_bytes += raw.len();
         self.held.push_back((raw, line));
         self.flush(out, false)
+    }
+
+    /// `--json`: gather the frames of lines outside reports (NMI backtraces, task dumps,
+    /// pasted call traces) into `backtrace` records. A record ends after
+    /// [`STRAY_GAP`] lines without frames, at a report, or at [`super::parse::MAX_FRAMES`].
+    fn push_stray(&mut self, line: &Line, out: &mut dyn Write) -> io::Result<()> {
+        if line.oops.is_none() && !line.frames.is_empty() {
+            let outcomes: Vec<Outcome> = line.frames.iter().map(|f| self.frame(f, None)).collect();
+            for r in outcomes.iter().flatten() {
+                self.summary.frames += 1;
+                self.summary.resolved += usize::from(r.is_ok());
+            }
+            let st = self.stray.get_or_insert_with(|| Stray {
+                first_line: line.number,
+                ..Stray::default()
+            });
+            st.last_line = line.number;
+            st.gap = 0;
+            st.frames.extend(line.frames.iter().cloned());
+            st.outcomes.extend(outcomes);
+            if st.frames.len() >= super::parse::MAX_FRAMES {
+                return self.write_stray(out);
+            }
+            return Ok(());
+        }
+        let Some(st) = self.stray.as_mut() else {
+            return Ok(());
+        };
+        st.gap += 1;
+        if line.oops.is_some() || st.gap > STRAY_GAP {
+            self.write_stray(out)?;
+        }
+        Ok(())
+    }
+
+    fn write_stray(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let Some(st) = self.stray.take() else {
+            return Ok(());
+        };
+        let kaslr = self.opts.kaslr_offset.or(self.kaslr);
+        render::write_backtrace(
+            out,
+            st.first_line,
+            st.last_line,
+            &st.frames,
+            &st.outcomes,
+            kaslr,
+        )
     }
 
     /// Write held lines whose report is complete (all of them when `all`, or when the
@@ -200,11 +391,17 @@ impl<'w> Decoder<'w> {
         if self.held.is_empty() {
             self.finished.clear();
         }
+        if all {
+            self.write_stray(out)?;
+        }
         Ok(())
     }
 
     /// The KASLR offset for frames of `oops`.
     fn kaslr_for(&mut self, oops: Option<&Oops>) -> Option<u64> {
+        if self.opts.kaslr_offset.is_some() {
+            return self.opts.kaslr_offset;
+        }
         let o = oops?;
         if let Some(k) = o.kaslr_offset {
             return Some(k);
@@ -232,7 +429,12 @@ impl<'w> Decoder<'w> {
                 .vmlinux_path()
                 .or_else(|e| crate::debuginfod::or_fetch(e, by_id.as_deref()));
             let opened = match path {
-                Ok(p) => Object::open(&p),
+                Ok(p) => Object::open(&p).map(|mut o| {
+                    if let Some(b) = &self.opts.base_path {
+                        o.prefix = Some(b.clone());
+                    }
+                    o
+                }),
                 Err(e) => Err(e),
             };
             if let Err(e) = &opened {
@@ -257,12 +459,16 @@ impl<'w> Decoder<'w> {
         }
     }
 
-    fn vmlinux_path(&self) -> Result<PathBuf, String> {
+    fn vmlinux_path(&mut self) -> Result<PathBuf, String> {
         if let Some(p) = &self.opts.vmlinux {
             return Ok(p.clone());
         }
-        let Some(r) = &self.opts.release else {
-            return Err("no --vmlinux given and no release known to look for one".into());
+        let (r, whence) = match (&self.opts.release, &self.opts.running_release) {
+            (Some(r), _) => (r, "the log or -r"),
+            (None, Some(r)) => (r, "the running kernel"),
+            (None, None) => {
+                return Err("no --vmlinux given and no release known to look for one".into())
+            }
         };
         let cands = [
             format!("/usr/lib/debug/boot/vmlinux-{r}"),
@@ -271,7 +477,14 @@ impl<'w> Decoder<'w> {
             format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
         ];
         let paths: Vec<PathBuf> = cands.iter().map(|c| crate::dwarf::system_path(c)).collect();
-        paths.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
+        let found = paths.iter().find(|p| p.is_file()).cloned();
+        if let Some(p) = &found {
+            (self.warn)(&format!(
+                "using {} (release {r}, from {whence})",
+                p.display()
+            ));
+        }
+        found.ok_or_else(|| {
             let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             format!(
                 "no vmlinux for release {r} (looked at {})",
@@ -280,21 +493,44 @@ impl<'w> Decoder<'w> {
         })
     }
 
-    fn module(&mut self, name: &str, build_id: Option<&str>) -> Result<&mut Object, String> {
+    fn module(
+        &mut self,
+        name: &str,
+        build_id: Option<&str>,
+        oops: Option<&Oops>,
+    ) -> Result<&mut Object, String> {
         let key = modules::normalize(name);
         if !self.modules.contains_key(&key) {
             let finder = self.finder.get_or_insert_with(|| {
                 modules::Finder::new(
                     self.opts.modules.clone(),
                     self.opts.vmlinux.as_deref(),
-                    self.opts.release.as_deref(),
+                    self.opts
+                        .release
+                        .as_deref()
+                        .or(self.opts.running_release.as_deref()),
                 )
             });
-            let mut opened = finder
+            let mut found = finder
                 .find(name, build_id)
-                .or_else(|e| crate::debuginfod::or_fetch(e, build_id))
-                .and_then(|p| Object::open(&p));
+                .or_else(|e| crate::debuginfod::or_fetch(e, build_id));
+            if found.is_err() && build_id.is_some() {
+                // Only files with another build id: take one, and let the identity
+                // check say so (and refuse it unless forced).
+                if let Ok(p) = finder.find(name, None) {
+                    found = Ok(p);
+                }
+            }
+            if let (Ok(p), true) = (&found, self.opts.modules.is_empty()) {
+                // No module directory was given: say which file ksym chose.
+                let shown = finder.origin(p);
+                (self.warn)(&format!("module {name}: using {}", shown.display()));
+            }
+            let mut opened = found.and_then(|p| Object::open(&p));
             if let Ok(o) = &mut opened {
+                if let Some(b) = &self.opts.base_path {
+                    o.prefix = Some(b.clone());
+                }
                 if o.prefix.is_none() {
                     // Modules have no start_kernel: use the kernel's source prefix.
                     o.prefix = self.vmlinux().ok().and_then(|v| v.prefix.clone());
@@ -314,6 +550,19 @@ impl<'w> Decoder<'w> {
                 }
                 Ok(_) => {}
             }
+            if let Ok(o) = &opened {
+                let facts = self.facts.facts(&o.symz).clone();
+                let log = identity::LogFacts {
+                    arch: oops.and_then(identity::log_arch),
+                    ..identity::LogFacts::default()
+                };
+                let path = self
+                    .finder
+                    .as_ref()
+                    .map_or(o.symz.path().to_path_buf(), |f| f.origin(o.symz.path()));
+                let checks = identity::module_checks(name, &path, &facts, build_id, &log);
+                self.module_checks.insert(key.clone(), (path, checks));
+            }
             self.modules.insert(key.clone(), opened);
         }
         match self.modules.get_mut(&key) {
@@ -323,10 +572,47 @@ impl<'w> Decoder<'w> {
         }
     }
 
+    /// Name a bare address with `--kallsyms`: `Some` when a kallsyms file was given.
+    fn kallsyms_name(&mut self, addr: u64) -> Option<Result<kaslr::Named, String>> {
+        let path = self.opts.kallsyms.clone()?;
+        if self.kallsyms.is_none() {
+            let opened = kaslr::Kallsyms::open(&path);
+            if let Err(e) = &opened {
+                self.warn_once(&format!("{e}; bare addresses are left as they are"));
+            }
+            self.kallsyms = Some(opened);
+        }
+        let table = self.kallsyms.as_ref()?;
+        Some(match table {
+            Ok(t) => t
+                .name(addr)
+                .ok_or_else(|| format!("{addr:#x} is in no symbol of {}", t.path().display())),
+            Err(e) => Err(e.clone()),
+        })
+    }
+
     /// Resolve one frame in the context of its report.
     fn frame(&mut self, f: &Frame, oops: Option<&Oops>) -> Outcome {
         if f.user {
             return None;
+        }
+        if let (None, Some(a)) = (&f.symbol, f.address) {
+            // Named by kallsyms: module addresses, and vmlinux ones without an offset.
+            let needs_name = f.module.is_some() || self.kaslr_for(oops).is_none();
+            if needs_name {
+                if let Some(named) = self.kallsyms_name(a) {
+                    let named = match named {
+                        Ok(n) => n,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    let mut g = f.clone();
+                    g.symbol = Some(named.name);
+                    g.offset = Some(named.offset);
+                    g.module = named.module.or(g.module);
+                    g.address = None;
+                    return self.frame(&g, oops);
+                }
+            }
         }
         let exact = !self.opts.call_site || f.exact();
         let trap = f.role == FrameRole::Pc;
@@ -339,19 +625,28 @@ impl<'w> Decoder<'w> {
                     .and_then(|g| g.build_id.clone())
             });
             let result = match (f.symbol.as_deref(), f.offset) {
-                (Some(name), Some(offset)) => self.module(m, id.as_deref()).and_then(|obj| {
-                    obj.resolve(
-                        Target::Symbol {
-                            name,
-                            offset,
-                            size: f.size,
-                        },
-                        exact,
-                        trap,
-                    )
-                }),
+                (Some(name), Some(offset)) => self
+                    .module(m, id.as_deref(), oops)
+                    .map(|_| ())
+                    .and_then(|()| self.module_refusal(m))
+                    .and_then(|()| self.module(m, id.as_deref(), oops))
+                    .and_then(|obj| {
+                        obj.resolve(
+                            Target::Symbol {
+                                name,
+                                offset,
+                                size: f.size,
+                            },
+                            exact,
+                            trap,
+                        )
+                    })
+                    .inspect(|r| {
+                        let object = format!("module {m}");
+                        self.warn_size(f, r, &object);
+                    }),
                 _ => Err(format!(
-                    "module {m}: a bare address cannot be placed in the module"
+                    "module {m}: a bare address cannot be placed in the module (give --kallsyms FILE)"
                 )),
             };
             return Some(result);
@@ -361,6 +656,13 @@ impl<'w> Decoder<'w> {
         } else {
             None
         };
+        let checks = self.vmlinux_checks(oops);
+        if let Some(Ok(vm)) = &self.vmlinux {
+            let path = vm.symz.path().to_path_buf();
+            if let Some(e) = self.refuse(&checks, &path) {
+                return Some(Err(e));
+            }
+        }
         let vm = match self.vmlinux() {
             Ok(v) => v,
             Err(e) => return Some(Err(e)),
@@ -378,13 +680,27 @@ impl<'w> Decoder<'w> {
             _ => None,
         };
         match (by_name, f.address) {
-            (Some(Ok(r)), _) => Some(Ok(r)),
+            (Some(Ok(r)), _) => {
+                let object = self
+                    .vmlinux
+                    .as_ref()
+                    .and_then(|v| v.as_ref().ok())
+                    .map_or("vmlinux".to_string(), |v| {
+                        v.symz.path().display().to_string()
+                    });
+                self.warn_size(f, &r, &object);
+                Some(Ok(r))
+            }
             (Some(Err(e)), None) => Some(Err(e)),
             (_, Some(a)) => {
                 let link = a.wrapping_sub(kaslr.unwrap_or(0));
                 let r = vm.resolve(Target::Address(link), exact, trap);
                 Some(r.map_err(|e| match kaslr {
-                    None => format!("{e} (no KASLR offset known for this report)"),
+                    None => format!(
+                        "{e} (no KASLR offset known for this report: no `Kernel Offset:` line, \
+                         no frame printing both address and symbol; give --kaslr-offset HEX \
+                         or --kallsyms FILE)"
+                    ),
                     Some(_) => e,
                 }))
             }

@@ -28,6 +28,8 @@ pub struct Finder {
     index: Option<HashMap<String, Vec<PathBuf>>>,
     temps: Vec<PathBuf>,
     counter: usize,
+    /// Decompressed file → the file it came from.
+    origins: HashMap<PathBuf, PathBuf>,
 }
 
 /// `-` and `_` made the same.
@@ -54,6 +56,7 @@ impl Finder {
             index: None,
             temps: Vec::new(),
             counter: 0,
+            origins: HashMap::new(),
         }
     }
 
@@ -145,6 +148,7 @@ impl Finder {
         ));
         let out = fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
         self.temps.push(tmp.clone());
+        self.origins.insert(tmp.clone(), path.to_path_buf());
         let status = Command::new(tool)
             .arg("-dc")
             .arg(path)
@@ -155,6 +159,16 @@ impl Finder {
             return Err(format!("{}: {tool} -dc failed ({status})", path.display()));
         }
         Ok(tmp)
+    }
+}
+
+impl Finder {
+    /// The file a prepared file came from (itself when it was not decompressed).
+    pub fn origin(&self, prepared: &Path) -> PathBuf {
+        self.origins
+            .get(prepared)
+            .cloned()
+            .unwrap_or_else(|| prepared.to_path_buf())
     }
 }
 

@@ -8,7 +8,8 @@
 //! levels marked `(inlined)`, each starting with the frame line's own prefix (timestamp)
 //! and ending with its line end (`\r\n` kept); `--source` adds the frames' source lines
 //! the same way ([`super::source`]). Frames that cannot be resolved are left as they are
-//! (the reason goes to stderr once).
+//! (the reason goes to stderr once); a bare address that could not be placed says so:
+//! ` (not placed: no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE)`.
 //!
 //! JSON: documented in `docs/json.md`.
 
@@ -18,7 +19,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::dwarf::Frame as Level;
-use crate::oops::{Frame, Line, Oops};
+use crate::oops::{identity, Frame, Line, Oops};
 use crate::output::{hex, write_record};
 
 fn location(file: Option<&str>, line: Option<u32>) -> String {
@@ -40,6 +41,11 @@ pub fn write_line(
     let mut inserts: Vec<(usize, String)> = Vec::new();
     let mut extra: Vec<String> = Vec::new();
     for (f, o) in line.frames.iter().zip(outcomes) {
+        if let (None, Some(Err(e))) = (&f.symbol, o) {
+            if let Some(why) = not_placed(e) {
+                inserts.push((f.end.min(body_end), format!(" (not placed: {why})")));
+            }
+        }
         let Some(Ok(r)) = o else {
             continue;
         };
@@ -65,6 +71,9 @@ pub fn write_line(
             if outer != r.symbol {
                 text += &format!(" (in {outer})");
             }
+        }
+        if r.size_mismatch {
+            text += " (size mismatch)";
         }
         inserts.push((f.end.min(body_end), text));
         if r.chain.len() > 1 || trap_differs {
@@ -117,6 +126,17 @@ pub fn write_continuations(
         out.write_all(eol)?;
     }
     Ok(())
+}
+
+/// Why a bare address could not be placed, in a few words, when that is the reason.
+fn not_placed(error: &str) -> Option<&'static str> {
+    if error.contains("no KASLR offset known") {
+        Some("no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE")
+    } else if error.contains("a bare address cannot be placed in the module") {
+        Some("a bare module address; give --kallsyms FILE")
+    } else {
+        None
+    }
 }
 
 fn chain_lines(chain: &[Level]) -> Vec<String> {
@@ -183,6 +203,8 @@ struct JsonFrame<'a> {
     object_address: Option<String>,
     lookup_address: Option<String>,
     call_site: bool,
+    size_mismatch: bool,
+    symbol_size: Option<String>,
     trap: Option<JsonTrap<'a>>,
     inlines: Vec<JsonLevel<'a>>,
 }
@@ -200,6 +222,7 @@ struct JsonOops<'a> {
     comm: Option<&'a str>,
     taint: Option<&'a str>,
     release: Option<&'a str>,
+    version: Option<&'a str>,
     kernel_build_id: Option<&'a str>,
     hardware: Option<&'a str>,
     location: Option<&'a str>,
@@ -208,6 +231,7 @@ struct JsonOops<'a> {
     complete: bool,
     call_site_attribution: bool,
     registers: &'a [crate::oops::RegisterBlock],
+    identity: &'a identity::Report,
     frames: Vec<JsonFrame<'a>>,
 }
 
@@ -249,6 +273,8 @@ fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame
         object_address: ok.map(|r| hex(r.address)),
         lookup_address: ok.map(|r| hex(r.lookup)),
         call_site: ok.is_some_and(|r| r.call_site),
+        size_mismatch: ok.is_some_and(|r| r.size_mismatch),
+        symbol_size: ok.and_then(|r| r.symbol_size).map(hex),
         trap: ok.and_then(|r| r.trap.as_ref()).map(|t| JsonTrap {
             file: t.file.as_deref(),
             line: t.line,
@@ -279,6 +305,7 @@ pub fn write_json(
     outcomes: &[Outcome],
     kaslr: Option<u64>,
     call_site: bool,
+    identity: &identity::Report,
 ) -> io::Result<()> {
     let frames = o
         .frames
@@ -298,6 +325,7 @@ pub fn write_json(
         comm: o.comm.as_deref(),
         taint: o.taint.as_deref(),
         release: o.release.as_deref(),
+        version: o.version.as_deref(),
         kernel_build_id: o.kernel_build_id.as_deref(),
         hardware: o.hardware.as_deref(),
         location: o.location.as_deref(),
@@ -306,7 +334,39 @@ pub fn write_json(
         complete: o.complete,
         call_site_attribution: call_site,
         registers: &o.registers,
+        identity,
         frames,
     };
     write_record(out, "oops", rec)
+}
+
+#[derive(Serialize)]
+struct JsonBacktrace<'a> {
+    first_line: u64,
+    last_line: u64,
+    kaslr_offset: Option<String>,
+    frames: Vec<JsonFrame<'a>>,
+}
+
+/// Write frames found outside any report (an NMI backtrace, a task dump, a pasted call
+/// trace) as a JSON Lines record `{"type": "backtrace", "data": {...}}`.
+pub fn write_backtrace(
+    out: &mut dyn Write,
+    first_line: u64,
+    last_line: u64,
+    frames: &[Frame],
+    outcomes: &[Outcome],
+    kaslr: Option<u64>,
+) -> io::Result<()> {
+    let rec = JsonBacktrace {
+        first_line,
+        last_line,
+        kaslr_offset: kaslr.map(hex),
+        frames: frames
+            .iter()
+            .zip(outcomes)
+            .map(|(f, r)| json_frame(f, r, kaslr))
+            .collect(),
+    };
+    write_record(out, "backtrace", rec)
 }

@@ -19,6 +19,10 @@ use std::path::Path;
 use crate::dwarf::bugtable::{BugEntry, BugTable};
 use crate::dwarf::{Frame as Level, ObjectKind, Symbolizer};
 
+/// Most padding the module loader leaves after a function (section alignment): a
+/// module symbol's printed size is its ELF size rounded up to where the next one starts.
+const MODULE_PADDING: u64 = 64;
+
 /// One opened object with its name index.
 pub struct Object {
     /// The symbolizer.
@@ -48,6 +52,11 @@ pub struct Resolved {
     pub chain: Vec<Level>,
     /// The `__bug_table` entry of a trapping pc.
     pub trap: Option<BugEntry>,
+    /// The kallsyms-style size of `symbol` (distance to the next symbol).
+    pub symbol_size: Option<u64>,
+    /// A printed `/size` that none of the symbol's sizes explains (a printed negative
+    /// distance, `0xffff...`, is no evidence and never a mismatch).
+    pub size_mismatch: bool,
 }
 
 impl Object {
@@ -148,11 +157,22 @@ impl Object {
         exact: bool,
         want_trap: bool,
     ) -> Result<Resolved, String> {
+        let mut symbol_size = None;
+        let mut size_mismatch = false;
         let (symbol, offset, address, lto) = match target {
             Target::Symbol { name, offset, size } => {
                 let (i, lto) = self
                     .find_symbol(name, offset, size)
                     .ok_or_else(|| format!("symbol {name} not found"))?;
+                let sizes = self.sizes(i);
+                symbol_size = sizes[3].or(sizes[1]);
+                size_mismatch = size.is_some_and(|z| {
+                    let padded = |s: u64| z >= s && z - s < MODULE_PADDING;
+                    let relocatable = self.symz.kind() == ObjectKind::Relocatable;
+                    z < 1 << 63
+                        && !sizes.contains(&Some(z))
+                        && !(relocatable && sizes[0].is_some_and(padded))
+                });
                 let s = &self.symz.symbols()[i];
                 let base = self
                     .symz
@@ -208,6 +228,8 @@ impl Object {
             call_site: lookup != address,
             chain,
             trap,
+            symbol_size,
+            size_mismatch,
         })
     }
 

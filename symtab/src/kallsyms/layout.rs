@@ -71,24 +71,43 @@ impl Layout {
         self <= Layout::V6_11
     }
 
+    /// True when `kallsyms_names` and `kallsyms_seqs_of_names` lines carry the symbol as
+    /// a comment too (Masahiro Yamada, "kallsyms: add more original symbol type/name in
+    /// comment lines", July 2024; 6.4 to 6.10 comment only `kallsyms_offsets`).
+    pub fn comments_every_table(self) -> bool {
+        self >= Layout::V6_11
+    }
+
     /// True when offsets are relative to their own entry (7.0).
     pub fn is_pc_relative(self) -> bool {
         self == Layout::V7_0
     }
 }
 
+/// A layout by name (`6.1`, `6.4`, `6.11`, `6.15`, `7.0`) or by the version of a kernel
+/// that writes it (`6.12` is the 6.11 layout): any `MAJOR.MINOR` from 6.1 on, mapped with
+/// [`Layout::for_version`]. (Late 6.10.y stable kernels already write the 6.11 layout:
+/// name it.)
 impl FromStr for Layout {
     type Err = String;
     fn from_str(s: &str) -> Result<Layout, String> {
-        match s {
-            "6.1" => Ok(Layout::V6_1),
-            "6.4" => Ok(Layout::V6_4),
-            "6.11" => Ok(Layout::V6_11),
-            "6.15" => Ok(Layout::V6_15),
-            "7.0" => Ok(Layout::V7_0),
-            _ => Err(format!(
-                "unknown kallsyms layout {s:?} (expected 6.1, 6.4, 6.11, 6.15 or 7.0)"
-            )),
+        let err = || {
+            format!(
+                "unknown kallsyms layout {s:?} (expected 6.1, 6.4, 6.11, 6.15, 7.0 or a \
+                 kernel version MAJOR.MINOR from 6.1 on)"
+            )
+        };
+        let (major, minor) = s.split_once('.').ok_or_else(err)?;
+        let num = |t: &str| -> Option<u32> {
+            (!t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()))
+                .then(|| t.parse().ok())
+                .flatten()
+        };
+        match (num(major), num(minor)) {
+            (Some(major @ 6), Some(minor @ 1..)) | (Some(major @ 7..), Some(minor)) => {
+                Ok(Layout::for_version(major, minor))
+            }
+            _ => Err(err()),
         }
     }
 }
@@ -182,11 +201,15 @@ fn label(o: &mut Vec<u8>, layout: Layout, name: &str) {
 /// `\t/* Tname */`: 6.4 and later comment each `kallsyms_offsets` entry with its symbol.
 fn comment(o: &mut Vec<u8>, layout: Layout, s: &MapSymbol) {
     if !layout.addresses_first() {
-        o.extend_from_slice(b"\t/* ");
-        o.push(s.kind);
-        o.extend_from_slice(&s.name);
-        o.extend_from_slice(b" */");
+        symbol_comment(o, s);
     }
+}
+
+fn symbol_comment(o: &mut Vec<u8>, s: &MapSymbol) {
+    o.extend_from_slice(b"\t/* ");
+    o.push(s.kind);
+    o.extend_from_slice(&s.name);
+    o.extend_from_slice(b" */");
 }
 
 /// `%#llx` of glibc: `0` for zero, else `0x` and lowercase hex.
@@ -362,6 +385,9 @@ fn write_names(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
             o.extend_from_slice(b", ");
             byte_hex(o, b);
         }
+        if t.layout.comments_every_table() {
+            symbol_comment(o, &t.symbols[i]);
+        }
         o.push(b'\n');
         if o.len() >= 1 << 16 {
             sink.out.write_all(o)?;
@@ -388,6 +414,11 @@ fn write_seqs(t: &Table<'_>, sink: &mut Sink<'_>) -> std::io::Result<()> {
         byte_hex(o, (seq >> 8) as u8);
         o.extend_from_slice(b", ");
         byte_hex(o, seq as u8);
+        if t.layout.comments_every_table() {
+            if let Some(s) = t.symbols.get(seq as usize) {
+                symbol_comment(o, s);
+            }
+        }
         o.push(b'\n');
     }
     sink.buf.push(b'\n');
@@ -416,4 +447,34 @@ fn write_tokens(t: &Table<'_>, o: &mut Vec<u8>) {
         let _ = writeln!(o, "\t.short\t{}", idx as i32);
     }
     o.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_versions() {
+        for l in Layout::ALL {
+            assert_eq!(l.to_string().parse::<Layout>(), Ok(l));
+        }
+        assert_eq!("6.12".parse::<Layout>(), Ok(Layout::V6_11));
+        assert_eq!("6.10".parse::<Layout>(), Ok(Layout::V6_4));
+        assert_eq!("6.2".parse::<Layout>(), Ok(Layout::V6_1));
+        assert_eq!("6.18".parse::<Layout>(), Ok(Layout::V6_15));
+        assert_eq!("7.1".parse::<Layout>(), Ok(Layout::V7_0));
+        for bad in [
+            "5.0",
+            "6.0",
+            "6",
+            "6.",
+            ".1",
+            "6.x",
+            "6.1.2",
+            "+6.1",
+            "6.99999999999",
+        ] {
+            assert!(bad.parse::<Layout>().is_err(), "{bad}");
+        }
+    }
 }

@@ -36,7 +36,9 @@
 //! 6.11 and later sort by full names.
 //!
 //! # Modules
-//! - [`raw`]: reading the map as the C tool's `fscanf` does, filters and address sort;
+//! - [`raw`]: reading the map as the 6.1 tool's `fscanf` does, the selection rules of
+//!   each version ([`raw::Rules`]), filters and address sort;
+//! - [`lines`]: reading the map as the 6.4 and later tool's `getline` does;
 //! - [`encode`]: the token compression, byte for byte;
 //! - [`layout`]: the layouts and their assembler text;
 //! - [`decode`]: reading tables back out of ELF files (vmlinux, or the assembled
@@ -48,6 +50,7 @@
 pub mod decode;
 pub mod encode;
 pub mod layout;
+pub mod lines;
 pub mod order;
 pub mod raw;
 pub mod scan;
@@ -143,13 +146,17 @@ pub fn generate(
     opts: &Options,
     out: &mut dyn std::io::Write,
 ) -> Result<Generated, Failure> {
-    generate_from(raw::read_map(map_data), opts, out)
+    let map =
+        raw::read_map_with(map_data, raw::Rules::of(opts.layout)).map_err(Failure::Kallsyms)?;
+    generate_from(map, opts, out)
 }
 
 /// The symbols the generator keeps for `map_data` under `opts`, in table order, without
 /// compressing or writing anything.
 pub fn select(map_data: &[u8], opts: &Options) -> Result<Vec<Entry>, Failure> {
-    Ok(prepare(raw::read_map(map_data), opts, None)?
+    let map =
+        raw::read_map_with(map_data, raw::Rules::of(opts.layout)).map_err(Failure::Kallsyms)?;
+    Ok(prepare(map, opts, None)?
         .symbols
         .into_iter()
         .map(MapSymbol::into_entry)
@@ -174,7 +181,8 @@ fn prepare(
         .address_mode()
         .map_err(|e| Failure::Kallsyms(vec![e]))?;
     raw::shrink(&mut map, opts.all_symbols);
-    if map.symbols.is_empty() {
+    // 6.4 and later write an empty table (the first link's `.tmp_vmlinux0.kallsyms`).
+    if map.symbols.is_empty() && map.rules == raw::Rules::V6_1 {
         map.diagnostics.push("No valid symbol.".into());
         return Err(Failure::Kallsyms(map.diagnostics));
     }
@@ -195,7 +203,8 @@ fn prepare(
     })
 }
 
-/// [`generate`] from a map already read (so that callers can free the map's bytes).
+/// [`generate`] from a map already read (so that callers can free the map's bytes); read
+/// it with the rules of the layout ([`raw::read_map_with`], [`raw::Rules::of`]).
 pub fn generate_from(
     map: raw::MapRead,
     opts: &Options,

@@ -1,11 +1,43 @@
 //! Reading a symbol map the way `scripts/kallsyms` does, and choosing the symbols it keeps.
 //!
-//! The kernel tool reads its input with `fscanf(in, "%llx %c %2048s\n", ...)` in a loop
-//! that runs until end of file, so the input is really a stream of whitespace-separated
-//! fields, not of lines: a line with two fields takes its name from the next line. A
-//! drop-in replacement has to read malformed input the same way, so `Scanner` emulates
-//! glibc's `fscanf` and `fgets` for exactly these directives. Then come the kernel's
-//! filters (ignored names, text ranges, percpu symbols) and its address sort.
+//! Two generations of the tool read and select differently ([`Rules`]):
+//! - 6.1 reads its input with `fscanf(in, "%llx %c %2048s\n", ...)` in a loop that runs
+//!   until end of file, so the input is really a stream of whitespace-separated fields,
+//!   not of lines: a line with two fields takes its name from the next line. A drop-in
+//!   replacement has to read malformed input the same way, so `Scanner` emulates glibc's
+//!   `fscanf` and `fgets` for exactly these directives. The tool itself drops
+//!   compiler-generated names (`is_ignored_symbol`).
+//! - 6.4 and later read one line at a time with `getline` and stop at the first malformed
+//!   line (`line format error`, see [`super::lines`]); the name filters moved to
+//!   `scripts/mksysmap`, which `link-vmlinux.sh` runs before the tool, so the tool keeps
+//!   `U`, `N`, `w` and `kallsyms_*` symbols it is given; without `--all-symbols` it also
+//!   keeps `__start_*`/`__stop_*` outside the text ranges, and an empty table is no error.
+//!
+//! Then come the kernel's filters (text ranges, percpu symbols) and its address sort.
+
+use super::Layout;
+
+/// Which kernel's map reading and symbol selection to follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Rules {
+    /// Linux 6.1 to 6.3: `fscanf` fields, the tool's own name filters, `No valid symbol.`
+    #[default]
+    V6_1,
+    /// Linux 6.4 and later: `getline` lines, `mksysmap` does the name filtering,
+    /// `__start_*`/`__stop_*` always kept.
+    V6_4,
+}
+
+impl Rules {
+    /// The rules of the kernels that write `layout`.
+    pub fn of(layout: Layout) -> Rules {
+        if layout >= Layout::V6_4 {
+            Rules::V6_4
+        } else {
+            Rules::V6_1
+        }
+    }
+}
 
 /// One symbol as `scripts/kallsyms` holds it: the type letter travels with the name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +80,8 @@ pub struct MapRead {
     pub(crate) percpu: AddrRange,
     /// Messages the C tool prints on stderr while reading, in order.
     pub diagnostics: Vec<String>,
+    /// The selection rules the map was read with.
+    pub rules: Rules,
 }
 
 /// The kernel's name limit (`KSYM_NAME_LEN`): names of this length or longer are dropped.
@@ -207,12 +241,6 @@ pub(crate) fn is_ignored_symbol(name: &[u8], kind: u8) -> bool {
     ];
     const SUFFIXES: &[&[u8]] = &[b"_from_arm", b"_from_thumb", b"_veneer"];
     const MATCHES: &[&[u8]] = &[b".long_branch.", b".plt_branch."];
-    const KEEP_ABSOLUTE: &[&[u8]] = &[
-        b"__kernel_syscall_via_break",
-        b"__kernel_syscall_via_epc",
-        b"__kernel_sigtramp",
-        b"__gp",
-    ];
     IGNORED.contains(&name)
         || PREFIXES.iter().any(|p| name.starts_with(p))
         || SUFFIXES.iter().any(|s| name.ends_with(s))
@@ -220,36 +248,105 @@ pub(crate) fn is_ignored_symbol(name: &[u8], kind: u8) -> bool {
             .iter()
             .any(|m| name.windows(m.len()).any(|w| w == *m))
         || matches!(kind, b'U' | b'u' | b'N' | b'n')
-        || (kind.eq_ignore_ascii_case(&b'A') && !KEEP_ABSOLUTE.contains(&name))
+        || is_ignored_absolute(name, kind)
 }
 
-/// `read_map()`: read every symbol of `data`, dropping ignored ones and recording ranges.
+/// The absolute symbols every version drops: all but a few useful ones.
+fn is_ignored_absolute(name: &[u8], kind: u8) -> bool {
+    const KEEP_ABSOLUTE: &[&[u8]] = &[
+        b"__kernel_syscall_via_break",
+        b"__kernel_syscall_via_epc",
+        b"__kernel_sigtramp",
+        b"__gp",
+    ];
+    kind.eq_ignore_ascii_case(&b'A') && !KEEP_ABSOLUTE.contains(&name)
+}
+
+/// `is_ignored_symbol()` of Linux 6.4 and later: `u` and `n` types and most absolute
+/// symbols (`scripts/mksysmap` drops the rest before the tool runs).
+pub(crate) fn is_ignored_symbol_6_4(name: &[u8], kind: u8) -> bool {
+    matches!(kind, b'u' | b'n') || is_ignored_absolute(name, kind)
+}
+
+impl MapRead {
+    /// An empty map read under `rules`.
+    pub(crate) fn new(rules: Rules) -> MapRead {
+        MapRead {
+            symbols: Vec::new(),
+            text: 0,
+            text_ranges: [
+                AddrRange {
+                    start_sym: b"_stext",
+                    end_sym: b"_etext",
+                    start: 0,
+                    end: 0,
+                },
+                AddrRange {
+                    start_sym: b"_sinittext",
+                    end_sym: b"_einittext",
+                    start: 0,
+                    end: 0,
+                },
+            ],
+            percpu: AddrRange {
+                start_sym: b"__per_cpu_start",
+                end_sym: b"__per_cpu_end",
+                start: u64::MAX,
+                end: 0,
+            },
+            diagnostics: Vec::new(),
+            rules,
+        }
+    }
+
+    /// The part of `read_symbol()` after the fields are read, and `read_map()`'s append:
+    /// the name limit, `_text`, the ignore rules of [`Self::rules`] and the ranges.
+    pub(crate) fn add(&mut self, addr: u64, kind: u8, name: Vec<u8>) {
+        if name.len() >= KSYM_NAME_LEN {
+            self.diagnostics.push(format!(
+                "Symbol {} too long for kallsyms ({} >= {KSYM_NAME_LEN}).\n\
+                 Please increase KSYM_NAME_LEN both in kernel and kallsyms.c",
+                String::from_utf8_lossy(&name),
+                name.len()
+            ));
+            return;
+        }
+        if name == b"_text" {
+            self.text = addr;
+        }
+        let ignored = match self.rules {
+            Rules::V6_1 => is_ignored_symbol(&name, kind),
+            Rules::V6_4 => is_ignored_symbol_6_4(&name, kind),
+        };
+        if ignored {
+            return;
+        }
+        check_symbol_range(&name, addr, &mut self.text_ranges);
+        check_symbol_range(&name, addr, std::slice::from_mut(&mut self.percpu));
+        let start_pos = self.symbols.len() as u32;
+        self.symbols.push(MapSymbol {
+            addr,
+            kind,
+            name,
+            percpu_absolute: false,
+            start_pos,
+        });
+    }
+}
+
+/// Read `data` as the tool of `rules` does; `Err` holds what it printed on stderr before
+/// stopping with status 1 (6.4 and later stop at a malformed line).
+pub fn read_map_with(data: &[u8], rules: Rules) -> Result<MapRead, Vec<String>> {
+    match rules {
+        Rules::V6_1 => Ok(read_map(data)),
+        Rules::V6_4 => super::lines::read_map(data),
+    }
+}
+
+/// `read_map()` of 6.1: read every symbol of `data`, dropping ignored ones and recording
+/// ranges.
 pub fn read_map(data: &[u8]) -> MapRead {
-    let mut map = MapRead {
-        symbols: Vec::new(),
-        text: 0,
-        text_ranges: [
-            AddrRange {
-                start_sym: b"_stext",
-                end_sym: b"_etext",
-                start: 0,
-                end: 0,
-            },
-            AddrRange {
-                start_sym: b"_sinittext",
-                end_sym: b"_einittext",
-                start: 0,
-                end: 0,
-            },
-        ],
-        percpu: AddrRange {
-            start_sym: b"__per_cpu_start",
-            end_sym: b"__per_cpu_end",
-            start: u64::MAX,
-            end: 0,
-        },
-        diagnostics: Vec::new(),
-    };
+    let mut map = MapRead::new(Rules::V6_1);
     let mut sc = Scanner {
         data,
         pos: 0,
@@ -266,31 +363,7 @@ pub fn read_map(data: &[u8]) -> MapRead {
                 continue;
             }
         };
-        if name.len() >= KSYM_NAME_LEN {
-            map.diagnostics.push(format!(
-                "Symbol {} too long for kallsyms ({} >= {KSYM_NAME_LEN}).\n\
-                 Please increase KSYM_NAME_LEN both in kernel and kallsyms.c",
-                String::from_utf8_lossy(&name),
-                name.len()
-            ));
-            continue;
-        }
-        if name == b"_text" {
-            map.text = addr;
-        }
-        if is_ignored_symbol(&name, kind) {
-            continue;
-        }
-        check_symbol_range(&name, addr, &mut map.text_ranges);
-        check_symbol_range(&name, addr, std::slice::from_mut(&mut map.percpu));
-        let start_pos = map.symbols.len() as u32;
-        map.symbols.push(MapSymbol {
-            addr,
-            kind,
-            name,
-            percpu_absolute: false,
-            start_pos,
-        });
+        map.add(addr, kind, name);
     }
     map
 }
@@ -308,13 +381,18 @@ fn check_symbol_range(name: &[u8], addr: u64, ranges: &mut [AddrRange]) {
 }
 
 /// `shrink_table()`: without `--all-symbols`, keep only symbols inside the text ranges,
-/// minus those at `_etext`/`_einittext` that are not those markers themselves.
+/// minus those at `_etext`/`_einittext` that are not those markers themselves (from 6.4,
+/// `__start_*` and `__stop_*` are kept wherever they are).
 pub fn shrink(map: &mut MapRead, all_symbols: bool) {
     if all_symbols {
         return;
     }
     let [text, init] = map.text_ranges;
+    let bounds = map.rules == Rules::V6_4;
     map.symbols.retain(|s| {
+        if bounds && (s.name.starts_with(b"__start_") || s.name.starts_with(b"__stop_")) {
+            return true;
+        }
         (text.contains(s.addr) || init.contains(s.addr))
             && !(s.addr == text.end && s.name != text.end_sym)
             && !(s.addr == init.end && s.name != init.end_sym)
