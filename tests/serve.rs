@@ -302,6 +302,13 @@ fn answers_are_the_clis_byte_for_byte_also_concurrently() {
     assert!(m.contains("ksym_serve_request_duration_seconds_count{endpoint=\"decode\"} 24"));
     assert!(m.contains("ksym_serve_store_objects 4"), "{m}");
     assert!(m.contains("ksym_serve_objects_open 0"), "{m}");
+    // Each worker keeps what it opened: the 4 objects at most, at least one.
+    let kept = m
+        .lines()
+        .find_map(|l| l.strip_prefix("ksym_serve_objects_kept "))
+        .and_then(|n| n.parse::<u64>().ok())
+        .expect("ksym_serve_objects_kept");
+    assert!((1..=8).contains(&kept), "{m}");
     let log = server.log();
     assert_eq!(
         log.lines()

@@ -33,6 +33,10 @@ pub struct Args {
     /// Largest request body in bytes; larger ones are answered 413.
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
     max_body: u64,
+    /// Objects (vmlinux, modules) each worker keeps open between requests, least
+    /// recently used out first; 0: open them for every request.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    max_open: usize,
     /// Seconds from accepting a connection to having read its request; later: 504.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     timeout: f64,
@@ -53,6 +57,8 @@ pub struct Options {
     pub max_body: u64,
     /// Request timeout.
     pub timeout: f64,
+    /// Objects kept open per worker.
+    pub max_open: usize,
 }
 
 impl Args {
@@ -66,6 +72,7 @@ impl Args {
             queue: self.queue,
             max_body: self.max_body,
             timeout: self.timeout,
+            max_open: self.max_open,
         }
     }
 }
@@ -85,6 +92,7 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
         queue: opts.queue,
         max_body: opts.max_body,
         timeout: Duration::from_secs_f64(opts.timeout),
+        max_open: opts.max_open,
         faddr2line: Box::new(|obj, inputs, out| {
             let opts = faddr2line::Options {
                 list: false,

@@ -43,6 +43,8 @@ pub struct Metrics {
     pub in_flight: AtomicU64,
     /// Connections refused with 503 (queue full or shutting down).
     pub rejected: AtomicU64,
+    /// Per worker: objects kept open between requests, and their bytes.
+    kept: Mutex<BTreeMap<usize, (u64, u64)>>,
 }
 
 impl Metrics {
@@ -64,6 +66,13 @@ impl Metrics {
             }
             h.sum += s;
             h.count += 1;
+        }
+    }
+
+    /// Worker `worker` keeps `n` objects of `bytes` open.
+    pub fn set_kept(&self, worker: usize, n: u64, bytes: u64) {
+        if let Ok(mut m) = self.kept.lock() {
+            m.insert(worker, (n, bytes));
         }
     }
 
@@ -108,6 +117,9 @@ impl Metrics {
                 );
             }
         }
+        let (kept, kept_bytes) = self.kept.lock().map_or((0, 0), |m| {
+            m.values().fold((0, 0), |(a, b), &(n, z)| (a + n, b + z))
+        });
         let mut gauge = |name: &str, kind: &str, help: &str, v: u64| {
             let _ = writeln!(o, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}");
         };
@@ -146,6 +158,18 @@ impl Metrics {
             "gauge",
             "Bytes of the objects opened by requests in flight.",
             get(&self.bytes_mapped),
+        );
+        gauge(
+            "ksym_serve_objects_kept",
+            "gauge",
+            "Objects the workers keep open between requests (--max-open each).",
+            kept,
+        );
+        gauge(
+            "ksym_serve_bytes_kept",
+            "gauge",
+            "Bytes of the objects kept open (mapped, not all resident).",
+            kept_bytes,
         );
         gauge(
             "ksym_serve_store_objects",

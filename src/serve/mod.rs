@@ -8,7 +8,9 @@
 //! accepting, lets the workers finish every connection already accepted, and returns.
 //!
 //! Objects come from the stores ([`store`]), by build id and release, else from
-//! debuginfod by build id ([`crate::debuginfod::find`]). Answers are those of
+//! debuginfod by build id ([`crate::debuginfod::find`]). Each worker keeps the objects
+//! its decodes opened ([`crate::oops::decode::pool`], `max_open` of them, least recently
+//! used out first), so a kernel asked about again is not opened again. Answers are those of
 //! [`crate::oops::decode::decode`] and of the faddr2line the caller passes in
 //! ([`Faddr2line`]), byte for byte. `docs/serve.md` describes the API.
 
@@ -54,6 +56,8 @@ pub struct Config {
     pub max_body: u64,
     /// Time from accepting a connection to having read its request.
     pub timeout: Duration,
+    /// Objects each worker keeps open between requests (0: none).
+    pub max_open: usize,
     /// faddr2line.
     pub faddr2line: Box<Faddr2line>,
 }
@@ -151,15 +155,19 @@ fn serve(
         let rx = Arc::clone(&rx);
         let shared = Arc::clone(shared);
         let inside = Arc::clone(&inside);
+        let max_open = shared.config.max_open;
         let h = std::thread::Builder::new()
             .name(format!("ksym-serve-{i}"))
-            .spawn(move || loop {
-                let job = match rx.lock() {
-                    Ok(r) => r.recv(),
-                    Err(_) => break,
-                };
-                let Ok(job) = job else { break };
-                handle(&shared, job, &inside);
+            .spawn(move || {
+                crate::oops::decode::pool::set_capacity(max_open);
+                loop {
+                    let job = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(job) = job else { break };
+                    handle(&shared, job, &inside, i);
+                }
             })
             .context("cannot start a worker thread")?;
         handles.push(h);
@@ -244,7 +252,7 @@ fn reject(shared: &Shared, mut stream: TcpStream, peer: Option<SocketAddr>, acce
 /// Read, answer and close one connection. The slot in `inside` is given back, the
 /// metrics and the log line written, before the answer is: a client that has its answer
 /// sees them.
-fn handle(shared: &Shared, mut job: Job, inside: &AtomicUsize) {
+fn handle(shared: &Shared, mut job: Job, inside: &AtomicUsize, worker: usize) {
     let deadline = job.accepted + shared.config.timeout;
     let req = if Instant::now() >= deadline {
         Err(ReadError::Timeout)
@@ -296,6 +304,8 @@ fn handle(shared: &Shared, mut job: Job, inside: &AtomicUsize) {
         Err(ReadError::Bad(status, msg)) => Response::error(status, &msg),
     };
     shared.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+    let (n, bytes) = crate::oops::decode::pool::kept();
+    shared.metrics.set_kept(worker, n as u64, bytes);
     let took = job.accepted.elapsed();
     shared.metrics.record(endpoint, resp.status, took);
     let exit = resp

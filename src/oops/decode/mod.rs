@@ -17,6 +17,7 @@
 
 pub mod kaslr;
 pub mod modules;
+pub mod pool;
 pub mod render;
 pub mod resolve;
 pub mod source;
@@ -141,7 +142,7 @@ pub fn decode(
         d.finish_oops(o, out)?;
     }
     d.flush(out, true)?;
-    Ok(d.summary)
+    Ok(std::mem::take(&mut d.summary))
 }
 
 impl<'w> Decoder<'w> {
@@ -705,6 +706,20 @@ impl<'w> Decoder<'w> {
                 }))
             }
             (None, None) => Some(Err("frame has neither symbol nor address".into())),
+        }
+    }
+}
+
+impl Drop for Decoder<'_> {
+    /// Objects go to [`pool`], which keeps them when the caller asked it to.
+    fn drop(&mut self) {
+        if let Some(Ok(o)) = self.vmlinux.take() {
+            o.keep();
+        }
+        for (_, m) in self.modules.drain() {
+            if let Ok(o) = m {
+                o.keep();
+            }
         }
     }
 }

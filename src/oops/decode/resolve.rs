@@ -30,6 +30,18 @@ pub struct Object {
     bugs: Option<Result<BugTable, String>>,
     /// Source prefix to strip from DWARF file names (`/usr/src/linux-6.1/`).
     pub prefix: Option<String>,
+    /// The prefix found in the object (`prefix` may be set otherwise for one decode).
+    found_prefix: Option<String>,
+    /// The path it was opened from.
+    opened_from: std::path::PathBuf,
+}
+
+impl Object {
+    /// Hand the object to [`super::pool`] for a later decode on this thread.
+    pub(super) fn keep(self) {
+        let path = self.opened_from.clone();
+        super::pool::put(&path, self);
+    }
 }
 
 /// A resolved frame.
@@ -61,12 +73,19 @@ pub struct Resolved {
 
 impl Object {
     /// Open `path` and index its names.
+    /// An object an earlier decode on this thread left open ([`super::pool`]) is reused.
     pub fn open(path: &Path) -> Result<Object, String> {
+        if let Some(mut o) = super::pool::take(path) {
+            o.prefix.clone_from(&o.found_prefix);
+            return Ok(o);
+        }
         let symz = Symbolizer::open(path).map_err(|e| e.to_string())?;
         let prefix = symz.source_prefix();
         Ok(Object {
             symz,
             bugs: None,
+            found_prefix: prefix.clone(),
+            opened_from: path.to_path_buf(),
             prefix,
         })
     }
