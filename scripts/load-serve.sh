@@ -61,6 +61,7 @@ echo "baseline (one ksym decode per report, 2 at a time):"
 python3 "$CLIENT" baseline --bin "$BIN" --reports "$W/reports" --seconds "$BASE_SECONDS"
 
 start_server() { # ARGS...
+    rm -f "$W/addr"
     "$BIN" serve --listen 127.0.0.1:0 --store "$W/store" "$@" >"$W/addr" 2>>"$W/server.log" &
     SERVER=$!
     i=0
