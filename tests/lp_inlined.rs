@@ -342,3 +342,204 @@ fn broken_dwarf() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid DWARF"));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("net_rx "));
 }
+
+/// Per line, the merged address ranges of `ksym inlined --lines` holders.
+fn ranges_by_line(holders: &[Value]) -> BTreeSet<(u64, u64, u64)> {
+    let mut by_line: std::collections::BTreeMap<u64, Vec<(u64, u64)>> = Default::default();
+    for h in holders {
+        for s in h["sites"].as_array().unwrap() {
+            let line = s["line"].as_u64().unwrap();
+            for r in s["ranges"].as_array().unwrap() {
+                let (a, b) = (
+                    hex(r["low"].as_str().unwrap()),
+                    hex(r["high"].as_str().unwrap()),
+                );
+                by_line.entry(line).or_default().push((a, b));
+            }
+        }
+    }
+    by_line
+        .into_iter()
+        .flat_map(|(l, r)| merge(r).into_iter().map(move |(a, b)| (l, a, b)))
+        .collect()
+}
+
+/// arm64 assembly units: Clang's integrated assembler writes address advances that wrap
+/// (a "negative" `DW_LNS_advance_pc`) as macros switch sections and back; LLVM runs them
+/// modulo 2^64. `inlined --lines` reads them through the engine's line-table reader and
+/// must find exactly the code llvm-dwarfdump-16's decoded rows give: within each
+/// sequence, rows in address order, each covering up to the next higher row address.
+#[test]
+fn arm64_assembly_lines() {
+    let tmp = TempDir::new("lp-inlined-arm64");
+    let vmlinux = unxz("kernels/arm64-thin/vmlinux.xz", tmp.path());
+    let h = ksym_inlined(&vmlinux, &["--lines", "arch/arm64/kernel/entry.S:1-2000"]);
+    let names = holders(&h);
+    assert!(names.iter().any(|n| n == "vectors"), "{names:?}");
+    assert!(names.iter().any(|n| n == "el0t_64_sync"), "{names:?}");
+    // The unit of `vectors` (entry.S) and its line table, by llvm-dwarfdump's lookup.
+    let nm = Command::new("nm").arg(&vmlinux).output().expect("nm");
+    let nm = String::from_utf8(nm.stdout).unwrap();
+    let vectors = nm
+        .lines()
+        .find(|l| l.ends_with(" vectors"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("vectors in nm");
+    let lookup = dwarfdump(&[&format!("--lookup=0x{vectors}")], &vmlinux);
+    assert!(lookup.contains("arch/arm64/kernel/entry.S"), "{lookup}");
+    let stmt = lookup
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("DW_AT_stmt_list\t("))
+        .map(|v| v.trim_end_matches(')').to_string())
+        .expect("DW_AT_stmt_list in --lookup output");
+    let dump = dwarfdump(&[&format!("--debug-line={stmt}")], &vmlinux);
+    // Rows: address, line, ..., flags (end_sequence closes a sequence).
+    let mut theirs: std::collections::BTreeMap<u64, Vec<(u64, u64)>> = Default::default();
+    let mut seq: Vec<(u64, u64)> = Vec::new();
+    let mut backward = 0;
+    for l in dump.lines().filter(|l| l.starts_with("0x")) {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let (addr, line) = (hex(f[0]), f[1].parse::<u64>().unwrap());
+        if seq.last().is_some_and(|p| p.0 > addr) {
+            backward += 1;
+        }
+        if !l.contains("end_sequence") {
+            seq.push((addr, line));
+            continue;
+        }
+        seq.sort_by_key(|r| r.0);
+        let ends: Vec<u64> = seq.iter().skip(1).map(|r| r.0).chain([addr]).collect();
+        for (&(a, line), b) in seq.iter().zip(ends) {
+            if b > a && (1..=2000).contains(&line) {
+                theirs.entry(line).or_default().push((a, b));
+            }
+        }
+        seq.clear();
+    }
+    assert!(
+        backward > 10,
+        "entry.S's rows go backward ({backward} times)"
+    );
+    let theirs: BTreeSet<(u64, u64, u64)> = theirs
+        .into_iter()
+        .flat_map(|(l, r)| merge(r).into_iter().map(move |(a, b)| (l, a, b)))
+        .collect();
+    assert_eq!(ranges_by_line(&h), theirs);
+}
+
+/// A C file of the arm64 kernel: each run starts where llvm-symbolizer-16 puts the line.
+#[test]
+fn arm64_c_lines() {
+    require_tool("llvm-symbolizer-16", "llvm-16");
+    let tmp = TempDir::new("lp-inlined-arm64-c");
+    let vmlinux = unxz("kernels/arm64-thin/vmlinux.xz", tmp.path());
+    let h = ksym_inlined(&vmlinux, &["--lines", "mm/page_alloc.c:5000-5100"]);
+    assert!(holders(&h).iter().any(|n| n == "__alloc_pages_slowpath"));
+    let mut want = Vec::new();
+    for holder in &h {
+        for s in holder["sites"].as_array().unwrap() {
+            assert!(
+                s["file"].as_str().unwrap().ends_with("/mm/page_alloc.c"),
+                "{s}"
+            );
+            for r in s["ranges"].as_array().unwrap() {
+                want.push((
+                    r["low"].as_str().unwrap().to_string(),
+                    s["line"].as_u64().unwrap(),
+                ));
+            }
+        }
+    }
+    let out = Command::new("llvm-symbolizer-16")
+        .arg("--obj")
+        .arg(&vmlinux)
+        .args(want.iter().map(|w| &w.0))
+        .output()
+        .expect("cannot run llvm-symbolizer-16");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let blocks: Vec<&str> = text
+        .split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+        .collect();
+    assert_eq!(blocks.len(), want.len(), "one answer per address");
+    for ((addr, line), block) in want.iter().zip(&blocks) {
+        let frame = block.lines().nth(1).unwrap_or("");
+        assert!(
+            frame.contains(&format!("page_alloc.c:{line}:")),
+            "{addr}: ksym says page_alloc.c:{line}, llvm-symbolizer says {block}"
+        );
+    }
+}
+
+/// Assembly for an object whose DWARF nests `n` inlined copies of `g` in `f`, each
+/// covering all of `f` (the shape of a pathological inline tree).
+fn deep_inline_asm(n: usize) -> String {
+    let abbrevs = [
+        // 1: compile unit, children: name (string), low_pc (addr), high_pc (data8),
+        // stmt_list absent, language (data2).
+        "1, 0x11, 1, 0x03, 0x08, 0x11, 0x01, 0x12, 0x07, 0x13, 0x05, 0, 0",
+        // 2: subprogram, children: name, low_pc, high_pc.
+        "2, 0x2e, 1, 0x03, 0x08, 0x11, 0x01, 0x12, 0x07, 0, 0",
+        // 3: inlined subroutine, children: abstract_origin (ref4), low_pc, high_pc,
+        // call_line (data4).
+        "3, 0x1d, 1, 0x31, 0x13, 0x11, 0x01, 0x12, 0x07, 0x59, 0x06, 0, 0",
+        // 4: subprogram without children: name, inline (data1).
+        "4, 0x2e, 0, 0x03, 0x08, 0x20, 0x0b, 0, 0",
+    ];
+    let mut s = String::from(
+        "\t.text\n\t.globl f\n\t.type f,@function\nf:\n\t.rept 64\n\tnop\n\t.endr\n\
+         \t.size f, 64\n\t.globl _start\n_start:\n\tret\n\
+         \t.section .debug_abbrev,\"\",@progbits\n.Labbrev:\n",
+    );
+    for a in abbrevs {
+        s += &format!("\t.byte {a}\n");
+    }
+    s += "\t.byte 0\n\t.section .debug_info,\"\",@progbits\n.Lcu:\n\
+          \t.4byte .Lcu_end - .Lcu - 4\n\t.2byte 4\n\t.4byte .Labbrev\n\t.byte 8\n\
+          \t.uleb128 1\n\t.asciz \"deep.c\"\n\t.8byte f\n\t.8byte 64\n\t.2byte 0x0c\n\
+          .Lg:\n\t.uleb128 4\n\t.asciz \"g\"\n\t.byte 3\n\
+          \t.uleb128 2\n\t.asciz \"f\"\n\t.8byte f\n\t.8byte 64\n";
+    s += &format!(
+        "\t.rept {n}\n\t.uleb128 3\n\t.4byte .Lg - .Lcu\n\t.8byte f\n\t.8byte 64\n\
+         \t.4byte 7\n\t.endr\n\t.rept {n}\n\t.byte 0\n\t.endr\n"
+    );
+    s += "\t.byte 0\n\t.byte 0\n.Lcu_end:\n";
+    s
+}
+
+/// 200,000 nested copies of `g` in one function: each is one site of `f`. Grouping sites
+/// by holder once searched the holder's sites linearly per copy (2 * 10^10 comparisons
+/// here: hours); it is linear now, and this test takes well under a second of it.
+#[test]
+fn deep_inline_nesting_is_linear() {
+    require_tool("as", "binutils");
+    require_tool("ld", "binutils");
+    let tmp = TempDir::new("lp-inlined-deep");
+    let n = 200_000;
+    let src = tmp.path().join("deep.s");
+    std::fs::write(&src, deep_inline_asm(n)).unwrap();
+    let obj = tmp.path().join("deep.o");
+    let exe = tmp.path().join("deep");
+    let st = Command::new("as").arg(&src).arg("-o").arg(&obj).status();
+    assert!(st.expect("cannot run as").success());
+    let st = Command::new("ld")
+        .args(["-e", "_start"])
+        .arg(&obj)
+        .arg("-o")
+        .arg(&exe)
+        .status();
+    assert!(st.expect("cannot run ld").success());
+    let out = run(&["inlined", exe.to_str().unwrap(), "g"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("f vmlinux sympos=0 "));
+    let sites: Vec<&str> = lines.collect();
+    assert_eq!(sites.len(), n, "one site per copy");
+    // No call file in this DWARF: each site prints its range only, all of `f`.
+    let f_range = format!(
+        "  {}",
+        text.lines().next().unwrap().rsplit(' ').next().unwrap()
+    );
+    assert!(sites.iter().all(|l| *l == f_range), "{:?}", &sites[..3]);
+}

@@ -24,6 +24,7 @@ fn kernel(rel: &str) -> PathBuf {
 enum Question {
     Containing(u64),
     Size(usize),
+    PrintedSizes(usize),
     Named(String),
     LtoNamed(String),
 }
@@ -37,6 +38,7 @@ fn answer(s: &Symbolizer, q: &Question) -> String {
                 .map(|(sym, off)| (sym.name.clone(), off))
         ),
         Question::Size(i) => format!("{:?}", s.kallsyms_size(*i)),
+        Question::PrintedSizes(i) => format!("{:?}", s.printed_sizes(*i)),
         Question::Named(n) => format!("{:?}", s.symbols_named(n)),
         Question::LtoNamed(n) => format!("{:?}", s.symbols_lto_named(n)),
     }
@@ -46,6 +48,7 @@ fn label(q: &Question) -> String {
     match q {
         Question::Containing(a) => format!("lookup_symbol({a:#x})"),
         Question::Size(i) => format!("kallsyms_size({i})"),
+        Question::PrintedSizes(i) => format!("printed_sizes({i})"),
         Question::Named(n) => format!("symbols_named({n:?})"),
         Question::LtoNamed(n) => format!("symbols_lto_named({n:?})"),
     }
@@ -67,6 +70,7 @@ fn questions(s: &Symbolizer, n: usize) -> Vec<Question> {
     let step = (count / n).max(1);
     for i in (0..count).step_by(step) {
         qs.push(Question::Size(i));
+        qs.push(Question::PrintedSizes(i));
         let name = s.symbols()[i].name.clone();
         if let Some(dot) = name.find('.').filter(|&d| d > 0) {
             qs.push(Question::LtoNamed(name[..dot].to_string()));

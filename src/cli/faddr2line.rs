@@ -5,9 +5,11 @@
 //! `(inlined by) ...` lines, the same blank-line separators, size check, source prefix
 //! stripping (found from `start_kernel`, so modules print absolute paths, as the script
 //! does), "skipping ..." notes and `no match for` message, and the same `--list` layout.
-//! Beyond the script: a name without its LTO suffix (`foo`) matches `foo.llvm.N`,
-//! `foo.lto_priv.N` and full-LTO `foo.N` when no exact name matches (the header then
-//! shows the symbol used); code symbols that are not `STT_FUNC` are accepted; a raw
+//! Beyond the script: a name without its LTO suffix (`foo`) also matches `foo.llvm.N`,
+//! `foo.lto_priv.N` and full-LTO `foo.N`, as a kernel prints them (the header then shows
+//! the symbol used); a printed size is checked against every size a kernel may print
+//! (`crate::dwarf::Symbolizer::printed_sizes`: in a module, the last symbol of a section
+//! runs to its aligned end); code symbols that are not `STT_FUNC` are accepted; a raw
 //! address `0xffffffff81234567` is accepted for linked objects; an object without DWARF
 //! gives symbol-only answers with a note; `--json` writes JSON Lines.
 //!
@@ -29,7 +31,7 @@ use serde::Serialize;
 use symtab::{SymKind, Symbol};
 
 use super::{warn, Out, Status};
-use crate::dwarf::{Frame, ObjectKind, Symbolizer};
+use crate::dwarf::{Frame, NameRule, ObjectKind, Symbolizer};
 use crate::output::{hex, write_record};
 
 /// Translate `func+offset` (as stack traces print them) to source lines.
@@ -366,25 +368,15 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Resolve one `func+off[/size]`; returns whether anything matched.
+    /// Resolve one `func+off[/size]`; returns whether anything matched. Every symbol the
+    /// name stands for is tried: exact names, then the LTO-renamed symbols a kernel prints
+    /// under that name (`m_start` for `m_start.llvm.N`).
     fn query(&mut self, out: Out, input: &str, q: &Query<'_>) -> Result<bool> {
-        let exact: Vec<usize> = self
-            .symz
-            .symbols_named(q.name)
-            .into_iter()
-            .filter(|&i| self.symz.symbol(i).is_some_and(|s| is_code(&s)))
-            .collect();
+        let named = self.symz.printed_named(q.name, NameRule::Any, is_code);
         let mut skipped = Vec::new();
-        if self.try_candidates(out, input, q, &exact, false, &mut skipped)? {
-            return Ok(true);
-        }
-        let lto: Vec<usize> = self
-            .symz
-            .symbols_lto_named(q.name)
-            .into_iter()
-            .filter(|&i| self.symz.symbol(i).is_some_and(|s| is_code(&s)))
-            .collect();
-        if self.try_candidates(out, input, q, &lto, true, &mut skipped)? {
+        let exact = self.try_candidates(out, input, q, &named.exact, false, &mut skipped)?;
+        let lto = self.try_candidates(out, input, q, &named.renamed, true, &mut skipped)?;
+        if exact || lto {
             return Ok(true);
         }
         if !self.opts.json {
@@ -416,7 +408,9 @@ impl Run<'_> {
             // The script names the input; a suffix-aware match names the symbol tried.
             let shown = if lto { s.name.as_str() } else { q.name };
             if let (Some(user), Some(text)) = (q.size, q.size_text) {
-                if user != size && Some(user) != self.loaded_size(&s, size) {
+                // Any size the kernel may print for it (the engine's one rule), not
+                // only the script's.
+                if user != size && !self.symz.printed_sizes(i).contains(&user) {
                     skipped.push(format!(
                         "skipping {} address at {} due to size mismatch ({text} != {})",
                         shown,
@@ -453,19 +447,6 @@ impl Run<'_> {
         Ok(any)
     }
 
-    /// The size the running kernel prints for the last symbol of a module section: the
-    /// module loader places each section at its alignment, so the kernel's kallsyms size
-    /// runs to the next aligned start (`direct_entry+0x137/0x150` for a 0x145-byte
-    /// `.text.direct_entry` aligned to 16). `None` for linked objects and for symbols
-    /// followed by another in their section.
-    fn loaded_size(&self, s: &Symbol, size: u64) -> Option<u64> {
-        if self.symz.kind() != ObjectKind::Relocatable {
-            return None;
-        }
-        let (sec, off) = self.symz.section_offset(self.symz.symbol_address(s)?)?;
-        (off + size == sec.size).then(|| size.div_ceil(sec.align) * sec.align)
-    }
-
     /// A raw address: the code symbol at or below it, if the address is within its size.
     fn raw(&mut self, out: Out, input: &str, addr: u64) -> Result<bool> {
         if self.symz.kind() == ObjectKind::Relocatable {
@@ -475,13 +456,11 @@ impl Run<'_> {
             self.status = Status::Error;
             return Ok(true);
         }
-        let map = self.symz.addrmap();
-        let entries = map.entries();
-        let end = entries.partition_point(|e| e.addr <= addr);
-        let found = entries[..end]
-            .iter()
-            .rev()
-            .find(|e| is_code(&self.symz.symbols()[e.index]));
+        let symbols = self.symz.symbols();
+        let found = self
+            .symz
+            .addrmap()
+            .before_where(addr, |e| is_code(&symbols[e.index]));
         let Some(e) = found else {
             return Ok(false);
         };

@@ -18,11 +18,10 @@ use gimli::{AttributeValue, Reader as _, RunTimeEndian};
 use super::funcs::{self, Functions};
 use super::index::{self, Range};
 use super::lines::LineTable;
-use super::loader::{Bytes, Loader};
+use super::loader::Loader;
 use super::{Error, IndexCache};
 
-/// The gimli reader over ksym's mapped or owned section bytes.
-pub(crate) type Reader = gimli::EndianReader<RunTimeEndian, Bytes>;
+pub(crate) use super::loader::Reader;
 
 /// One frame as DWARF gives it (names and locations), before symbol-table naming.
 #[derive(Clone, Debug, Default)]
@@ -40,6 +39,7 @@ struct Slot {
     unit: OnceLock<Result<gimli::Unit<Reader>, Error>>,
     lines: OnceLock<Result<Arc<LineTable>, Error>>,
     functions: OnceLock<Result<Functions, Error>>,
+    name: OnceLock<Result<Option<String>, Error>>,
 }
 
 /// Abbreviation tables by `.debug_abbrev` offset: units of one LTO module share one.
@@ -89,6 +89,10 @@ impl RangeIndex {
     }
 }
 
+fn lossy(r: &Reader) -> String {
+    String::from_utf8_lossy(r).into_owned()
+}
+
 fn err(e: impl std::fmt::Display) -> Error {
     Error::new(format!("invalid DWARF: {e}"))
 }
@@ -132,6 +136,7 @@ impl Context {
                 unit: OnceLock::new(),
                 lines: OnceLock::new(),
                 functions: OnceLock::new(),
+                name: OnceLock::new(),
             })
             .collect();
         Ok(Context {
@@ -214,6 +219,35 @@ impl Context {
         Ok(0)
     }
 
+    /// Number of units (type units left out).
+    pub(crate) fn unit_count(&self) -> usize {
+        self.units.len()
+    }
+
+    /// Unit `index` (in `.debug_info` order), parsed on first use and kept.
+    pub(crate) fn unit(&self, index: usize) -> Result<gimli::UnitRef<'_, Reader>, Error> {
+        let slot = self
+            .units
+            .get(index)
+            .ok_or_else(|| Error::new(format!("no unit {index}")))?;
+        Ok(slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf))
+    }
+
+    /// The name (`DW_AT_name`) of unit `index`, read from its root entry alone (the unit
+    /// is not parsed: a walk over every unit's name stays light).
+    pub(crate) fn unit_name(&self, index: usize) -> Result<Option<String>, Error> {
+        let slot = self
+            .units
+            .get(index)
+            .ok_or_else(|| Error::new(format!("no unit {index}")))?;
+        slot.name(&self.dwarf, &self.abbrevs)
+    }
+
+    /// The first unit, in lookup order, whose ranges hold `addr`.
+    pub(crate) fn unit_at(&self, addr: u64) -> Option<usize> {
+        self.units_at(addr).next()
+    }
+
     /// Units whose ranges hold `addr`, in addr2line's order; then units without a
     /// declared range whose line sequences hold it.
     fn units_at(&self, addr: u64) -> impl Iterator<Item = usize> + '_ {
@@ -225,10 +259,14 @@ impl Context {
         self.late.get_or_init(|| {
             let mut ranges = Vec::new();
             for &index in &self.rangeless {
-                let Ok(unit) = self.units[index].unit(&self.dwarf, &self.abbrevs) else {
+                // Placing these units reads each one's line program once: nothing of
+                // them is kept but the ranges.
+                let seqs = self.units[index].with_unit_unkept(&self.dwarf, &self.abbrevs, |u| {
+                    LineTable::sequence_ranges(u.unit_ref(&self.dwarf))
+                });
+                let Ok(seqs) = seqs else {
                     continue;
                 };
-                let seqs = LineTable::sequence_ranges(unit.unit_ref(&self.dwarf));
                 for (begin, end) in seqs.unwrap_or_default() {
                     ranges.push(Range {
                         begin,
@@ -284,6 +322,53 @@ impl Slot {
             .map_err(Error::clone)
     }
 
+    fn abbreviations(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        cache: &AbbrevCache,
+    ) -> Result<Arc<gimli::Abbreviations>, Error> {
+        let offset = self.header(dwarf)?.debug_abbrev_offset();
+        if let Some(a) = cache.lock().ok().and_then(|m| m.get(&offset.0).cloned()) {
+            return Ok(a);
+        }
+        let a = Arc::new(dwarf.debug_abbrev.abbreviations(offset)?);
+        if let Ok(mut m) = cache.lock() {
+            m.insert(offset.0, a.clone());
+        }
+        Ok(a)
+    }
+
+    /// The shared abbreviations when a lookup already parsed them; else parsed and not
+    /// kept (a walk over every unit's root keeps none).
+    fn abbreviations_unkept(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        cache: &AbbrevCache,
+    ) -> Result<Arc<gimli::Abbreviations>, Error> {
+        let offset = self.header(dwarf)?.debug_abbrev_offset();
+        match cache.lock().ok().and_then(|m| m.get(&offset.0).cloned()) {
+            Some(a) => Ok(a),
+            None => Ok(Arc::new(dwarf.debug_abbrev.abbreviations(offset)?)),
+        }
+    }
+
+    /// `f` of the unit, parsed for this use and not kept unless a lookup already keeps
+    /// it.
+    fn with_unit_unkept<T>(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        cache: &AbbrevCache,
+        f: impl FnOnce(&gimli::Unit<Reader>) -> T,
+    ) -> Result<T, Error> {
+        if let Some(Ok(unit)) = self.unit.get() {
+            return Ok(f(unit));
+        }
+        let abbrevs = self.abbreviations_unkept(dwarf, cache)?;
+        let unit =
+            gimli::Unit::new_with_abbreviations(dwarf, self.header(dwarf)?.clone(), abbrevs)?;
+        Ok(f(&unit))
+    }
+
     fn unit(
         &self,
         dwarf: &gimli::Dwarf<Reader>,
@@ -291,27 +376,60 @@ impl Slot {
     ) -> Result<&gimli::Unit<Reader>, Error> {
         self.unit
             .get_or_init(|| {
-                let header = self.header(dwarf)?;
-                let offset = header.debug_abbrev_offset();
-                let cached = cache.lock().ok().and_then(|m| m.get(&offset.0).cloned());
-                let abbrevs = match cached {
-                    Some(a) => a,
-                    None => {
-                        let a = Arc::new(dwarf.debug_abbrev.abbreviations(offset)?);
-                        if let Ok(mut m) = cache.lock() {
-                            m.insert(offset.0, a.clone());
-                        }
-                        a
-                    }
-                };
+                let abbrevs = self.abbreviations(dwarf, cache)?;
                 Ok(gimli::Unit::new_with_abbreviations(
                     dwarf,
-                    header.clone(),
+                    self.header(dwarf)?.clone(),
                     abbrevs,
                 )?)
             })
             .as_ref()
             .map_err(Error::clone)
+    }
+
+    fn name(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        cache: &AbbrevCache,
+    ) -> Result<Option<String>, Error> {
+        self.name
+            .get_or_init(|| {
+                if let Some(Ok(unit)) = self.unit.get() {
+                    return Ok(unit.name.as_ref().map(lossy));
+                }
+                let header = self.header(dwarf)?;
+                let abbrevs = self.abbreviations_unkept(dwarf, cache)?;
+                let mut entries = header.entries_raw(&abbrevs, None)?;
+                let Some(abbrev) = entries.read_abbreviation()? else {
+                    return Ok(None);
+                };
+                let mut name = None;
+                let mut base = gimli::DebugStrOffsetsBase(0);
+                for spec in abbrev.attributes() {
+                    let attr = entries.read_attribute(*spec)?;
+                    match (attr.name(), attr.value()) {
+                        (gimli::DW_AT_name, v) => name = Some(v),
+                        (gimli::DW_AT_str_offsets_base, AttributeValue::DebugStrOffsetsBase(b)) => {
+                            base = b
+                        }
+                        _ => {}
+                    }
+                }
+                let text = match name {
+                    Some(AttributeValue::String(r)) => r,
+                    Some(AttributeValue::DebugStrRef(o)) => dwarf.debug_str.get_str(o)?,
+                    Some(AttributeValue::DebugLineStrRef(o)) => dwarf.debug_line_str.get_str(o)?,
+                    Some(AttributeValue::DebugStrOffsetsIndex(i)) => {
+                        let o = dwarf
+                            .debug_str_offsets
+                            .get_str_offset(header.format(), base, i)?;
+                        dwarf.debug_str.get_str(o)?
+                    }
+                    _ => return Ok(None),
+                };
+                Ok(Some(lossy(&text)))
+            })
+            .clone()
     }
 
     fn lines(

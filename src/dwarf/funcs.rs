@@ -308,7 +308,6 @@ fn lossy(name: Option<Reader>) -> Result<Option<String>, Error> {
     })
 }
 
-/// The name of the DIE at `offset` of `unit`, following origins up to `limit` deep.
 /// Take a naming attribute of a function or inlined-subroutine entry into `name`: the
 /// linkage name wins, then the name, then the name of the entry an abstract origin or
 /// specification leads to. True when `attr` was one of those attributes.
@@ -339,6 +338,7 @@ fn read_name(
     Ok(true)
 }
 
+/// The name of the DIE at `offset` of `unit`, following origins up to `limit` deep.
 pub(crate) fn name_entry(
     ctx: &Context,
     unit: Unit<'_>,

@@ -97,6 +97,27 @@ impl LineTable {
         Ok(Self::build(unit, true)?.ranges().collect())
     }
 
+    /// The rendered names of the unit's file entries, by file index (before DWARF 5,
+    /// which has no entry 0, index 0 is an empty name), without running the program.
+    pub(crate) fn file_names(unit: gimli::UnitRef<'_, Reader>) -> Result<Vec<String>, Error> {
+        let Some(program) = unit.line_program.as_ref() else {
+            return Ok(Vec::new());
+        };
+        let header = program.header();
+        let mut files = Vec::new();
+        let mut i = if header.version() <= 4 {
+            files.push(String::new());
+            1
+        } else {
+            0
+        };
+        while let Some(f) = header.file(i) {
+            files.push(render_file(unit, f, header)?);
+            i += 1;
+        }
+        Ok(files)
+    }
+
     fn build(unit: gimli::UnitRef<'_, Reader>, ranges_only: bool) -> Result<LineTable, Error> {
         let Some(program) = unit.line_program.as_ref() else {
             return Ok(LineTable {
@@ -109,18 +130,11 @@ impl LineTable {
         let line_base = i64::from(header.line_base());
         let line_range = u64::from(header.line_range().max(1));
         let opcode_base = u64::from(header.opcode_base());
-        let mut files = Vec::new();
-        // Before DWARF 5 there is no entry 0: keep indices aligned with an empty name.
-        let mut i = if header.version() <= 4 {
-            files.push(String::new());
-            1
+        let files = if ranges_only {
+            Vec::new()
         } else {
-            0
+            Self::file_names(unit)?
         };
-        while let Some(f) = header.file(i).filter(|_| !ranges_only) {
-            files.push(render_file(unit, f, header)?);
-            i += 1;
-        }
 
         let mut sequences = Vec::new();
         let mut rows: Vec<Row> = Vec::new();
@@ -240,6 +254,24 @@ impl LineTable {
     /// The address ranges of the sequences.
     pub(crate) fn ranges(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
         self.sequences.iter().map(|s| (s.start, s.end))
+    }
+
+    /// Every row with the address where its code ends: the next higher row address of
+    /// its sequence, or the sequence's end. Rows are taken in address order within each
+    /// sequence (assembly units jump between sections and back, so program order is not
+    /// address order); a row followed by another at the same address covers nothing.
+    pub(crate) fn spans(&self) -> impl Iterator<Item = (&Row, u64)> + '_ {
+        self.sequences.iter().flat_map(|s| {
+            let mut order: Vec<&Row> = s.rows.iter().collect();
+            order.sort_by_key(|r| r.addr);
+            let ends: Vec<u64> = order
+                .iter()
+                .skip(1)
+                .map(|r| r.addr)
+                .chain([s.end.max(order.last().map_or(0, |r| r.addr))])
+                .collect();
+            order.into_iter().zip(ends)
+        })
     }
 
     /// The rendered name of file entry `index`.

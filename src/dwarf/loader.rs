@@ -41,6 +41,10 @@ impl Backing {
     }
 }
 
+/// The gimli reader over the loader's mapped or owned section bytes: every DWARF reader
+/// of ksym reads through it.
+pub(crate) type Reader = gimli::EndianReader<gimli::RunTimeEndian, Bytes>;
+
 /// A cheap, clonable view of part of a [`Backing`], usable as a gimli reader's storage.
 #[derive(Clone, Debug)]
 pub(crate) struct Bytes {

@@ -25,7 +25,10 @@ mod funcs;
 mod index;
 mod lines;
 mod loader;
+mod paths;
+mod printed;
 mod symbols;
+mod walk;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -34,8 +37,11 @@ use std::path::{Path, PathBuf};
 use symtab::addrmap::AddrMap;
 use symtab::{Arch, Symbol};
 
-pub(crate) use loader::{map_file, section_layout, Bytes, Loader};
+pub(crate) use loader::{map_file, section_layout};
 pub use loader::{system_path, ObjectKind, SectionInfo};
+pub use paths::kernel_relative;
+pub use printed::{NameRule, Named};
+pub use walk::{InlinedCopy, LineSpan};
 
 /// An error of the symbolizer: one line naming the file or the structure at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]

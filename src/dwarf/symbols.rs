@@ -131,6 +131,36 @@ impl Symbols {
         Some((e.index, addr - e.addr))
     }
 
+    /// The lowest lookup address above `addr` where an indexed symbol starts (any
+    /// section): from the address index when built, else by a scan.
+    pub(crate) fn next_above(&self, addr: u64) -> Option<u64> {
+        if self.addrmap.get().is_none() {
+            if let Some(t) = self.scan() {
+                // Cheap tests first: the name and letter only of a closer candidate.
+                let mut best: Option<u64> = None;
+                for r in t.raws() {
+                    if matches!(r.kind, SymKind::Section | SymKind::File) {
+                        continue;
+                    }
+                    let Some(a) = self.address_of(r.addr, r.section_index) else {
+                        continue;
+                    };
+                    if a > addr
+                        && best.is_none_or(|b| a < b)
+                        && addrmap::indexable_parts(r.kind, t.name_of(&r), t.letter_of(&r))
+                    {
+                        best = Some(a);
+                    }
+                }
+                return best;
+            }
+        }
+        let entries = self.addrmap().entries();
+        entries
+            .get(entries.partition_point(|e| e.addr <= addr))
+            .map(|e| e.addr)
+    }
+
     /// The kallsyms size of symbol `i` (see [`super::Symbolizer::kallsyms_size`]), with
     /// `section_end` giving the end of a section as symbol values count.
     pub(crate) fn kallsyms_size(

@@ -19,6 +19,7 @@ use object::read::elf::{FileHeader, SectionHeader};
 use object::{elf, Endianness};
 
 use super::initcall::{parse_name, Parsed};
+use symtab::addrmap::{self, AddrMap};
 use symtab::{Arch, Symbol, SymbolTable};
 
 /// How the entries of the tables are stored.
@@ -151,7 +152,6 @@ fn read_table(
         let (mut id, mut lvl) = (None, None);
         let named = index
             .at(addr)
-            .iter()
             .find_map(|s| initcall_of(&s.name, "__initcall__"));
         let function = index.function_at(target);
         let stub = function.and_then(|f| initcall_of(f, "__initstub__"));
@@ -176,32 +176,34 @@ fn initcall_of(name: &str, prefix: &str) -> Option<(String, String)> {
     }
 }
 
-/// Symbols by address.
+/// Symbols by address: `symtab`'s address index, which every address-to-symbol
+/// question of ksym goes through.
 struct SymbolIndex<'a> {
-    by_addr: HashMap<u64, Vec<&'a Symbol>>,
+    table: &'a SymbolTable,
+    map: AddrMap,
 }
 
 impl<'a> SymbolIndex<'a> {
     fn new(table: &'a SymbolTable) -> SymbolIndex<'a> {
-        let mut by_addr: HashMap<u64, Vec<&Symbol>> = HashMap::new();
-        for s in &table.symbols {
-            if s.section_index.is_some() && !s.is_mapping_symbol() {
-                by_addr.entry(s.addr).or_default().push(s);
-            }
-        }
-        SymbolIndex { by_addr }
+        let map = AddrMap::build(&table.symbols, |s| {
+            (addrmap::indexable(s) && s.section_index.is_some()).then_some(s.addr)
+        });
+        SymbolIndex { table, map }
     }
 
-    fn at(&self, addr: u64) -> &[&'a Symbol] {
-        self.by_addr.get(&addr).map(Vec::as_slice).unwrap_or(&[])
+    /// The symbols starting at `addr`, preferred alias first.
+    fn at(&self, addr: u64) -> impl Iterator<Item = &'a Symbol> + '_ {
+        self.map
+            .at(addr)
+            .iter()
+            .map(|e| &self.table.symbols[e.index])
     }
 
     /// The function symbol at `addr`: a stub name first, then any text symbol.
     fn function_at(&self, addr: u64) -> Option<&'a str> {
-        let syms = self.at(addr);
-        syms.iter()
+        self.at(addr)
             .find(|s| s.name.starts_with("__initstub__"))
-            .or_else(|| syms.iter().find(|s| s.is_text()))
+            .or_else(|| self.at(addr).find(|s| s.is_text()))
             .map(|s| s.name.as_str())
     }
 }

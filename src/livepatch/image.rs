@@ -1,23 +1,22 @@
 //! One kernel object opened for livepatch work: its symbols, its machine, its module
-//! name and, for ELF input, its DWARF sections.
+//! name and, for ELF input, the DWARF engine over it.
 //!
 //! A `.ko` is relocatable: its symbols are section offsets and its DWARF addresses are
-//! zero until relocated. ELF input is mapped and its debug sections prepared by the
-//! symbolizer's loader ([`crate::dwarf`]), which gives every allocated section of a `.ko`
-//! a synthetic base address and applies the debug sections' relocations with the same
-//! bases; symbol addresses here are moved by those bases, so symbols and DWARF share one
-//! address space. Output shows such addresses as `section+offset` through
-//! [`Image::display_addr`].
+//! zero until relocated. The DWARF engine ([`crate::dwarf::Symbolizer`]) gives every
+//! allocated section of a `.ko` a synthetic base address and applies the debug sections'
+//! relocations with the same bases; symbol addresses here are moved by those bases (the
+//! engine's own layout), so symbols and DWARF share one address space. Output shows such
+//! addresses as `section+offset` through [`Image::display_addr`].
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use object::{Object, ObjectSection};
 use symtab::sympos::KallsymsOrder;
 use symtab::{Arch, Symbol, SymbolTable, TableFormat};
 
-use crate::dwarf::{Bytes, Loader};
+use crate::dwarf::{IndexCache, Symbolizer};
 
 /// An opened kernel object.
 pub struct Image {
@@ -29,16 +28,9 @@ pub struct Image {
     pub module: Option<String>,
     /// Synthetic base of each section index (`.ko` only; empty otherwise).
     bases: Vec<u64>,
+    /// The DWARF engine, opened on first use.
+    dwarf: OnceLock<Result<Option<Symbolizer>, String>>,
 }
-
-/// DWARF sections, relocated where needed, kept so a `gimli::Dwarf` can borrow them.
-pub struct DebugSections {
-    sections: HashMap<gimli::SectionId, Bytes>,
-    endian: gimli::RunTimeEndian,
-}
-
-/// The gimli reader used over [`DebugSections`].
-pub type Reader<'a> = gimli::EndianSlice<'a, gimli::RunTimeEndian>;
 
 impl Image {
     /// Read `path` (ELF, `System.map` or `/proc/kallsyms`).
@@ -74,6 +66,7 @@ impl Image {
             table,
             module,
             bases,
+            dwarf: OnceLock::new(),
         })
     }
 
@@ -105,74 +98,38 @@ impl Image {
         }
     }
 
-    /// The section (index, name) holding synthetic address `addr` of a `.ko`.
-    pub fn section_of(&self, addr: u64) -> Option<(usize, &str)> {
-        self.table
-            .symbols
-            .iter()
-            .filter(|s| s.kind == symtab::SymKind::Section && s.section_index.is_some())
-            .filter_map(|s| Some((s.section_index?, s.section.as_deref()?, s.addr)))
-            .filter(|(_, _, base)| *base <= addr)
-            .max_by_key(|(_, _, base)| *base)
-            .map(|(i, n, _)| (i, n))
+    /// The DWARF engine over this image: `None` when it has no DWARF (in the file or a
+    /// separate debug file) or is not ELF; an error (naming the file) when its DWARF is
+    /// broken.
+    pub fn dwarf(&self) -> Result<Option<&Symbolizer>, &str> {
+        let opened = self.dwarf.get_or_init(|| {
+            if !matches!(
+                self.table.format,
+                TableFormat::ElfExecutable | TableFormat::ElfRelocatable | TableFormat::ElfShared
+            ) {
+                return Ok(None);
+            }
+            let symz = Symbolizer::open_with(&self.path, &IndexCache::FromEnv)
+                .map_err(|e| e.to_string())?;
+            Ok(symz.has_debug_info().then_some(symz))
+        });
+        match opened {
+            Ok(s) => Ok(s.as_ref()),
+            Err(e) => Err(e),
+        }
     }
 
-    /// True for a relocatable object (`.ko`).
-    pub fn is_module(&self) -> bool {
-        self.table.format == TableFormat::ElfRelocatable
+    /// The source file of the DWARF unit covering `addr`, relative to the kernel tree
+    /// ([`crate::dwarf::kernel_relative`]); `None` without DWARF or such a unit.
+    pub fn unit_file(&self, addr: u64) -> Option<String> {
+        let name = self.dwarf().ok()??.unit_name(addr).ok()??;
+        Some(crate::dwarf::kernel_relative(&name).to_string())
     }
 
-    /// The DWARF sections, relocated for a `.ko`; `None` when there is no `.debug_info`
-    /// (in the file or a separate debug file), or the input is not ELF.
-    pub fn debug_sections(&self) -> Result<Option<DebugSections>> {
-        if !matches!(
-            self.table.format,
-            TableFormat::ElfExecutable | TableFormat::ElfRelocatable | TableFormat::ElfShared
-        ) {
-            return Ok(None);
-        }
-        let loader = Loader::open(&self.path)?;
-        if !loader.has_debug_info() {
-            return Ok(None);
-        }
-        let endian = if loader.little_endian {
-            gimli::RunTimeEndian::Little
-        } else {
-            gimli::RunTimeEndian::Big
-        };
-        let sections = ALL_SECTIONS
-            .iter()
-            .map(|&id| (id, loader.section(id.name())))
-            .collect();
-        Ok(Some(DebugSections { sections, endian }))
-    }
-}
-
-/// The sections the loader prepares (it leaves out location lists: never read).
-const ALL_SECTIONS: [gimli::SectionId; 10] = [
-    gimli::SectionId::DebugAbbrev,
-    gimli::SectionId::DebugAddr,
-    gimli::SectionId::DebugInfo,
-    gimli::SectionId::DebugLine,
-    gimli::SectionId::DebugLineStr,
-    gimli::SectionId::DebugRanges,
-    gimli::SectionId::DebugRngLists,
-    gimli::SectionId::DebugStr,
-    gimli::SectionId::DebugStrOffsets,
-    gimli::SectionId::DebugAranges,
-];
-
-impl DebugSections {
-    /// A gimli view of the sections.
-    pub fn dwarf(&self) -> gimli::Dwarf<Reader<'_>> {
-        let load = |id: gimli::SectionId| -> Result<Reader<'_>, std::convert::Infallible> {
-            let data = self.sections.get(&id).map_or(&[][..], |b| &b[..]);
-            Ok(gimli::EndianSlice::new(data, self.endian))
-        };
-        match gimli::Dwarf::load(load) {
-            Ok(d) => d,
-            Err(e) => match e {},
-        }
+    /// Why DWARF is not used, when it is broken: a warning naming the file.
+    pub fn dwarf_warning(&self) -> Option<String> {
+        let e = self.dwarf().err()?;
+        Some(format!("{e}: source files come from STT_FILE only"))
     }
 }
 

@@ -27,7 +27,6 @@ use symtab::name::{clean, Policy};
 use symtab::{SymKind, Symbol};
 
 use super::image::Image;
-use super::units::{self, kernel_relative};
 
 /// How a pair was matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
@@ -140,7 +139,7 @@ fn class(s: &Symbol) -> Option<&'static str> {
 /// The symbols of `image` that take part, in kallsyms (address) order, and a warning
 /// when its DWARF is broken (files then come from `STT_FILE` only).
 pub fn entries(image: &Image) -> (Vec<Entry>, Option<String>) {
-    let (units, warning) = units::load(image);
+    let warning = image.dwarf_warning();
     let mut syms: Vec<(&Symbol, &'static str)> = image
         .table
         .symbols
@@ -158,10 +157,7 @@ pub fn entries(image: &Image) -> (Vec<Entry>, Option<String>) {
                 .map(|i| s.name[i + 6..].split('.').next().unwrap_or("").to_string());
             // The linker writes LTO-promoted symbols after the last STT_FILE: their
             // STT_FILE is not theirs. The covering unit is, for code.
-            let unit = (class == "func")
-                .then(|| units.as_ref().and_then(|u| u.name_at(s.addr)))
-                .flatten()
-                .map(|n| kernel_relative(n).to_string());
+            let unit = (class == "func").then(|| image.unit_file(s.addr)).flatten();
             let file = unit.or_else(|| {
                 s.file
                     .as_deref()

@@ -6,10 +6,11 @@
 //! - [`sympos`]: the kernel's `klp_find_object_symbol()` rule applied to a table.
 //! - [`inlined`]: every function holding an inlined copy of a function, or given lines.
 //! - [`lpmap`]: matching the symbols of two builds across LTO renames.
-//! - [`units`]: the DWARF unit covering an address (a source file for global symbols).
+//!
+//! DWARF questions (inlined copies, line tables, the unit covering an address) go to the
+//! DWARF engine ([`crate::dwarf`]).
 
 pub mod image;
 pub mod inlined;
 pub mod lpmap;
 pub mod sympos;
-pub mod units;

@@ -12,7 +12,6 @@ use symtab::sympos::{kernel_resolve, Candidate};
 use symtab::Symbol;
 
 use super::image::Image;
-use super::units::{self, kernel_relative, UnitIndex};
 
 /// One candidate for a queried name.
 #[derive(Serialize, Debug, Clone)]
@@ -50,7 +49,6 @@ pub struct Found {
 pub struct Lookup<'a> {
     image: &'a Image,
     order: symtab::sympos::KallsymsOrder<'a>,
-    units: Option<UnitIndex>,
     /// A problem worth telling (broken DWARF), found while preparing.
     pub warning: Option<String>,
 }
@@ -58,12 +56,10 @@ pub struct Lookup<'a> {
 impl<'a> Lookup<'a> {
     /// Prepare lookups over `image`; reads DWARF unit ranges when the image has DWARF.
     pub fn new(image: &'a Image) -> anyhow::Result<Lookup<'a>> {
-        let (units, warning) = units::load(image);
         Ok(Lookup {
             image,
             order: image.order(),
-            units,
-            warning,
+            warning: image.dwarf_warning(),
         })
     }
 
@@ -89,9 +85,9 @@ impl<'a> Lookup<'a> {
         let sympos0_error = kernel_resolve(&c.object, full, 0, &same).err();
         // Prefer the unit covering the address: the linker writes the symbols LTO made
         // hidden-local after the last STT_FILE symbol, so their STT_FILE is wrong.
-        let unit = self.units.as_ref().and_then(|u| u.name_at(s.addr));
+        let unit = self.image.unit_file(s.addr);
         let (file, file_source) = match (unit, &s.file) {
-            (Some(n), _) => (Some(kernel_relative(n).to_string()), Some("dwarf")),
+            (Some(n), _) => (Some(n), Some("dwarf")),
             (None, Some(f)) => (Some(f.to_string()), Some("symtab")),
             (None, None) => (None, None),
         };

@@ -87,19 +87,6 @@ pub fn parse_log(log: &[u8]) -> Vec<Oops> {
     out
 }
 
-/// Parse a whole log from a reader, streaming: memory holds one line and the reports.
-pub fn parse_reader<R: BufRead>(r: R) -> io::Result<Vec<Oops>> {
-    let mut reader = LineReader::new(r);
-    let mut parser = Parser::new();
-    let mut out = Vec::new();
-    while let Some((raw, cont)) = reader.next_line()? {
-        parser.push_chunk(raw, cont);
-        out.extend(std::iter::from_fn(|| parser.take_finished()));
-    }
-    out.extend(parser.finish());
-    Ok(out)
-}
-
 /// Reads lines of at most [`MAX_LINE`] bytes (line end included) from a `BufRead`.
 pub struct LineReader<R> {
     inner: R,

@@ -161,6 +161,13 @@ impl AddrMap {
         self.entries.get(first)
     }
 
+    /// The last entry (highest address, then last alias) at or below `addr` that `keep`
+    /// accepts, sizes ignored: `before` among a subset of symbols (code only, say).
+    pub fn before_where(&self, addr: u64, keep: impl Fn(&Entry) -> bool) -> Option<&Entry> {
+        let end = self.upper(addr);
+        self.entries[..end].iter().rev().find(|e| keep(e))
+    }
+
     /// The symbol whose `[addr, addr + size)` holds `addr`; where several do (a label
     /// inside a function), the one starting closest below `addr`, preferred alias first.
     pub fn containing(&self, addr: u64) -> Option<&Entry> {
@@ -233,5 +240,9 @@ mod tests {
         assert_eq!(name(map.before(0xff)), None);
         assert_eq!(map.at(0x100).len(), 2);
         assert_eq!(map.at(0x101).len(), 0);
+        let func = |e: &Entry| syms[e.index].kind == SymKind::Func;
+        assert_eq!(name(map.before_where(0x118, func)), Some("b"));
+        assert_eq!(name(map.before_where(0x150, func)), Some("c"));
+        assert_eq!(name(map.before_where(0xff, func)), None);
     }
 }

@@ -19,7 +19,7 @@
 //!   `__versions` lose `SHF_ALLOC` at load).
 //! - The kernel reports "not found" when the last match has address 0.
 
-use crate::{Binding, SymKind, Symbol, SymbolTable, TableFormat};
+use crate::{SymKind, Symbol, SymbolTable, TableFormat};
 
 /// The kernel object a symbol belongs to, as a livepatch names it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -212,11 +212,6 @@ pub fn kernel_resolve(
     } else {
         Ok(addr)
     }
-}
-
-/// True if `s` is a local symbol, the kind that usually shares its name with others.
-pub fn is_local(s: &Symbol) -> bool {
-    s.binding == Binding::Local || s.letter.is_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use std::path::PathBuf;
 
 use super::identity::{self, Check};
 use super::{Frame, FrameRole, Line, LineReader, Oops, Parser};
+use crate::dwarf::NameRule;
 use resolve::{Object, Resolved, Target};
 
 /// Bytes of report lines held before they are written with what is known so far.
@@ -413,11 +414,15 @@ impl<'w> Decoder<'w> {
             else {
                 continue;
             };
+            let rule = self.name_rule(Some(o));
             let vm = self.vmlinux().ok()?;
-            let Some((i, _)) = vm.find_symbol(sym, off, f.size) else {
+            let Some(c) = vm.find_symbol(sym, off, f.size, rule) else {
                 continue;
             };
-            let link = vm.symz.symbols()[i].addr.wrapping_add(off);
+            let Some(s) = vm.symz.symbol(c.index) else {
+                continue;
+            };
+            let link = s.addr.wrapping_add(off);
             return Some(addr.wrapping_sub(link));
         }
         self.kaslr
@@ -592,8 +597,15 @@ impl<'w> Decoder<'w> {
         })
     }
 
+    /// The names the crashed kernel prints: by the report's release, else the one given.
+    fn name_rule(&self, oops: Option<&Oops>) -> NameRule {
+        let release = oops.and_then(|o| o.release.as_deref());
+        NameRule::for_release(release.or(self.opts.release.as_deref()))
+    }
+
     /// Resolve one frame in the context of its report.
     fn frame(&mut self, f: &Frame, oops: Option<&Oops>) -> Outcome {
+        let rule = self.name_rule(oops);
         if f.user {
             return None;
         }
@@ -637,6 +649,7 @@ impl<'w> Decoder<'w> {
                                 name,
                                 offset,
                                 size: f.size,
+                                rule,
                             },
                             exact,
                             trap,
@@ -674,6 +687,7 @@ impl<'w> Decoder<'w> {
                     name,
                     offset,
                     size: f.size,
+                    rule,
                 },
                 exact,
                 trap,

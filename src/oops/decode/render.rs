@@ -75,6 +75,9 @@ pub fn write_line(
         if r.size_mismatch {
             text += " (size mismatch)";
         }
+        if !r.candidates.is_empty() {
+            text += &format!(" (ambiguous: {} candidates)", r.candidates.len());
+        }
         inserts.push((f.end.min(body_end), text));
         if r.chain.len() > 1 || trap_differs {
             extra.extend(chain_lines(&r.chain));
@@ -200,6 +203,7 @@ struct JsonFrame<'a> {
     error: Option<&'a str>,
     elf_symbol: Option<&'a str>,
     lto_match: bool,
+    candidates: &'a [String],
     object_address: Option<String>,
     lookup_address: Option<String>,
     call_site: bool,
@@ -270,6 +274,7 @@ fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame
         },
         elf_symbol: ok.map(|r| r.symbol.as_str()),
         lto_match: ok.is_some_and(|r| r.lto_match),
+        candidates: ok.map_or(&[][..], |r| &r.candidates[..]),
         object_address: ok.map(|r| hex(r.address)),
         lookup_address: ok.map(|r| hex(r.lookup)),
         call_site: ok.is_some_and(|r| r.call_site),
