@@ -4,7 +4,10 @@
 # and takes a few minutes. Figures go to docs/performance.md, written by hand from the
 # tables this script prints (also kept in target/bench/results/).
 #
-#   scripts/bench.sh [faddr2line] [decode] [kallsyms] [initcalls] [inlined]   (default: all)
+#   scripts/bench.sh [faddr2line] [decode] [code] [kallsyms] [initcalls] [inlined]   (default: all)
+#
+# `code` (Code: line disassembly) needs only the shared kernels: run alone, it does not
+# download the production vmlinux.
 #
 # Environment:
 #   KSYM_BENCH_VMLINUX   the production-size vmlinux (default: Debian's
@@ -40,7 +43,7 @@ results=$bench/results
 mkdir -p "$bench" "$results"
 export KSYM_CACHE_DIR=$bench/index-cache
 
-all=(faddr2line decode kallsyms initcalls inlined)
+all=(faddr2line decode code kallsyms initcalls inlined)
 sections=("$@")
 ((${#sections[@]})) || sections=("${all[@]}")
 for s in "${sections[@]}"; do
@@ -82,9 +85,13 @@ if [ ! -x "$linux/kallsyms" ] || [ "$linux/scripts/kallsyms.c" -nt "$linux/kalls
   gcc -O2 -o "$linux/kallsyms" "$linux/scripts/kallsyms.c" # as the kernel's HOSTCC builds it
 fi
 
-# The production-size vmlinux.
+# The production-size vmlinux (not for `code` alone).
 vmlinux=${KSYM_BENCH_VMLINUX:-}
-if [ -z "$vmlinux" ]; then
+only_code=""
+[ "${sections[*]}" != "code" ] || only_code=1
+if [ -z "$vmlinux" ] && [ -n "$only_code" ]; then
+  vmlinux=none
+elif [ -z "$vmlinux" ]; then
   vmlinux=$bench/debian/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64
   if [ ! -f "$vmlinux" ]; then
     mkdir -p "$bench/debian"
@@ -104,7 +111,7 @@ if [ -z "$vmlinux" ]; then
     )
   fi
 fi
-[ -f "$vmlinux" ] || die "$vmlinux is missing"
+[ -n "$only_code" ] || [ -f "$vmlinux" ] || die "$vmlinux is missing"
 
 # The shared kernels, decompressed once.
 unxz_once() { # SRC.xz DEST
@@ -116,7 +123,7 @@ unxz_once() { # SRC.xz DEST
 small=$bench/kernels/x86_64-thin/vmlinux
 unxz_once "$shared/kernels/x86_64-thin/vmlinux.xz" "$small"
 # Picked addresses are cached per production vmlinux (name and size).
-picks_key=$(basename "$vmlinux")-$(stat -c %s "$vmlinux")
+picks_key=$(basename "$vmlinux")-$(stat -c %s "$vmlinux" 2>/dev/null || echo 0)
 
 # --- measuring --------------------------------------------------------------------------
 has_sub() { # SUBCOMMAND [SUB-SUBCOMMAND]: is it built into ksym?
@@ -300,6 +307,28 @@ bench_decode() {
   table "the same, cold cache"
   measure "ksym decode, cold" "$runs" "$(evict "$vmlinux")" "$ksym decode --vmlinux $vmlinux $log"
   measure "llvm-symbolizer-16, cold" "$runs" "$(evict "$vmlinux")" "llvm-symbolizer-16 --inlining --obj=$vmlinux < $addrs"
+}
+
+# --- 2b. code ---------------------------------------------------------------------------
+# What the Code: lines cost: one real BUG report of each shared console (a Code: line for
+# the kernel's pc, x86 also one for the user-mode RIP) decoded with and without its
+# Code: lines, against that kernel's vmlinux and lkdtm.ko.
+bench_code() {
+  start_section code
+  has_sub decode || { skipped decode; return; }
+  local k dir log nocode
+  for k in x86_64-thin arm64-thin; do
+    dir=$bench/kernels/$k
+    unxz_once "$shared/kernels/$k/vmlinux.xz" "$dir/vmlinux"
+    unxz_once "$shared/kernels/$k/lkdtm.ko.xz" "$dir/modules/lkdtm.ko"
+    log=$root/testdata/decode/$k-bug.log
+    nocode=$bench/$k-bug-no-code.log
+    grep -v '] Code: ' "$log" > "$nocode"
+    "$ksym" decode --vmlinux "$dir/vmlinux" --modules "$dir/modules" "$log" > "$results/code-$k.txt" || true
+    table "$k BUG report ($(grep -c '] Code: ' "$log") Code: lines; log: testdata/decode/$k-bug.log)"
+    measure "ksym decode, with its Code: lines" "$runs" "" "$ksym decode --vmlinux $dir/vmlinux --modules $dir/modules $log"
+    measure "ksym decode, Code: lines removed" "$runs" "" "$ksym decode --vmlinux $dir/vmlinux --modules $dir/modules $nocode"
+  done
 }
 
 # --- 3. kallsyms ------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod debuginfod;
+pub mod disasm;
 pub mod dwarf;
 pub mod link;
 pub mod livepatch;

@@ -25,6 +25,9 @@ use crate::oops::decode::{self, kaslr, Options as DecodeOptions};
 /// pc (`RIP:`, `pc :`) and a frame right after an exception or interrupt entry are looked
 /// up as printed. `--no-call-site` looks every address up as printed.
 ///
+/// Each x86_64 and arm64 `Code:` line is followed by its instructions, disassembled
+/// in-process as objdump prints them, with their source lines; the trapping one is marked.
+///
 /// The log's own evidence (the build id and release on the `CPU:` line, the `Linux
 /// version` banner, module build ids, the register names) is checked against the files:
 /// a file the log proves is not the crashed kernel's is refused (exit 2) unless --force.
@@ -73,6 +76,10 @@ pub struct Args {
     /// A /proc/kallsyms of the crashed boot: names bare addresses, module ones included.
     #[arg(long, value_name = "FILE")]
     kallsyms: Option<PathBuf>,
+    /// How x86 instructions of `Code:` lines are spelled: att (objdump's default) or
+    /// intel (objdump -M intel).
+    #[arg(long, value_name = "SYNTAX", default_value = "att", value_parser = ["att", "intel"])]
+    syntax: String,
     /// The log (`-` or absent: standard input); or decode_stacktrace.sh's `VMLINUX
     /// [BASE_PATH [MODULES_PATH]]`, the log then read from standard input.
     #[arg(value_name = "LOG | VMLINUX [BASE_PATH [MODULES_PATH]]", num_args = 0..=3)]
@@ -175,6 +182,11 @@ impl Args {
                 kallsyms: self.kallsyms,
                 base_path: base,
                 running_release: running,
+                syntax: if self.syntax == "intel" {
+                    crate::disasm::Syntax::Intel
+                } else {
+                    crate::disasm::Syntax::Att
+                },
             },
             log,
             vmlinux_given,

@@ -280,6 +280,25 @@ impl Symbolizer {
         self.section_base(name).map(|b| b + offset)
     }
 
+    /// The file's bytes of `len` bytes at lookup address `addr`, inside one `SHF_ALLOC`
+    /// section with contents (shorter when the section ends first; `None` outside any).
+    /// Module bytes are as in the file: relocations not applied.
+    pub fn bytes_at(&self, addr: u64, len: u64) -> Option<&[u8]> {
+        use object::{Object as _, ObjectSection as _};
+        let (sec, off) = self.section_offset(addr)?;
+        let file = object::File::parse(self.loader.data()).ok()?;
+        let data = file
+            .section_by_index(object::SectionIndex(sec.index))
+            .ok()?
+            .data()
+            .ok()?;
+        let start = usize::try_from(off).ok()?;
+        let end = start
+            .saturating_add(usize::try_from(len).ok()?)
+            .min(data.len());
+        data.get(start..end)
+    }
+
     /// Lookup address → `(section, offset)`, for `SHF_ALLOC` sections.
     pub fn section_offset(&self, addr: u64) -> Option<(&SectionInfo, u64)> {
         self.loader

@@ -15,9 +15,11 @@
 //! Each check ends `match`, `mismatch` or `unknown` (the log or the file lacks the
 //! evidence). A mismatch in any of the first five is proof: the decoder refuses the object
 //! (`ksym: FILE: does not match the log: EVIDENCE`, exit status 2) unless forced. The
-//! `code` check is weaker evidence (run-time patching changes code); it stays `unknown`
-//! until the code engine compares the bytes ([`code_check`]). Per frame, a printed
-//! `/size` that no candidate symbol's size explains is marked, not refused.
+//! `code` check is weaker evidence (run-time patching changes code): the code engine
+//! compares the bytes ([`super::code::check_bytes`], made a check by [`code_compared`]),
+//! and a mismatch is a `ksym: warning:` line, never a refusal; a report whose `Code:`
+//! line could not be compared keeps the `unknown` slot of [`code_check`]. Per frame, a
+//! printed `/size` that no candidate symbol's size explains is marked, not refused.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -54,6 +56,10 @@ pub struct Check {
     pub file: Option<String>,
     /// The outcome.
     pub result: Verdict,
+    /// How the two compare when it takes more than equality (`code`: the line, the
+    /// place, and the bytes equal, explained by run-time patching, unexplained).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Check {
@@ -69,11 +75,16 @@ impl Check {
             log,
             file,
             result,
+            detail: None,
         }
     }
 
-    /// `build id a1b2... on the log, f30b... in the file`.
+    /// `build id a1b2... on the log, f30b... in the file`; for a compared `code` check,
+    /// `Code: bytes of line N at SYM+OFF: ...`.
     pub fn evidence(&self) -> String {
+        if let (true, Some(d)) = (self.check == "code", &self.detail) {
+            return format!("Code: bytes of {d}");
+        }
         let what = match self.check {
             "build_id" => "build id",
             "banner" => "banner",
@@ -221,10 +232,9 @@ pub fn log_arch(oops: &Oops) -> Option<Arch> {
     None
 }
 
-/// The `Code:` bytes against the object's bytes at the faulting address, allowing for
-/// run-time patching. The code engine fills this in; until then it is `unknown`. A
-/// `mismatch` here is weaker evidence: the decoder prints it as a `ksym: warning:` line
-/// (`FILE: does not match the log: code ...`) and never refuses the file for it.
+/// The `code` slot of a report whose `Code:` line was not compared with an object (none,
+/// or its pc not placed): `unknown`, with the line as the log's side. A compared line
+/// replaces it ([`code_compared`]).
 pub fn code_check(object: &str, oops: Option<&Oops>) -> Check {
     let log = oops
         .and_then(|o| o.code.first())
@@ -235,6 +245,35 @@ pub fn code_check(object: &str, oops: Option<&Oops>) -> Check {
         log,
         file: None,
         result: Verdict::Unknown,
+        detail: None,
+    }
+}
+
+/// The `code` check of one `Code:` line compared with `object` by
+/// [`super::code::check_bytes`]: `log` the line as printed, `id` the comparison (its
+/// object side printed as the line is), `line` its log line number and `at` the trapping
+/// instruction's `SYM+OFF`. A `mismatch` is weaker evidence: the decoder prints it as a
+/// `ksym: warning: FILE: does not match the log: Code: bytes of ...` line and never refuses
+/// the file for it.
+pub fn code_compared(
+    object: &str,
+    log: &str,
+    id: &super::code::Identity,
+    line: u64,
+    at: &str,
+) -> Check {
+    use super::code::Verdict as V;
+    Check {
+        check: "code",
+        object: object.to_string(),
+        log: Some(log.trim().to_string()),
+        file: id.object.clone(),
+        result: match id.status {
+            V::Match => Verdict::Match,
+            V::Mismatch => Verdict::Mismatch,
+            V::Unknown => Verdict::Unknown,
+        },
+        detail: Some(format!("line {line} at {at}: {}", id.evidence)),
     }
 }
 

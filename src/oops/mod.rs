@@ -55,6 +55,7 @@
 //! (byte offset after the frame text). [`Frame::exact`] says whether to look the address
 //! up as is (`pc` or `after_entry`) or at address - 1.
 
+pub mod code;
 pub mod decode;
 pub mod identity;
 pub mod kind;

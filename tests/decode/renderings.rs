@@ -140,11 +140,29 @@ fn shift_lines(o: &mut Value, by: u64) {
     };
     shift(&mut o["first_line"]);
     shift(&mut o["last_line"]);
-    for key in ["frames", "registers"] {
+    for key in ["frames", "registers", "code"] {
         if let Some(items) = o[key].as_array_mut() {
             for item in items {
                 shift(&mut item["line"]);
             }
+        }
+    }
+    // A compared `code` check names its line: `line N at SYM+OFF: ...`.
+    for c in o["identity"]["checks"].as_array_mut().into_iter().flatten() {
+        let Some(d) = c["detail"].as_str() else {
+            continue;
+        };
+        let shifted = d
+            .strip_prefix("line ")
+            .and_then(|r| r.split_once(' '))
+            .and_then(|(n, rest)| {
+                Some(format!(
+                    "line {} {rest}",
+                    n.parse::<u64>().ok()?.checked_sub(by)?
+                ))
+            });
+        if let Some(s) = shifted {
+            c["detail"] = Value::from(s);
         }
     }
 }

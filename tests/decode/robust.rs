@@ -29,7 +29,18 @@ fn text_keeps_every_line() {
             .get(j)
             .unwrap_or_else(|| panic!("output ends before input line {}", i + 1));
         j += 1;
+        let next = ins.get(i + 1).map(|x| x.strip_suffix(b"\r\n").unwrap_or(x));
         if o == l {
+            // A `Code:` line is followed by its disassembly, same prefix and line end.
+            if l.windows(6).any(|w| w == b"Code: ") {
+                while let Some(n) = outs.get(j) {
+                    if next.is_some_and(|x| n.starts_with(x)) {
+                        break;
+                    }
+                    assert!(n.ends_with(b"\r\n") && n.starts_with(b"["), "{n:?}");
+                    j += 1;
+                }
+            }
             continue;
         }
         let body = l
@@ -45,7 +56,6 @@ fn text_keeps_every_line() {
         annotated += 1;
         // Inline lines follow until the next input line.
         while let Some(n) = outs.get(j) {
-            let next = ins.get(i + 1).map(|x| x.strip_suffix(b"\r\n").unwrap_or(x));
             if next.is_some_and(|x| n.starts_with(x)) {
                 break;
             }

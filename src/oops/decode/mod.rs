@@ -14,6 +14,9 @@
 //! address − 1, the faulting pc and frames after an exception entry exactly
 //! (`call_site = false` turns it off). A faulting pc with a `__bug_table` entry gets the
 //! kernel's `file:line` for the trap.
+//!
+//! `Code:` lines ([`super::code`]) are disassembled at the pc of the register dump they
+//! belong to, placed in that pc's object when it resolves.
 
 pub mod kaslr;
 pub mod modules;
@@ -27,7 +30,7 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
 use super::identity::{self, Check};
-use super::{Frame, FrameRole, Line, LineReader, Oops, Parser};
+use super::{code, Frame, FrameRole, Line, LineReader, Oops, Parser};
 use crate::dwarf::NameRule;
 use resolve::{Object, Resolved, Target};
 
@@ -61,6 +64,8 @@ pub struct Options {
     /// Release of the running kernel, for the usual places when neither a vmlinux nor
     /// a release is given and the log names none.
     pub running_release: Option<String>,
+    /// How x86 `Code:` instructions are spelled.
+    pub syntax: crate::disasm::Syntax,
 }
 
 /// Counts of one run.
@@ -109,6 +114,8 @@ struct Decoder<'w> {
     held: VecDeque<(Vec<u8>, Line)>,
     held_bytes: usize,
     finished: HashMap<usize, Oops>,
+    /// `Code:` lines (line number, text after `Code: `) per report, for JSON.
+    code_lines: HashMap<usize, Vec<(u64, String)>>,
     summary: Summary,
     /// The `Linux version` banner last seen in the log.
     banner: Option<String>,
@@ -161,6 +168,7 @@ impl<'w> Decoder<'w> {
             held: VecDeque::new(),
             held_bytes: 0,
             finished: HashMap::new(),
+            code_lines: HashMap::new(),
             summary: Summary::default(),
             banner: None,
             kallsyms: None,
@@ -196,17 +204,8 @@ impl<'w> Decoder<'w> {
 
     /// The refusal for a proven mismatch among `checks`: printed once; `None` when
     /// there is none or `--force` turns it into a warning.
+    /// The `code` check, weaker evidence, is never refused: [`Self::code_listing`] warns.
     fn refuse(&mut self, checks: &[Check], path: &std::path::Path) -> Option<String> {
-        // Weaker evidence: said, never refused.
-        for c in checks
-            .iter()
-            .filter(|c| c.result == identity::Verdict::Mismatch)
-        {
-            if c.check == "code" {
-                let msg = format!("warning: {}", identity::refusal(path, c));
-                self.warn_once(&msg);
-            }
-        }
         let msg = identity::refusal(path, identity::proven_mismatch(checks)?);
         if self.opts.force {
             self.warn_once(&format!("warning: {msg}"));
@@ -229,8 +228,10 @@ impl<'w> Decoder<'w> {
         }
     }
 
-    /// Every identity check made for `oops`: vmlinux's, then its modules'.
-    fn identity(&mut self, oops: &Oops) -> identity::Report {
+    /// Every identity check made for `oops`: vmlinux's, then its modules', each object's
+    /// `code` checks (its `Code:` lines compared, `code`) after its other checks. When a
+    /// line was compared, vmlinux's `unknown` code slot goes.
+    fn identity(&mut self, oops: &Oops, code: Vec<Check>) -> identity::Report {
         let opened = matches!(self.vmlinux, Some(Ok(_)));
         let mut checks = if opened || oops.frames.iter().any(|f| f.module.is_none() && !f.user) {
             self.vmlinux_checks(Some(oops))
@@ -246,6 +247,15 @@ impl<'w> Decoder<'w> {
                         checks.extend(c.iter().cloned());
                     }
                 }
+            }
+        }
+        if !code.is_empty() {
+            checks.retain(|c| c.check != "code");
+        }
+        for c in code {
+            match checks.iter().rposition(|x| x.object == c.object) {
+                Some(i) => checks.insert(i + 1, c),
+                None => checks.push(c),
             }
         }
         identity::Report::new(checks)
@@ -292,8 +302,25 @@ impl<'w> Decoder<'w> {
                 self.summary.resolved += usize::from(r.is_ok());
             }
             let kaslr = self.kaslr_for(Some(&o));
-            let identity = self.identity(&o);
-            render::write_json(out, &o, &frames, kaslr, self.opts.call_site, &identity)?;
+            let lines = self.code_lines.remove(&o.index).unwrap_or_default();
+            let mut code = Vec::new();
+            let mut code_checks = Vec::new();
+            for (n, t) in &lines {
+                if let Some((listing, check)) = self.code_listing(&o, *n, t) {
+                    code.push(listing);
+                    code_checks.extend(check);
+                }
+            }
+            let identity = self.identity(&o, code_checks);
+            render::write_json(
+                out,
+                &o,
+                &frames,
+                kaslr,
+                self.opts.call_site,
+                &identity,
+                &code,
+            )?;
         } else {
             self.finished.insert(o.index, o);
         }
@@ -302,6 +329,12 @@ impl<'w> Decoder<'w> {
 
     fn push(&mut self, raw: Vec<u8>, line: Line, out: &mut dyn Write) -> io::Result<()> {
         if self.opts.json {
+            if let (Some(i), Some(text)) = (line.oops, code_text(&raw, &line)) {
+                let v = self.code_lines.entry(i).or_default();
+                if v.len() < super::parse::MAX_REGISTER_LINES {
+                    v.push((line.number, text));
+                }
+            }
             return self.push_stray(&line, out);
         }
         self.held_bytes += raw.len();
@@ -382,12 +415,19 @@ impl<'w> Decoder<'w> {
                 self.summary.frames += 1;
                 self.summary.resolved += usize::from(r.is_ok());
             }
+            let listing = match (&oops, code_text(&raw, &line)) {
+                (Some(o), Some(text)) => self.code_listing(o, line.number, &text),
+                _ => None,
+            };
             if let Some(o) = oops {
                 self.finished.insert(o.index, o);
             }
             render::write_line(out, &raw, &line, &outcomes)?;
             if self.opts.source {
                 self.write_sources(out, &raw, &line, &outcomes)?;
+            }
+            if let Some((l, _)) = &listing {
+                render::write_code(out, &raw, &line, l)?;
             }
         }
         if self.held.is_empty() {
@@ -397,6 +437,94 @@ impl<'w> Decoder<'w> {
             self.write_stray(out)?;
         }
         Ok(())
+    }
+
+    /// The disassembly of the `Code:` line `number` (text after `Code: `) of `oops`,
+    /// placed at its register dump's pc, with its identity `code` check when the object
+    /// holds the function; a code mismatch with the object is warned about (weaker
+    /// evidence: never refused).
+    fn code_listing(
+        &mut self,
+        oops: &Oops,
+        number: u64,
+        text: &str,
+    ) -> Option<(code::Listing, Option<Check>)> {
+        let bytes = code::parse(text, code::arch_of(oops))?;
+        let is_pc =
+            |f: &&Frame| f.role == FrameRole::Pc && f.register.is_some() && f.line <= number;
+        let mut pc = oops.frames.iter().rfind(is_pc);
+        // Since Linux 4.17 x86 prints `Code:` right after each `RIP:` line, the user-mode
+        // one included; older kernels print one `Code:` line at the end of the dump, for
+        // the kernel's RIP even when user-mode registers come between.
+        if pc.is_some_and(|f| f.user && f.line + 1 != number) {
+            pc = oops.frames.iter().rfind(|f| is_pc(f) && !f.user);
+        }
+        let pc = pc.cloned();
+        let syntax = self.opts.syntax;
+        let Some(pc) = pc else {
+            return Some((code::listing(&bytes, number, syntax, None, None), None));
+        };
+        let resolved = self.frame(&pc, Some(oops)).and_then(Result::ok);
+        let kaslr = self.kaslr_for(Some(oops));
+        let Some(r) = resolved else {
+            return Some((
+                code::listing(&bytes, number, syntax, pc.address, None),
+                None,
+            ));
+        };
+        let runtime = pc.address.or_else(|| {
+            kaslr
+                .filter(|_| pc.module.is_none())
+                .map(|k| r.address.wrapping_add(k))
+        });
+        // The file as the identity checks name it: a module's as found (`.ko.xz`).
+        let (path, object) = match &pc.module {
+            Some(m) => {
+                self.module(m, pc.build_id.as_deref(), Some(oops)).ok()?;
+                let (path, checks) = self.module_checks.get(&modules::normalize(m))?;
+                let object = checks
+                    .first()
+                    .map_or_else(|| format!("{m}: {}", path.display()), |c| c.object.clone());
+                (path.clone(), object)
+            }
+            None => {
+                let p = self.vmlinux().ok()?.symz.path().to_path_buf();
+                let object = p.display().to_string();
+                (p, object)
+            }
+        };
+        let obj = match &pc.module {
+            Some(m) => self.module(m, pc.build_id.as_deref(), Some(oops)).ok()?,
+            None => self.vmlinux().ok()?,
+        };
+        let place = code::Placement {
+            symz: &obj.symz,
+            prefix: obj.prefix.as_deref(),
+            address: r.address,
+            offset: r.offset,
+            symbol: &r.symbol,
+        };
+        let mut listing = code::listing(&bytes, number, syntax, runtime, Some(&place));
+        // The trap's line as the frame line shows it: the kernel's, from `__bug_table`.
+        if let (Some(t), Some(i)) = (
+            r.trap.as_ref().filter(|t| t.file.is_some()),
+            listing.instructions.get_mut(listing.trapping_index),
+        ) {
+            i.file.clone_from(&t.file);
+            i.line = t.line;
+        }
+        let check = listing.identity.as_ref().map(|id| {
+            let at = format!("{}+{:#x}", r.symbol, r.offset);
+            identity::code_compared(&object, text, id, number, &at)
+        });
+        if let Some(c) = check
+            .as_ref()
+            .filter(|c| c.result == identity::Verdict::Mismatch)
+        {
+            let msg = format!("warning: {}", identity::refusal(&path, c));
+            self.warn_once(&msg);
+        }
+        Some((listing, check))
     }
 
     /// The KASLR offset for frames of `oops`.
@@ -722,6 +850,14 @@ impl<'w> Decoder<'w> {
             (None, None) => Some(Err("frame has neither symbol nor address".into())),
         }
     }
+}
+
+/// The text after `Code: ` when `line` is a `Code:` line.
+fn code_text(raw: &[u8], line: &Line) -> Option<String> {
+    let msg = raw.get(line.message.clone())?;
+    let msg = std::str::from_utf8(msg).ok()?;
+    let t = msg.trim_start().strip_prefix("Code: ")?;
+    Some(t.trim_end().to_string())
 }
 
 impl Drop for Decoder<'_> {

@@ -10,6 +10,7 @@
 //! the same way ([`super::source`]). Frames that cannot be resolved are left as they are
 //! (the reason goes to stderr once); a bare address that could not be placed says so:
 //! ` (not placed: no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE)`.
+//! A `Code:` line is followed by its instructions ([`write_code`]).
 //!
 //! JSON: documented in `docs/json.md`.
 
@@ -237,6 +238,7 @@ struct JsonOops<'a> {
     registers: &'a [crate::oops::RegisterBlock],
     identity: &'a identity::Report,
     frames: Vec<JsonFrame<'a>>,
+    code: &'a [crate::oops::code::Listing],
 }
 
 fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame<'a> {
@@ -311,6 +313,7 @@ pub fn write_json(
     kaslr: Option<u64>,
     call_site: bool,
     identity: &identity::Report,
+    code: &[crate::oops::code::Listing],
 ) -> io::Result<()> {
     let frames = o
         .frames
@@ -341,8 +344,64 @@ pub fn write_json(
         registers: &o.registers,
         identity,
         frames,
+        code,
     };
     write_record(out, "oops", rec)
+}
+
+/// Write the disassembly of a `Code:` line after it: one line per instruction with the
+/// `Code:` line's own prefix and line end, `address: bytes  text  function file:line`, the
+/// trapping one marked `<-- trapping instruction` (and a `BUG()`/`WARN()` trap labelled).
+pub fn write_code(
+    out: &mut dyn Write,
+    raw: &[u8],
+    line: &Line,
+    listing: &crate::oops::code::Listing,
+) -> io::Result<()> {
+    let body_end = raw
+        .iter()
+        .rposition(|&b| b != b'\n' && b != b'\r')
+        .map_or(0, |p| p + 1);
+    let eol = &raw[body_end..];
+    if eol.is_empty() {
+        return Ok(());
+    }
+    let prefix = &raw[..line.message.start.min(body_end)];
+    let insns = &listing.instructions;
+    let places: Vec<String> = insns
+        .iter()
+        .map(|i| match (i.address, &i.at) {
+            (Some(a), _) => format!("{a:016x}"),
+            (None, Some(at)) => at.clone(),
+            // Nothing known: the offset in the line, as `scripts/decodecode` prints it.
+            (None, None) => format!("{:x}", i.offset),
+        })
+        .collect();
+    let place_w = places.iter().map(String::len).max().unwrap_or(0);
+    let bytes_w = insns.iter().map(|i| i.bytes.len()).max().unwrap_or(0);
+    let text_w = insns
+        .iter()
+        .map(|i| i.text.len())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    for (i, place) in insns.iter().zip(&places) {
+        let mut s = format!("  {place:>place_w$}: {:<bytes_w$}  {}", i.bytes, i.text);
+        if let Some(f) = &i.function {
+            let pad = text_w.saturating_sub(i.text.len());
+            s += &format!("{:pad$}  {f} {}", "", location(i.file.as_deref(), i.line));
+        }
+        if i.trapping {
+            s += "  <-- trapping instruction";
+        }
+        if i.bug_trap {
+            s += " (BUG/WARN trap)";
+        }
+        out.write_all(prefix)?;
+        out.write_all(s.trim_end().as_bytes())?;
+        out.write_all(eol)?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
