@@ -11,3 +11,4 @@ pub mod link;
 pub mod livepatch;
 pub mod oops;
 pub mod output;
+pub mod serve;

@@ -19,6 +19,7 @@ pub mod kallsyms;
 pub mod kallsyms_dump;
 pub mod lp_map;
 pub mod modsections;
+pub mod serve;
 pub mod sympos;
 pub mod syms;
 
@@ -94,6 +95,7 @@ enum Command {
     Inlined(inlined::Args),
     Initcalls(initcalls::Args),
     Modsections(modsections::Args),
+    Serve(serve::Args),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -187,6 +189,7 @@ pub fn main() -> ExitCode {
         Command::Inlined(args) => inlined::run(args.into_options(), &mut out),
         Command::Initcalls(args) => initcalls::run(args.into_options(), &mut out),
         Command::Modsections(args) => modsections::run(args.into_options(), &mut out),
+        Command::Serve(args) => serve::run(args.into_options(), &mut out),
         Command::Completions(args) => completions(&args, &mut out),
         Command::Man(args) => man(&args, &mut out),
     };

@@ -22,6 +22,7 @@
 
 pub mod kaslr;
 pub mod modules;
+pub mod pool;
 pub mod render;
 pub mod resolve;
 pub mod source;
@@ -159,7 +160,7 @@ pub fn decode(
         d.finish_oops(o, out)?;
     }
     d.flush(out, true)?;
-    Ok(d.summary)
+    Ok(std::mem::take(&mut d.summary))
 }
 
 impl<'w> Decoder<'w> {
@@ -903,4 +904,18 @@ fn code_text(raw: &[u8], line: &Line) -> Option<String> {
     let msg = std::str::from_utf8(msg).ok()?;
     let t = msg.trim_start().strip_prefix("Code: ")?;
     Some(t.trim_end().to_string())
+}
+
+impl Drop for Decoder<'_> {
+    /// Objects go to [`pool`], which keeps them when the caller asked it to.
+    fn drop(&mut self) {
+        if let Some(Ok(o)) = self.vmlinux.take() {
+            o.keep();
+        }
+        for (_, m) in self.modules.drain() {
+            if let Ok(o) = m {
+                o.keep();
+            }
+        }
+    }
 }

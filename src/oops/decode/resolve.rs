@@ -35,6 +35,18 @@ pub struct Object {
     pub prefix: Option<String>,
     /// How the object's source paths print ([`crate::dwarf::Symbolizer::path_rule`]).
     pub paths: PathRule,
+    /// The prefix found in the object (`prefix` may be set otherwise for one decode).
+    found_prefix: Option<String>,
+    /// The path it was opened from.
+    opened_from: std::path::PathBuf,
+}
+
+impl Object {
+    /// Hand the object to [`super::pool`] for a later decode on this thread.
+    pub(super) fn keep(self) {
+        let path = self.opened_from.clone();
+        super::pool::put(&path, self);
+    }
 }
 
 /// A resolved frame.
@@ -80,7 +92,12 @@ pub struct Choice {
 
 impl Object {
     /// Open `path` and index its names.
+    /// An object an earlier decode on this thread left open ([`super::pool`]) is reused.
     pub fn open(path: &Path) -> Result<Object, String> {
+        if let Some(mut o) = super::pool::take(path) {
+            o.prefix.clone_from(&o.found_prefix);
+            return Ok(o);
+        }
         let symz = Symbolizer::open(path).map_err(|e| e.to_string())?;
         // A report asks several symbol questions per frame (the name, the sizes a kernel
         // may print, the symbol at the address): past a few frames the symbol table's
@@ -92,6 +109,8 @@ impl Object {
         Ok(Object {
             symz,
             bugs: None,
+            found_prefix: paths.root.clone(),
+            opened_from: path.to_path_buf(),
             prefix: paths.root.clone(),
             paths,
         })

@@ -1,0 +1,109 @@
+//! `ksym serve`: decode and faddr2line as an HTTP service (`docs/serve.md`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::{faddr2line, Out, Status};
+use crate::serve::{self, Config};
+
+/// Serve `POST /v1/decode`, `POST /v1/faddr2line`, `GET /v1/health` and `GET /metrics`
+/// over HTTP until SIGTERM or SIGINT (in-flight requests are finished first).
+///
+/// Objects are found by build id and release in the stores (any tree of vmlinux and .ko
+/// files, a .build-id tree or a debuginfod cache), else from debuginfod by build id
+/// (--debuginfod, DEBUGINFOD_URLS). Prints `listening on ADDR:PORT` once ready; one
+/// log line per request on stderr. API, limits and metrics: docs/serve.md.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Address and port to listen on (port 0: any free port, printed at start).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7878")]
+    listen: String,
+    /// A directory of objects, indexed at start and again when a lookup misses;
+    /// repeatable, searched in the order given.
+    #[arg(long = "store", value_name = "DIR")]
+    stores: Vec<PathBuf>,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+    /// Connections waiting for a worker, at most; more are answered 503.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    queue: usize,
+    /// Largest request body in bytes; larger ones are answered 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    max_body: u64,
+    /// Objects (vmlinux, modules) each worker keeps open between requests, least
+    /// recently used out first; 0: open them for every request.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    max_open: usize,
+    /// Seconds from accepting a connection to having read its request; later: 504.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    timeout: f64,
+}
+
+/// Plain options of `ksym serve`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `ADDR:PORT`.
+    pub listen: String,
+    /// Store directories.
+    pub stores: Vec<PathBuf>,
+    /// Worker threads.
+    pub workers: usize,
+    /// Queue length.
+    pub queue: usize,
+    /// Body limit.
+    pub max_body: u64,
+    /// Request timeout.
+    pub timeout: f64,
+    /// Objects kept open per worker.
+    pub max_open: usize,
+}
+
+impl Args {
+    /// Convert parsed arguments into plain options.
+    pub fn into_options(self) -> Options {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Options {
+            listen: self.listen,
+            stores: self.stores,
+            workers: self.workers.unwrap_or(cpus),
+            queue: self.queue,
+            max_body: self.max_body,
+            timeout: self.timeout,
+            max_open: self.max_open,
+        }
+    }
+}
+
+/// Run `ksym serve`.
+pub fn run(opts: Options, out: Out) -> Result<Status> {
+    if opts.workers == 0 || opts.workers > 1024 {
+        anyhow::bail!("--workers {}: want 1 to 1024", opts.workers);
+    }
+    if !(opts.timeout.is_finite() && opts.timeout > 0.0 && opts.timeout <= 86400.0) {
+        anyhow::bail!("--timeout {}: want 0 < SECONDS <= 86400", opts.timeout);
+    }
+    let config = Config {
+        listen: opts.listen,
+        stores: opts.stores,
+        workers: opts.workers,
+        queue: opts.queue,
+        max_body: opts.max_body,
+        timeout: Duration::from_secs_f64(opts.timeout),
+        max_open: opts.max_open,
+        faddr2line: Box::new(|obj, inputs, out| {
+            let opts = faddr2line::Options {
+                list: false,
+                json: true,
+                obj: obj.to_path_buf(),
+                inputs: inputs.to_vec(),
+                build_id: None,
+            };
+            Ok(faddr2line::run(opts, out)?.code())
+        }),
+    };
+    serve::run(config, out)?;
+    Ok(Status::Ok)
+}

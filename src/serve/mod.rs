@@ -1,0 +1,721 @@
+//! `ksym serve`: decode and faddr2line over HTTP, for fleets and CI.
+//!
+//! One thread accepts connections and hands them to a fixed pool of workers; a worker
+//! reads one request ([`http`]), answers it and closes the connection. Connections beyond
+//! the workers plus the queue are answered 503 at once, so memory stays bounded under any
+//! load; a request not received within the timeout (or that waited longer than it in the
+//! queue) is answered 504; a body over the limit 413. SIGTERM or SIGINT stops the
+//! accepting, lets the workers finish every connection already accepted, and returns.
+//!
+//! Objects come from the stores ([`store`]), by build id and release, else from
+//! debuginfod by build id ([`crate::debuginfod::find`]). Each worker keeps the objects
+//! its decodes opened ([`crate::oops::decode::pool`], `max_open` of them, least recently
+//! used out first), so a kernel asked about again is not opened again. Answers are those of
+//! [`crate::oops::decode::decode`] and of the faddr2line the caller passes in
+//! ([`Faddr2line`]), byte for byte. `docs/serve.md` describes the API.
+
+pub mod http;
+pub mod metrics;
+pub mod store;
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::oops::decode::{self as oops_decode, Options as DecodeOptions, Summary};
+use http::{ReadError, Request, Response};
+use metrics::Metrics;
+use store::Index;
+
+/// Runs faddr2line on an object: `(object, inputs, out)` → exit status (0, 1 or 2), the
+/// answer written as `faddr2line --json` writes it.
+pub type Faddr2line = dyn Fn(&Path, &[String], &mut dyn Write) -> Result<u8> + Send + Sync;
+
+/// At most this many inputs in one faddr2line request.
+pub const MAX_INPUTS: usize = 10_000;
+
+/// How the service runs.
+pub struct Config {
+    /// `ADDR:PORT` to listen on (port 0: any free port).
+    pub listen: String,
+    /// Directories of objects.
+    pub stores: Vec<PathBuf>,
+    /// Worker threads.
+    pub workers: usize,
+    /// Connections accepted and waiting for a worker, at most.
+    pub queue: usize,
+    /// Largest request body, in bytes.
+    pub max_body: u64,
+    /// Time from accepting a connection to having read its request.
+    pub timeout: Duration,
+    /// Objects each worker keeps open between requests (0: none).
+    pub max_open: usize,
+    /// faddr2line.
+    pub faddr2line: Box<Faddr2line>,
+}
+
+/// Set by SIGTERM and SIGINT.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_stop_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn install_signal_handlers() -> Result<()> {
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        // SAFETY: a zeroed sigaction is valid; the handler only stores to an atomic,
+        // which is async-signal-safe.
+        let rc = unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_stop_signal as *const () as libc::sighandler_t;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(sig, &sa, std::ptr::null_mut())
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error()).context("cannot install a signal handler");
+        }
+    }
+    Ok(())
+}
+
+/// What the workers share.
+struct Shared {
+    config: Config,
+    index: RwLock<Index>,
+    links: PathBuf,
+    last_scan: Mutex<Instant>,
+    metrics: Metrics,
+}
+
+struct Job {
+    stream: TcpStream,
+    peer: Option<SocketAddr>,
+    accepted: Instant,
+}
+
+/// Serve until SIGTERM or SIGINT. `ready` gets one line, `listening on ADDR:PORT`, once
+/// the socket is bound and the stores indexed.
+pub fn run(config: Config, ready: &mut dyn Write) -> Result<()> {
+    let listener = TcpListener::bind(&config.listen)
+        .with_context(|| format!("{}: cannot listen", config.listen))?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    for s in &config.stores {
+        if !s.is_dir() {
+            anyhow::bail!("{}: store is not a directory", s.display());
+        }
+    }
+    install_signal_handlers()?;
+    let links = std::env::temp_dir().join(format!("ksym-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&links)
+        .with_context(|| format!("{}: cannot create", links.display()))?;
+    let mut index = Index::default();
+    index.scan(&config.stores, &links);
+    let shared = Arc::new(Shared {
+        metrics: Metrics::default(),
+        index: RwLock::new(Index::default()),
+        links,
+        last_scan: Mutex::new(Instant::now()),
+        config,
+    });
+    shared
+        .metrics
+        .store_objects
+        .store(index.len() as u64, Ordering::Relaxed);
+    if let Ok(mut i) = shared.index.write() {
+        *i = index;
+    }
+    let result = serve(&shared, listener, addr, ready);
+    let _ = std::fs::remove_dir_all(&shared.links);
+    result
+}
+
+fn serve(
+    shared: &Arc<Shared>,
+    listener: TcpListener,
+    addr: SocketAddr,
+    ready: &mut dyn Write,
+) -> Result<()> {
+    let workers = shared.config.workers.max(1);
+    let capacity = workers + shared.config.queue;
+    let inside = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = mpsc::channel::<Job>();
+    let rx = Arc::new(Mutex::new(rx));
+    let mut handles = Vec::new();
+    for i in 0..workers {
+        let rx = Arc::clone(&rx);
+        let shared = Arc::clone(shared);
+        let inside = Arc::clone(&inside);
+        let max_open = shared.config.max_open;
+        let h = std::thread::Builder::new()
+            .name(format!("ksym-serve-{i}"))
+            .spawn(move || {
+                crate::oops::decode::pool::set_capacity(max_open);
+                loop {
+                    let job = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(job) = job else { break };
+                    handle(&shared, job, &inside, i);
+                }
+            })
+            .context("cannot start a worker thread")?;
+        handles.push(h);
+    }
+    listener
+        .set_nonblocking(true)
+        .context("cannot configure the listening socket")?;
+    writeln!(ready, "listening on {addr}")?;
+    ready.flush()?;
+    log_line(&format!(
+        "event=start listen={addr} workers={workers} queue={} stores={}",
+        shared.config.queue,
+        shared.index.read().map(|i| i.len()).unwrap_or(0)
+    ));
+    while !STOP.load(Ordering::SeqCst) {
+        let mut pfd = libc::pollfd {
+            fd: listener.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the duration of the call.
+        let n = unsafe { libc::poll(&mut pfd, 1, 200) };
+        if n <= 0 {
+            continue;
+        }
+        match listener.accept() {
+            Ok((stream, peer)) => {
+                let accepted = Instant::now();
+                if stream.set_nonblocking(false).is_err() {
+                    continue;
+                }
+                if inside.load(Ordering::SeqCst) >= capacity {
+                    reject(shared, stream, Some(peer), accepted);
+                    continue;
+                }
+                inside.fetch_add(1, Ordering::SeqCst);
+                let job = Job {
+                    stream,
+                    peer: Some(peer),
+                    accepted,
+                };
+                if let Err(mpsc::SendError(job)) = tx.send(job) {
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                    reject(shared, job.stream, job.peer, job.accepted);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => {
+                // Out of file descriptors and the like: wait for connections to finish.
+                log_line(&format!(
+                    "event=accept-error error={}",
+                    quote(&e.to_string())
+                ));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+    drop(listener);
+    log_line(&format!(
+        "event=stopping in_flight={}",
+        inside.load(Ordering::SeqCst)
+    ));
+    drop(tx);
+    for h in handles {
+        let _ = h.join();
+    }
+    log_line("event=stopped");
+    Ok(())
+}
+
+/// Answer 503 without reading the request.
+fn reject(shared: &Shared, mut stream: TcpStream, peer: Option<SocketAddr>, accepted: Instant) {
+    shared.metrics.rejected.fetch_add(1, Ordering::Relaxed);
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let mut r = Response::error(503, "busy: every worker and queue slot is taken; retry");
+    r.headers.push(("Retry-After", "1".into()));
+    shared.metrics.record("rejected", 503, accepted.elapsed());
+    log_request(peer, "-", "-", 503, None, 0, 0, accepted.elapsed(), 0);
+    let _ = r.write_to(&mut stream);
+}
+
+/// Read, answer and close one connection. The slot in `inside` is given back, the
+/// metrics and the log line written, before the answer is: a client that has its answer
+/// sees them.
+fn handle(shared: &Shared, mut job: Job, inside: &AtomicUsize, worker: usize) {
+    let deadline = job.accepted + shared.config.timeout;
+    let req = if Instant::now() >= deadline {
+        Err(ReadError::Timeout)
+    } else {
+        http::read_request(&mut job.stream, deadline, shared.config.max_body)
+    };
+    let (endpoint, method, path, bytes_in) = match &req {
+        Ok(r) => (
+            endpoint_name(&r.path),
+            r.method.clone(),
+            r.path.clone(),
+            r.body.len(),
+        ),
+        Err(_) => ("invalid", "-".to_string(), "-".to_string(), 0),
+    };
+    shared.metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+    let mut warnings = 0;
+    let resp = match req {
+        Ok(r) => {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                route(shared, &r, &mut warnings)
+            }));
+            result.unwrap_or_else(|_| {
+                Response::error(500, "internal error (the request was dropped)")
+            })
+        }
+        Err(ReadError::Gone) => {
+            shared.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+            inside.fetch_sub(1, Ordering::SeqCst);
+            let took = job.accepted.elapsed();
+            shared.metrics.record("invalid", 499, took);
+            log_request(job.peer, "-", "-", 499, None, 0, 0, took, 0);
+            return;
+        }
+        Err(ReadError::Timeout) => Response::error(
+            504,
+            &format!(
+                "request not received within {} s",
+                shared.config.timeout.as_secs_f64()
+            ),
+        ),
+        Err(ReadError::TooLarge(n)) => Response::error(
+            413,
+            &format!(
+                "body of {n} bytes is over the limit of {} bytes (--max-body)",
+                shared.config.max_body
+            ),
+        ),
+        Err(ReadError::Bad(status, msg)) => Response::error(status, &msg),
+    };
+    shared.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+    let (n, bytes) = crate::oops::decode::pool::kept();
+    shared.metrics.set_kept(worker, n as u64, bytes);
+    let took = job.accepted.elapsed();
+    shared.metrics.record(endpoint, resp.status, took);
+    let exit = resp
+        .headers
+        .iter()
+        .find(|(k, _)| *k == "X-Ksym-Exit")
+        .and_then(|(_, v)| v.parse().ok());
+    log_request(
+        job.peer,
+        &method,
+        &path,
+        resp.status,
+        exit,
+        bytes_in,
+        resp.body.len(),
+        took,
+        warnings,
+    );
+    inside.fetch_sub(1, Ordering::SeqCst);
+    let _ = job
+        .stream
+        .set_write_timeout(Some(shared.config.timeout.max(Duration::from_secs(1))));
+    let _ = resp.write_to(&mut job.stream);
+}
+
+fn endpoint_name(path: &str) -> &'static str {
+    match path {
+        "/v1/decode" => "decode",
+        "/v1/faddr2line" => "faddr2line",
+        "/v1/health" => "health",
+        "/metrics" => "metrics",
+        _ => "other",
+    }
+}
+
+fn route(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
+    let want = match r.path.as_str() {
+        "/v1/decode" | "/v1/faddr2line" => "POST",
+        "/v1/health" | "/metrics" => "GET",
+        _ => return Response::error(404, &format!("{}: no such endpoint", r.path)),
+    };
+    if r.method != want && !(want == "GET" && r.method == "HEAD") {
+        let mut resp = Response::error(405, &format!("{} wants {want}", r.path));
+        resp.headers.push(("Allow", want.into()));
+        return resp;
+    }
+    match r.path.as_str() {
+        "/v1/decode" => decode(shared, r, warnings),
+        "/v1/faddr2line" => faddr2line(shared, r),
+        "/v1/health" => {
+            let n = shared.index.read().map(|i| i.len()).unwrap_or(0);
+            let mut resp = Response::text(200, format!("{{\"status\":\"ok\",\"objects\":{n}}}\n"));
+            resp.content_type = "application/json";
+            resp
+        }
+        _ => {
+            let mut resp = Response::text(200, shared.metrics.render());
+            resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
+            resp
+        }
+    }
+}
+
+/// The options decode runs with in the service: the objects found in the stores, the
+/// release hint, JSON or text; everything else as `ksym decode` has it by default.
+fn decode_options(
+    vmlinux: Option<PathBuf>,
+    modules: Vec<PathBuf>,
+    release: Option<String>,
+    json: bool,
+) -> DecodeOptions {
+    DecodeOptions {
+        vmlinux,
+        modules,
+        release,
+        json,
+        call_site: true,
+        ..DecodeOptions::default()
+    }
+}
+
+/// The exit status `ksym decode` would end with for `s`.
+fn decode_exit(s: &Summary, vmlinux_given: bool) -> u8 {
+    if s.mismatch || (vmlinux_given && s.vmlinux_error.is_some()) {
+        2
+    } else if s.frames == 0 || s.resolved < s.frames {
+        1
+    } else {
+        0
+    }
+}
+
+/// Objects a request uses, counted in the metrics while it runs.
+struct InUse<'a> {
+    metrics: &'a Metrics,
+    objects: u64,
+    bytes: u64,
+}
+
+impl<'a> InUse<'a> {
+    fn new(metrics: &'a Metrics) -> Self {
+        InUse {
+            metrics,
+            objects: 0,
+            bytes: 0,
+        }
+    }
+
+    fn add(&mut self, size: u64) {
+        self.objects += 1;
+        self.bytes += size;
+        self.metrics.objects_open.fetch_add(1, Ordering::Relaxed);
+        self.metrics.bytes_mapped.fetch_add(size, Ordering::Relaxed);
+    }
+}
+
+impl Drop for InUse<'_> {
+    fn drop(&mut self) {
+        self.metrics
+            .objects_open
+            .fetch_sub(self.objects, Ordering::Relaxed);
+        self.metrics
+            .bytes_mapped
+            .fetch_sub(self.bytes, Ordering::Relaxed);
+    }
+}
+
+fn decode(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
+    let json = match r.param("format") {
+        None | Some("text") => false,
+        Some("json") => true,
+        Some(f) => return Response::error(400, &format!("format={f}: want text or json")),
+    };
+    let release_hint = r
+        .param("release")
+        .filter(|s| !s.is_empty())
+        .map(String::from);
+    let id_hint = match r.param("build_id") {
+        None | Some("") => None,
+        Some(id) => match crate::debuginfod::normalize_build_id(id) {
+            Some(id) => Some(id),
+            None => return Response::error(400, &format!("build_id={id}: not a build id")),
+        },
+    };
+    let reports = crate::oops::parse_log(&r.body);
+    let release = release_hint
+        .clone()
+        .or_else(|| reports.iter().find_map(|o| o.release.clone()));
+    let kernel_id = id_hint.or_else(|| reports.iter().find_map(|o| o.kernel_build_id.clone()));
+    let arch = reports.iter().find_map(store::report_arch);
+    let mut in_use = InUse::new(&shared.metrics);
+    let vmlinux = find_kernel(
+        shared,
+        kernel_id.as_deref(),
+        release.as_deref(),
+        arch,
+        &mut in_use,
+    );
+    let mut modules = BTreeSet::new();
+    for o in &reports {
+        let rel = o.release.as_deref().or(release.as_deref());
+        for f in &o.frames {
+            let Some(m) = &f.module else { continue };
+            for (dir, size) in find_modules(shared, m, f.build_id.as_deref(), rel, arch) {
+                if modules.insert(dir) {
+                    in_use.add(size);
+                }
+            }
+        }
+    }
+    let vmlinux_given = vmlinux.is_some();
+    let opts = decode_options(vmlinux, modules.into_iter().collect(), release_hint, json);
+    let mut out = Vec::new();
+    let mut warn = |m: &str| {
+        *warnings += 1;
+        log_line(&format!("event=warning message={}", quote(m)));
+    };
+    match oops_decode::decode(opts, &r.body[..], &mut out, &mut warn) {
+        Ok(summary) => {
+            let mut resp = Response::text(200, out);
+            if json {
+                resp.content_type = "application/x-ndjson";
+            }
+            let exit = decode_exit(&summary, vmlinux_given);
+            resp.headers.push(("X-Ksym-Exit", exit.to_string()));
+            resp.headers.push((
+                "X-Ksym-Frames",
+                format!("{}/{}", summary.resolved, summary.frames),
+            ));
+            resp
+        }
+        Err(e) => Response::error(422, &format!("cannot read the log: {e}")),
+    }
+}
+
+/// The kernel of `id` (else of `release`): the stores, then debuginfod by build id.
+fn find_kernel(
+    shared: &Shared,
+    id: Option<&str>,
+    release: Option<&str>,
+    arch: Option<&str>,
+    in_use: &mut InUse<'_>,
+) -> Option<PathBuf> {
+    let lookup = |i: &Index| -> Option<(PathBuf, u64)> {
+        let by_id = id.and_then(|id| i.by_id.get(id));
+        let e = by_id.or_else(|| release.and_then(|r| i.kernel_by_release(r, arch)))?;
+        Some((e.path.clone(), e.size))
+    };
+    if id.is_none() && release.is_none() {
+        return None;
+    }
+    match lookup_or_rescan(shared, lookup) {
+        Some((p, size)) => {
+            in_use.add(size);
+            Some(p)
+        }
+        None => {
+            let id = id?;
+            fetch(shared, id).inspect(|p| {
+                in_use.add(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+            })
+        }
+    }
+}
+
+/// Directories holding module `name` (a link `NAME.ko`), by build id or else release.
+fn find_modules(
+    shared: &Shared,
+    name: &str,
+    id: Option<&str>,
+    release: Option<&str>,
+    arch: Option<&str>,
+) -> Vec<(PathBuf, u64)> {
+    let lookup = |i: &Index| -> Option<Vec<(PathBuf, u64)>> {
+        if let Some(e) = id.and_then(|id| i.by_id.get(id)) {
+            return Some(
+                e.link_dir
+                    .clone()
+                    .map(|d| (d, e.size))
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        if id.is_some() {
+            return None;
+        }
+        let v: Vec<(PathBuf, u64)> = i
+            .modules_by_release(name, release?, arch)
+            .into_iter()
+            .filter_map(|e| Some((e.link_dir.clone()?, e.size)))
+            .collect();
+        (!v.is_empty()).then_some(v)
+    };
+    // A miss with a build id is left to decode, which asks debuginfod itself.
+    lookup_or_rescan(shared, lookup).unwrap_or_default()
+}
+
+/// `lookup` in the index; on a miss, rescan the stores (at most once a second) and
+/// look again. Counts hits and misses.
+fn lookup_or_rescan<T>(shared: &Shared, lookup: impl Fn(&Index) -> Option<T>) -> Option<T> {
+    let m = &shared.metrics;
+    if let Some(v) = shared.index.read().ok().and_then(|i| lookup(&i)) {
+        m.store_hits.fetch_add(1, Ordering::Relaxed);
+        return Some(v);
+    }
+    let rescan = match shared.last_scan.lock() {
+        Ok(mut t) if t.elapsed() >= Duration::from_secs(1) => {
+            *t = Instant::now();
+            true
+        }
+        _ => false,
+    };
+    if rescan {
+        if let Ok(mut i) = shared.index.write() {
+            i.scan(&shared.config.stores, &shared.links);
+            m.store_objects.store(i.len() as u64, Ordering::Relaxed);
+            log_line(&format!("event=rescan objects={}", i.len()));
+        }
+        if let Some(v) = shared.index.read().ok().and_then(|i| lookup(&i)) {
+            m.store_hits.fetch_add(1, Ordering::Relaxed);
+            return Some(v);
+        }
+    }
+    m.store_misses.fetch_add(1, Ordering::Relaxed);
+    None
+}
+
+/// The object of `id` through debuginfod (or its cache).
+fn fetch(shared: &Shared, id: &str) -> Option<PathBuf> {
+    match crate::debuginfod::find(id) {
+        Ok(p) => {
+            shared.metrics.downloads.fetch_add(1, Ordering::Relaxed);
+            Some(p)
+        }
+        Err(e) => {
+            shared
+                .metrics
+                .download_failures
+                .fetch_add(1, Ordering::Relaxed);
+            log_line(&format!(
+                "event=debuginfod-miss build_id={id} error={}",
+                quote(&e.to_string())
+            ));
+            None
+        }
+    }
+}
+
+/// The body of `POST /v1/faddr2line`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Faddr2lineBody {
+    build_id: Option<String>,
+    release: Option<String>,
+    /// With `release`: `x86_64` or `aarch64`, when several kernels share the release.
+    arch: Option<String>,
+    inputs: Vec<String>,
+}
+
+fn faddr2line(shared: &Shared, r: &Request) -> Response {
+    let body: Faddr2lineBody = match serde_json::from_slice(&r.body) {
+        Ok(b) => b,
+        Err(e) => {
+            return Response::error(
+                400,
+                &format!("body: {e} (want {{\"build_id\"|\"release\": ..., \"inputs\": [...]}})"),
+            )
+        }
+    };
+    if body.inputs.is_empty() || body.inputs.len() > MAX_INPUTS {
+        return Response::error(400, &format!("inputs: want 1 to {MAX_INPUTS} of them"));
+    }
+    let id = match body.build_id.as_deref() {
+        None => None,
+        Some(id) => match crate::debuginfod::normalize_build_id(id) {
+            Some(id) => Some(id),
+            None => return Response::error(400, &format!("build_id {id}: not a build id")),
+        },
+    };
+    if id.is_none() && body.release.is_none() {
+        return Response::error(400, "body: give build_id or release");
+    }
+    let mut in_use = InUse::new(&shared.metrics);
+    let lookup = |i: &Index| -> Option<(PathBuf, u64)> {
+        let e = match id.as_deref() {
+            Some(id) => i.by_id.get(id),
+            None => i.kernel_by_release(body.release.as_deref()?, body.arch.as_deref()),
+        }?;
+        Some((e.path.clone(), e.size))
+    };
+    let obj = match lookup_or_rescan(shared, lookup) {
+        Some((p, size)) => {
+            in_use.add(size);
+            Some(p)
+        }
+        None => id.as_deref().and_then(|id| fetch(shared, id)),
+    };
+    let Some(obj) = obj else {
+        let what = match (&id, &body.release) {
+            (Some(id), _) => format!("build id {id}"),
+            (None, Some(r)) => format!("release {r}"),
+            (None, None) => String::new(),
+        };
+        return Response::error(
+            404,
+            &format!("no object of {what} in the stores or debuginfod"),
+        );
+    };
+    let mut out = Vec::new();
+    match (shared.config.faddr2line)(&obj, &body.inputs, &mut out) {
+        Ok(exit) => {
+            let mut resp = Response::text(200, out);
+            resp.content_type = "application/x-ndjson";
+            resp.headers.push(("X-Ksym-Exit", exit.to_string()));
+            resp
+        }
+        Err(e) => Response::error(500, &format!("{e:#}")),
+    }
+}
+
+/// A value for a log line: quoted, with `"` and `\` and control characters escaped.
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn log_line(fields: &str) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    eprintln!("ts={}.{:03} {fields}", now.as_secs(), now.subsec_millis());
+}
+
+#[allow(clippy::too_many_arguments)]
+fn log_request(
+    peer: Option<SocketAddr>,
+    method: &str,
+    path: &str,
+    status: u16,
+    exit: Option<u8>,
+    bytes_in: usize,
+    bytes_out: usize,
+    took: Duration,
+    warnings: usize,
+) {
+    let peer = peer.map_or_else(|| "-".to_string(), |p| p.to_string());
+    let exit = exit.map_or_else(|| "-".to_string(), |e| e.to_string());
+    log_line(&format!(
+        "event=request peer={peer} method={method} path={} status={status} exit={exit} \
+         bytes_in={bytes_in} bytes_out={bytes_out} ms={:.3} warnings={warnings}",
+        quote(path),
+        took.as_secs_f64() * 1000.0
+    ));
+}
