@@ -1,9 +1,11 @@
 //! ksym: symbol tools for Linux kernels linked with LTO.
 //!
-//! Layers, top to bottom: [`cli`] (one file per subcommand) → task modules → engines →
+//! Layers, top to bottom: the `ksym` binary's command line (`src/cli/`, one file per
+//! subcommand, part of the binary, not of this library) → task modules ([`oops`],
+//! [`livepatch`], [`serve`]) → engines ([`dwarf`], [`link`], [`disasm`], [`debuginfod`]) →
 //! the `symtab` crate. Nothing imports upward.
+#![deny(missing_docs)]
 
-pub mod cli;
 pub mod debuginfod;
 pub mod disasm;
 pub mod dwarf;

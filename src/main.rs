@@ -1,5 +1,7 @@
-//! The `ksym` command.
+//! The `ksym` command: the command line ([`cli`]) over the `ksym` library.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    ksym::cli::main()
+    cli::main()
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::{warn, Out, Status};
-use crate::oops::decode::{self, kaslr, Options as DecodeOptions};
+use ksym::oops::decode::{self, kaslr, Options as DecodeOptions};
 
 /// Decode the frames of an oops, WARNING, BUG or panic log.
 ///
@@ -201,9 +201,9 @@ impl Args {
                 base_path: base,
                 running_release: running,
                 syntax: if self.syntax == "intel" {
-                    crate::disasm::Syntax::Intel
+                    ksym::disasm::Syntax::Intel
                 } else {
-                    crate::disasm::Syntax::Att
+                    ksym::disasm::Syntax::Att
                 },
             },
             log,

@@ -5,12 +5,12 @@
 //! `(inlined by) ...` lines, the same blank-line separators, size check, source prefix
 //! stripping (found from `start_kernel`), "skipping ..." notes and `no match for` message,
 //! and the same `--list` layout. Paths follow ksym's one rule
-//! ([`crate::dwarf::Symbolizer::path_rule`]): where the script leaves a build directory
+//! ([`ksym::dwarf::Symbolizer::path_rule`]): where the script leaves a build directory
 //! (a module, a relative compile directory, a unit with its own), ksym strips it too.
 //! Beyond the script: a name without its LTO suffix (`foo`) also matches `foo.llvm.N`,
 //! `foo.lto_priv.N` and full-LTO `foo.N`, as a kernel prints them (the header then shows
 //! the symbol used); a printed size is checked against every size a kernel may print
-//! (`crate::dwarf::Symbolizer::printed_sizes`: in a module, the last symbol of a section
+//! (`ksym::dwarf::Symbolizer::printed_sizes`: in a module, the last symbol of a section
 //! runs to its aligned end); code symbols that are not `STT_FUNC` are accepted; a raw
 //! address `0xffffffff81234567` is accepted for linked objects; an object without DWARF
 //! gives symbol-only answers with a note; `--json` writes JSON Lines.
@@ -33,8 +33,8 @@ use serde::Serialize;
 use symtab::{SymKind, Symbol};
 
 use super::{warn, Out, Status};
-use crate::dwarf::{Frame, NameRule, ObjectKind, PathRule, Symbolizer};
-use crate::output::{hex, write_record};
+use ksym::dwarf::{Frame, NameRule, ObjectKind, PathRule, Symbolizer};
+use ksym::output::{hex, write_record};
 
 /// Translate `func+offset` (as stack traces print them) to source lines.
 ///
@@ -297,7 +297,7 @@ impl Run<'_> {
     /// A source not found locally, from debuginfod by the object's build id and the path
     /// as DWARF names it. `Err(None)` when no server could be asked.
     fn fetch_source(&self, file: &str) -> Result<Vec<u8>, Option<String>> {
-        match crate::debuginfod::source(self.symz.path(), self.paths.root.as_deref(), file) {
+        match ksym::debuginfod::source(self.symz.path(), self.paths.root.as_deref(), file) {
             Ok(p) => std::fs::read(&p).map_err(|e| Some(format!("{}: {e}", p.display()))),
             Err(e) if e.asked_nobody() => Err(None),
             Err(e) => Err(Some(e.to_string())),

@@ -6,9 +6,9 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::{Out, Status};
-use crate::link::check::{self, EntryKind, Finding};
-use crate::link::initcall;
-use crate::output::{hex, write_record};
+use ksym::link::check::{self, EntryKind, Finding};
+use ksym::link::initcall;
+use ksym::output::{hex, write_record};
 
 /// Initcall link order under LTO.
 #[derive(clap::Args, Debug)]

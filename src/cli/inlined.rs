@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use super::{Out, Status};
-use crate::livepatch::image::Image;
-use crate::livepatch::inlined::{self, Holder, Query};
-use crate::output::write_record;
+use ksym::livepatch::image::Image;
+use ksym::livepatch::inlined::{self, Holder, Query};
+use ksym::output::write_record;
 
 /// List every function (symbol, sympos, address range) holding an inlined copy of
 /// FUNCTION, with the call sites, or holding code from --lines FILE:START[-END].

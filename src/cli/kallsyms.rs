@@ -130,7 +130,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let inputs = if o.inputs.is_empty() {
         None
     } else {
-        Some(crate::link::input_names(&o.inputs)?)
+        Some(ksym::link::input_names(&o.inputs)?)
     };
     let stderr = std::io::stderr();
     let mut err = stderr.lock();

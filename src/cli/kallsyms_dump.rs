@@ -14,7 +14,7 @@ use symtab::kallsyms::decode::{dump, DumpOptions};
 use symtab::kallsyms::Layout;
 
 use super::{Out, Status};
-use crate::output::{hex, write_record};
+use ksym::output::{hex, write_record};
 
 /// Print the compiled kallsyms table of a vmlinux or object file (ADDRESS TYPE NAME).
 #[derive(clap::Args, Debug)]

@@ -6,9 +6,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Out, Status};
-use crate::livepatch::image::Image;
-use crate::livepatch::lpmap::{self, Entry, Mapping, Rule};
-use crate::output::write_record;
+use ksym::livepatch::image::Image;
+use ksym::livepatch::lpmap::{self, Entry, Mapping, Rule};
+use ksym::output::write_record;
 
 /// Match every function and object of OLD to NEW, even when LTO suffixes differ.
 ///

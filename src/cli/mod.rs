@@ -175,7 +175,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    crate::debuginfod::set_overrides(cli.debuginfod, cli.offline);
+    ksym::debuginfod::set_overrides(cli.debuginfod, cli.offline);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
@@ -239,7 +239,7 @@ pub fn object_operands(
 /// The object named by `--build-id HEX`: from `/usr/lib/debug/.build-id`, the debuginfod
 /// cache, or the debuginfod servers.
 pub fn build_id_object(id: &str) -> anyhow::Result<PathBuf> {
-    Ok(crate::debuginfod::find(id)?)
+    Ok(ksym::debuginfod::find(id)?)
 }
 
 /// Shorthand used by subcommands for their output stream.

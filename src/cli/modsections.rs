@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::{Out, Status};
-use crate::link::modsec::{self, Finding};
-use crate::output::write_record;
+use ksym::link::modsec::{self, Finding};
+use ksym::output::write_record;
 
 /// Module sections under LTO (scripts/module.lds.S, CONFIG_LTO_CLANG).
 #[derive(clap::Args, Debug)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::{faddr2line, Out, Status};
-use crate::serve::{self, Config};
+use ksym::serve::{self, Config};
 
 /// Serve `POST /v1/decode`, `POST /v1/faddr2line`, `GET /v1/health` and `GET /metrics`
 /// over HTTP until SIGTERM or SIGINT (in-flight requests are finished first).

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::{warn, Out, Status};
-use crate::livepatch::image::Image;
-use crate::livepatch::sympos::{Found, Lookup};
-use crate::output::write_record;
+use ksym::livepatch::image::Image;
+use ksym::livepatch::sympos::{Found, Lookup};
+use ksym::output::write_record;
 
 /// Show every candidate for each NAME with the sympos Linux's livepatch core computes.
 ///

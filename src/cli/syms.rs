@@ -9,7 +9,7 @@ use symtab::name::{self, Policy};
 use symtab::{Binding, SymKind, Symbol, SymbolTable};
 
 use super::{warn, Out, Status};
-use crate::output::{hex, write_record};
+use ksym::output::{hex, write_record};
 
 /// List symbols the way nm does, with the cleaned name as a fourth field where it differs.
 ///
@@ -192,7 +192,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     let evidence = if o.inputs.is_empty() {
         None
     } else {
-        Some(crate::link::input_names(&o.inputs)?)
+        Some(ksym::link::input_names(&o.inputs)?)
     };
     for path in &o.files {
         let table = match symtab::read::read_path(path) {

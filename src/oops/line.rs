@@ -364,13 +364,19 @@ fn is_register_name(n: &str) -> bool {
 /// Header fields from `CPU: 0 PID: 16 Comm: init Not tainted 6.1.192 #1 <build id>`.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Header {
+    /// The CPU number (`CPU: 0`).
     pub cpu: Option<u32>,
+    /// The task's PID (`PID: 16`).
     pub pid: Option<u32>,
+    /// The task's name (`Comm: init`).
     pub comm: Option<String>,
+    /// The taint flags as printed (`G        W`), empty for `Not tainted`.
     pub taint: Option<String>,
+    /// The kernel release (`6.1.192`).
     pub release: Option<String>,
     /// The build number after the release (`#1`).
     pub version: Option<String>,
+    /// The vmlinux build id (`CONFIG_STACKTRACE_BUILD_ID`), hex.
     pub build_id: Option<String>,
 }
 
