@@ -7,7 +7,7 @@
 //! Fixtures: testdata/link (see build.sh); real inputs: the 609 bitcode members of the
 //! x86_64-thin kernel's thin `vmlinux.a` in /work/shared.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

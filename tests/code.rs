@@ -10,7 +10,7 @@
 //! (after [`normalize`]). Every difference must fall in a named [`Divergence`] and all
 //! together stay under 0.1% of the instructions.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use common::{ksym, require_tool, shared, unxz, TempDir};
 
-mod common;
+use crate::common;
 
 const VMLINUX_ID: &str = "f30b2d2a4e5354a8130d75c3b340f2d18459dd3b";
 const LKDTM_ID: &str = "ccda84458db78fa2ca9e5c682f12f71c9c01dc3e";

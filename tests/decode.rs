@@ -21,23 +21,15 @@ use common::{root, shared};
 use serde_json::Value;
 use support::*;
 
-#[path = "decode/args.rs"]
 mod args;
-#[path = "decode/backtraces.rs"]
 mod backtraces;
-mod common;
-#[path = "decode/identity.rs"]
+use crate::common;
 mod identity;
-#[path = "decode/onboarding.rs"]
 mod onboarding;
-#[path = "decode/peers.rs"]
 mod peers;
-#[path = "decode/renderings.rs"]
 mod renderings;
-#[path = "decode/robust.rs"]
 mod robust;
-#[path = "decode/support.rs"]
-mod support;
+pub(crate) mod support;
 
 fn check_golden(path: &Path, actual: &[u8], args: &[String], stderr: &[u8]) {
     if std::env::var_os("KSYM_BLESS").is_some() {

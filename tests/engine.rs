@@ -2,7 +2,7 @@
 //! the shared kernels: which symbols a printed name stands for follows the crashed
 //! kernel's release (from the log), and when several fit equally, the output says so.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

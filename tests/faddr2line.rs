@@ -9,7 +9,7 @@
 //! `strtonum` (Debian's default awk is mawk): it runs with gawk as `awk`, in a directory
 //! holding the source files it prints.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -6,7 +6,7 @@
 //! checked against GNU nm by `tests/nm_diff.rs`); ELF headers and DWARF through `object` and
 //! `gimli`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

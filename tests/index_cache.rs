@@ -4,7 +4,7 @@
 //! proves the file is read: a well-formed file whose ranges were removed changes the
 //! answers.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

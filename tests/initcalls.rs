@@ -9,7 +9,7 @@
 //!   archive member empty (`in FILE()`, an unset variable); ksym names it.
 //! - The script prefixes inputs with `$objtree/`; ksym takes paths as given.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -11,7 +11,7 @@
 //! - Golden files for the newer layouts (`testdata/kallsyms/edge.map.<layout>.S`;
 //!   `KSYM_BLESS=1` rewrites them), and bad input: clear errors, no panic.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

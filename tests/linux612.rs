@@ -18,11 +18,10 @@
 //! `kallsyms` and `kallsyms-dump` on 6.12 are in `tests/kallsyms.rs` (the 6.12 tool's
 //! `kallsyms-steps`, and the dump against `/proc/kallsyms`).
 
-mod common;
+use crate::common;
 // The decode tests' helpers; this file uses some of them.
 #[allow(dead_code)]
-#[path = "decode/support.rs"]
-mod support;
+use crate::decode::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

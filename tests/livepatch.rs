@@ -3,7 +3,7 @@
 //! counts in) must give every duplicated name the same positions as ksym computes from
 //! vmlinux, System.map and the `.ko`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

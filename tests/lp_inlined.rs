@@ -9,7 +9,7 @@
 //! - `merge`: ksym joins touching ranges of one copy into one run; so does the parser here.
 //! - empty ranges (`[a, a)`, which GCC emits) hold no code; ksym drops them, so does this.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

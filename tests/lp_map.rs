@@ -2,7 +2,7 @@
 //! hashes of b.c change, a.c's stay), and on a real kernel against its own System.map
 //! (what is left unmatched must be exactly what scripts/mksysmap filters out).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! on the shared lkdtm.ko modules and on fixture modules linked with and without the
 //! fragment.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

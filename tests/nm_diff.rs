@@ -6,7 +6,7 @@
 //! only, does not know the AArch64 mapping symbols (`$x`, `$d`) and lists them. There are no
 //! intentional divergences: any difference is a bug in ksym's ELF reader or nm letters.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,7 +6,7 @@
 //! with the relative compile directory; an out-of-tree module under `/home/dev/net/oot`,
 //! whose paths stay as DWARF names them (a `net/` in them is not the kernel's).
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::PathBuf;

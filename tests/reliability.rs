@@ -2,7 +2,7 @@
 //! status 2 (or a correct answer), never a panic, a hang or unbounded memory. The inputs
 //! are made here from the shared kernels' objects.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! `ksym serve` on loopback: answers byte-identical to the CLI's on the shared consoles,
 //! concurrent requests, the limits (413, 503, 504), bad input, and SIGTERM draining.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

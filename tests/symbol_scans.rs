@@ -5,7 +5,7 @@
 //! arm64 ThinLTO kernels, GCC and Clang fixtures, and modules (relocatable: symbols
 //! placed in the synthetic section layout).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,7 @@
 //! llvm-symbolizer reads a copy whose allocated sections were moved by objcopy to the
 //! same distinct addresses ksym lays them out at; there every address must agree.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! `ksym syms` through the binary: listing forms, exit codes, and bad input.
 
-mod common;
+use crate::common;
 
 use common::{run, TempDir};
 

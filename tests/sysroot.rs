@@ -3,7 +3,7 @@
 //! `/usr/lib/debug/boot`), exercised under `$KSYM_SYSROOT`, a crashed machine's root file
 //! system unpacked elsewhere.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -8,8 +8,8 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::{Output, Stdio};
 
+use super::support::*;
 use crate::common::{ksym, root, shared, TempDir};
-use crate::support::*;
 
 fn bug_log() -> Vec<u8> {
     fs::read(root().join("testdata/decode/x86_64-thin-bug.log")).unwrap()

@@ -6,8 +6,8 @@ use std::fs;
 
 use serde_json::Value;
 
+use super::support::*;
 use crate::common::{root, TempDir};
-use crate::support::*;
 
 #[test]
 fn frames_outside_reports_are_backtrace_records() {

@@ -10,8 +10,8 @@ use std::process::Output;
 
 use serde_json::Value;
 
+use super::support::*;
 use crate::common::{shared, TempDir};
-use crate::support::*;
 
 fn console(kernel: &str) -> PathBuf {
     shared().join("kernels").join(kernel).join("console.log")

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use super::support::*;
 use crate::common::{self, root};
-use crate::support::*;
 use serde_json::Value;
 
 /// decode_stacktrace.sh of Linux 6.1 (Debian's linux-source-6.1), extracted once.

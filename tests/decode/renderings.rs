@@ -8,8 +8,8 @@ use std::fs;
 
 use serde_json::Value;
 
+use super::support::*;
 use crate::common::{shared, TempDir};
-use crate::support::*;
 
 /// A console line split into its timestamp (`0.801850`) and message.
 fn split_console(line: &str) -> Option<(&str, &str)> {

@@ -5,8 +5,8 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
+use super::support::*;
 use crate::common::{self, ksym, root, shared};
-use crate::support::*;
 
 /// Split keeping line ends.
 fn lines(b: &[u8]) -> Vec<&[u8]> {
