@@ -155,6 +155,42 @@ fn compressed_modules_everywhere() {
         let named = String::from_utf8_lossy(&plain(&["modsections", "check", c])).replace(c, k);
         let want = String::from_utf8_lossy(&plain(&["modsections", "check", k])).into_owned();
         assert_eq!(named, want, "modsections {ext}");
+        // The livepatch commands name their objects in the output: compare with the
+        // compressed file's name put back.
+        for args in [
+            &["inlined", "OBJ", "lkdtm_do_action"][..],
+            &["lp-map", "OBJ", k][..],
+        ] {
+            let with = |obj: &str| -> Vec<String> {
+                args.iter()
+                    .map(|a| {
+                        if *a == "OBJ" {
+                            obj.to_string()
+                        } else {
+                            a.to_string()
+                        }
+                    })
+                    .collect()
+            };
+            let got = ksym().args(with(c)).output().expect("run ksym");
+            let want = ksym().args(with(k)).output().expect("run ksym");
+            assert_eq!(
+                got.status.code(),
+                want.status.code(),
+                "{args:?} {ext}: {}",
+                String::from_utf8_lossy(&got.stderr)
+            );
+            assert!(
+                want.status.code().is_some_and(|c| c < 2),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&want.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&got.stdout).replace(c, k),
+                String::from_utf8_lossy(&want.stdout),
+                "{args:?} {ext}"
+            );
+        }
     }
 }
 

@@ -40,9 +40,8 @@ thread_local! {
     static INTEL: std::cell::RefCell<IntelFormatter> = std::cell::RefCell::new(intel());
 }
 
-fn gas() -> GasFormatter {
-    let mut f = GasFormatter::new();
-    let o = f.options_mut();
+/// The options objdump's output needs in both syntaxes.
+fn objdump_options(o: &mut iced_x86::FormatterOptions) {
     o.set_space_after_operand_separator(false);
     o.set_hex_prefix("0x");
     o.set_hex_suffix("");
@@ -52,36 +51,28 @@ fn gas() -> GasFormatter {
     o.set_signed_memory_displacements(true);
     o.set_rip_relative_addresses(true);
     o.set_show_branch_size(false);
-    o.set_gas_show_mnemonic_size_suffix(false);
+    o.set_small_hex_numbers_in_decimal(false);
+    o.set_add_leading_zero_to_hex_numbers(false);
     o.set_always_show_scale(true);
     o.set_show_zero_displacements(true);
     o.set_show_useless_prefixes(true);
-    o.set_small_hex_numbers_in_decimal(false);
-    o.set_add_leading_zero_to_hex_numbers(false);
     o.set_first_operand_char_index(0);
+}
+
+fn gas() -> GasFormatter {
+    let mut f = GasFormatter::new();
+    let o = f.options_mut();
+    objdump_options(o);
+    o.set_gas_show_mnemonic_size_suffix(false);
     f
 }
 
 fn intel() -> IntelFormatter {
     let mut f = IntelFormatter::new();
     let o = f.options_mut();
-    o.set_space_after_operand_separator(false);
-    o.set_hex_prefix("0x");
-    o.set_hex_suffix("");
-    o.set_uppercase_hex(false);
-    o.set_branch_leading_zeros(false);
-    o.set_leading_zeros(false);
-    o.set_signed_memory_displacements(true);
-    o.set_rip_relative_addresses(true);
-    o.set_show_branch_size(false);
-    o.set_small_hex_numbers_in_decimal(false);
-    o.set_add_leading_zero_to_hex_numbers(false);
+    objdump_options(o);
     o.set_memory_size_options(iced_x86::MemorySizeOptions::Always);
     o.set_uppercase_keywords(true);
-    o.set_always_show_scale(true);
-    o.set_show_zero_displacements(true);
-    o.set_show_useless_prefixes(true);
-    o.set_first_operand_char_index(0);
     f
 }
 
