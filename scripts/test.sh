@@ -34,6 +34,9 @@ if [ ! -d ../shared/kernels ]; then
 fi
 
 export CARGO_TERM_COLOR=never
+# Every test runs: one whose shared data or peer tool is missing fails instead of saying
+# "not run" (the fast tier of a plain `cargo test` elsewhere).
+export KSYM_REQUIRE_SHARED=1
 cargo fmt --all --check
 cargo clippy -j2 --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc -j2 --workspace --no-deps -q

@@ -99,6 +99,7 @@ fn assert_same(path: &Path) -> usize {
 
 #[test]
 fn fixtures_match_llvm_nm() {
+    crate::common::needs_full_env!();
     for f in [
         "sym.thin.o",
         "sym.full.o",
@@ -174,6 +175,7 @@ fn wrapped_bitcode_reads_the_same() {
 
 #[test]
 fn kernel_link_inputs_match_llvm_nm() {
+    crate::common::needs_full_env!();
     require_tool("tar", "tar");
     let tarball = shared().join("kernels/x86_64-thin/link-inputs.tar.xz");
     assert!(tarball.is_file(), "{} is missing", tarball.display());
@@ -299,6 +301,7 @@ fn cleaned(args: &[&str]) -> Vec<(String, String)> {
 
 #[test]
 fn inputs_evidence_marks_exactly_the_lto_suffixes() {
+    crate::common::needs_full_env!();
     let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
     assert_eq!(
         cleaned(&[

@@ -255,6 +255,7 @@ fn classify(bytes: &[u8], ours: &str, theirs: &str, after_bad: bool) -> Divergen
 
 #[test]
 fn code_lines_match_objdump() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("code-diff");
     let mut report = String::new();
     let mut total = 0usize;
@@ -365,6 +366,7 @@ fn decode_json(log: &Path, v: &Path, m: &Path, extra: &[&str]) -> (Vec<serde_jso
 /// labelled, the bytes matching the object's.
 #[test]
 fn consoles_list_their_code_lines() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("code-list");
     for k in [
         "x86_64-thin",
@@ -473,6 +475,7 @@ fn code_check<'a>(o: &'a serde_json::Value, line: &serde_json::Value) -> &'a ser
 /// intel` spells x86 as `objdump -M intel`.
 #[test]
 fn text_listing_and_intel_syntax() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("code-text");
     let (v, m) = kernel("x86_64-thin", tmp.path());
     let log = shared().join("kernels/x86_64-thin/console.log");
@@ -513,6 +516,7 @@ fn text_listing_and_intel_syntax() {
 /// architecture's objects mismatch.
 #[test]
 fn code_bytes_tell_another_build_or_architecture() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("code-identity");
     // The arm64 console against the x86_64 kernel, forced past the architecture
     // refusal: lkdtm's names resolve, its bytes do not. (A console against the same
@@ -583,6 +587,7 @@ fn code_bytes_tell_another_build_or_architecture() {
 /// AT&T test's, undecodable bytes left out): the text is the same.
 #[test]
 fn code_lines_match_objdump_intel() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("code-diff-intel");
     let (blob, segs) = blob(Arch::X86_64);
     let path = tmp.path().join("x86_64.bin");

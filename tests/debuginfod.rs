@@ -188,6 +188,7 @@ fn http_get(port: u16, path: &str) -> Option<String> {
 
 #[test]
 fn real_server() {
+    crate::common::needs_full_env!();
     let work = TempDir::new("debuginfod");
     let srv = work.path().join("served");
     fs::create_dir(&srv).unwrap();
@@ -514,6 +515,7 @@ const MODULE_LINE: &str = "drivers/misc/lkdtm/core.c:329";
 
 #[test]
 fn not_found_after_refused() {
+    crate::common::needs_full_env!();
     let cache = TempDir::new("debuginfod-404");
     let port = serve(|_| Reply::Status(404));
     let dead = format!("http://127.0.0.1:{}", free_port());
@@ -541,6 +543,7 @@ fn not_found_after_refused() {
 
 #[test]
 fn timeout_within_the_limit() {
+    crate::common::needs_full_env!();
     let cache = TempDir::new("debuginfod-timeout");
     let port = serve(|_| Reply::Silence);
     let url = format!("http://127.0.0.1:{port}");
@@ -561,6 +564,7 @@ fn timeout_within_the_limit() {
 
 #[test]
 fn another_elf_is_refused() {
+    crate::common::needs_full_env!();
     let cache = TempDir::new("debuginfod-wrong");
     // The arm64 build of the same module: an ELF, another build id.
     let dir = TempDir::new("debuginfod-arm");
@@ -581,6 +585,7 @@ fn another_elf_is_refused() {
 
 #[test]
 fn interrupted_transfer() {
+    crate::common::needs_full_env!();
     let cache = TempDir::new("debuginfod-half");
     let ko = lkdtm_bytes();
     let n = ko.len();
@@ -600,6 +605,7 @@ fn interrupted_transfer() {
 
 #[test]
 fn compressed_transfer() {
+    crate::common::needs_full_env!();
     let cache = TempDir::new("debuginfod-gzip");
     let ko = lkdtm_bytes();
     let served = ko.clone();
@@ -629,6 +635,7 @@ fn compressed_transfer() {
 /// ksym's download in the cache.
 #[test]
 fn list_fetches_sources() {
+    crate::common::needs_full_env!();
     let src = common::linux_source("fs/read_write.c");
     let tree = src.parent().and_then(Path::parent).unwrap().to_path_buf();
     let body = fs::read(&src).unwrap();
@@ -690,6 +697,7 @@ fn list_fetches_sources() {
 /// and with no source at hand, from debuginfod by the object's build id; both alike.
 #[test]
 fn decode_source_lines() {
+    crate::common::needs_full_env!();
     let src = common::linux_source("fs/read_write.c");
     common::linux_source("arch/x86/entry/common.c");
     let tree = src.parent().and_then(Path::parent).unwrap().to_path_buf();
@@ -759,6 +767,7 @@ fn decode_source_lines() {
 /// allows; a cache that cannot be written is named.
 #[test]
 fn size_and_time_limits() {
+    crate::common::needs_full_env!();
     let cache = TempDir::new("debuginfod-limits");
     let ko = lkdtm_bytes();
     let n = ko.len();

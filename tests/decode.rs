@@ -69,6 +69,7 @@ fn relative(args: &[String]) -> Vec<String> {
 
 #[test]
 fn goldens() {
+    crate::common::needs_full_env!();
     for log in logs() {
         let k = kernel_for(&log);
         let (args, out) = decode(&k, &[], &log);
@@ -149,6 +150,7 @@ fn fault_lines(arch: &str) -> HashMap<&'static str, &'static str> {
 
 #[test]
 fn lkdtm_crashes_resolve_to_the_crashing_line() {
+    crate::common::needs_full_env!();
     for arch in ["x86_64-thin", "arm64-thin"] {
         let k = kernel(arch);
         let log = shared().join("kernels").join(arch).join("console.log");
@@ -219,6 +221,7 @@ fn lkdtm_crashes_resolve_to_the_crashing_line() {
 
 #[test]
 fn panic_logs_and_address_minus_one() {
+    crate::common::needs_full_env!();
     for arch in ["x86_64-thin", "arm64-thin"] {
         let k = kernel(arch);
         let log = shared().join("kernels").join(arch).join("panic.log");
@@ -256,6 +259,7 @@ fn panic_logs_and_address_minus_one() {
 /// printed without its `.llvm.<hash>` suffix (addresses from the kernel's System.map).
 #[test]
 fn names_lto_suffix_and_duplicates() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let log = root().join("testdata/decode/x86_64-thin-names.log");
     let o = json(&k, &log);
@@ -288,6 +292,7 @@ fn names_lto_suffix_and_duplicates() {
 /// the build id the log prints.
 #[test]
 fn modules_compressed_and_build_id() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let v = k.vmlinux.display().to_string();
     let shared_dir = shared().join("kernels/x86_64-thin").display().to_string();
@@ -332,6 +337,7 @@ fn modules_compressed_and_build_id() {
 /// `Kernel Offset:` line, and without it but with one frame printing address and symbol.
 #[test]
 fn raw_addresses_use_the_kaslr_offset() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let want = [
         "dump_stack_lvl",

@@ -76,6 +76,7 @@ fn elf_symbols(frames: &[Value]) -> Vec<(String, bool)> {
 /// printed size picks it.
 #[test]
 fn printed_names_follow_the_release() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("engine-release");
     let vmlinux = unxz("kernels/x86_64-thin-6.12/vmlinux.xz", tmp.path());
     let llvm = "m_start.llvm.5988820235668860988";
@@ -111,6 +112,7 @@ fn printed_names_follow_the_release() {
 /// several equally: the text says so and JSON lists them; `event_show+0x4/0x27` fits one.
 #[test]
 fn ambiguous_frames_are_said() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("engine-ambiguous");
     let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", tmp.path());
     let log = report("6.1.192", &["event_show+0x4/0x20", "event_show+0x4/0x27"]);

@@ -212,6 +212,7 @@ fn sample_inputs(obj: &Path, n: usize) -> Vec<String> {
 
 #[test]
 fn matches_the_6_1_script_on_vmlinux() {
+    crate::common::needs_full_env!();
     let vmlinux = kernel("kernels/x86_64-thin/vmlinux.xz");
     let mut inputs = sample_inputs(&vmlinux, 6);
     for extra in [
@@ -235,6 +236,7 @@ fn matches_the_6_1_script_on_vmlinux() {
 
 #[test]
 fn matches_the_6_1_script_on_a_module() {
+    crate::common::needs_full_env!();
     let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
     let sym = common::symbolizer(&ko).expect("open");
     // One function from each of .init.text and .exit.text, besides .text.* ones.
@@ -267,6 +269,7 @@ fn matches_the_6_1_script_on_a_module() {
 
 #[test]
 fn matches_the_6_1_script_on_debian_style_build_directories() {
+    crate::common::needs_full_env!();
     let dir = common::root().join("testdata/paths");
     // The C units' relative compile directory is stripped by the script too (it finds it
     // from start_kernel); the assembly unit's own directory is not.
@@ -300,6 +303,7 @@ fn golden_object(spec: &str) -> PathBuf {
 /// line) against `NAME.out`, `NAME.err` and `NAME.code`. `KSYM_BLESS=1` rewrites them.
 #[test]
 fn goldens() {
+    crate::common::needs_full_env!();
     let dir = common::root().join("testdata/faddr2line");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -358,6 +362,7 @@ fn goldens() {
 /// the located line as `>n<`, the others as ` n `, each followed by a tab.
 #[test]
 fn list_shows_source_lines_like_the_script() {
+    crate::common::needs_full_env!();
     let vmlinux = kernel("kernels/x86_64-thin/vmlinux.xz");
     let tmp = common::TempDir::new("faddr2line-list");
     for f in ["kernel/sched/idle.c", "include/linux/sched.h"] {
@@ -411,6 +416,7 @@ fn list_shows_source_lines_like_the_script() {
 /// the same answers as the original module.
 #[test]
 fn compressed_debug_sections_give_identical_output() {
+    crate::common::needs_full_env!();
     common::require_tool("objcopy", "binutils");
     let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
     let tmp = common::TempDir::new("faddr2line-compress");
@@ -463,6 +469,7 @@ fn code(out: &Output) -> i32 {
 /// file, exit 2, no panic.
 #[test]
 fn bad_objects_fail_cleanly() {
+    crate::common::needs_full_env!();
     let tmp = common::TempDir::new("faddr2line-bad");
     let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
     let data = std::fs::read(&ko).expect("read module");
@@ -497,6 +504,7 @@ fn bad_objects_fail_cleanly() {
 /// Without DWARF: the symbol-only answer, and a note that debug info is missing.
 #[test]
 fn object_without_debug_info_gives_symbols_only() {
+    crate::common::needs_full_env!();
     let tmp = common::TempDir::new("faddr2line-nodebug");
     let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
     let stripped = tmp.path().join("lkdtm.ko");
@@ -649,6 +657,7 @@ fn fuzz_loader_on_mutated_fixtures() {
 /// `.debug/` folder) answers as the original does.
 #[test]
 fn separate_debug_file_through_gnu_debuglink() {
+    crate::common::needs_full_env!();
     common::require_tool("objcopy", "binutils");
     let tmp = common::TempDir::new("faddr2line-debuglink");
     for (fixture, inputs) in [
@@ -728,6 +737,7 @@ fn separate_debug_file_through_gnu_debuglink() {
 /// the file from the line table row; such lines must differ only in the file.
 #[test]
 fn location_lines_match_binutils_on_gcc_fixtures() {
+    crate::common::needs_full_env!();
     let mut with_discriminator = 0;
     for (fixture, tool) in [
         ("testdata/lto/kern/gcc-x86_64/prog", "addr2line"),
@@ -803,6 +813,7 @@ fn location_lines_match_binutils_on_gcc_fixtures() {
 /// any other still does not.
 #[test]
 fn module_sizes_as_the_running_kernel_prints_them() {
+    crate::common::needs_full_env!();
     let ko = kernel("kernels/x86_64-thin/lkdtm.ko.xz");
     let ko = ko.to_str().unwrap();
     let cwd = std::env::temp_dir();
@@ -835,6 +846,7 @@ fn module_sizes_as_the_running_kernel_prints_them() {
 /// `strtonum`): byte-identical, inline levels included.
 #[test]
 fn list_matches_the_6_1_script() {
+    crate::common::needs_full_env!();
     common::require_tool("gawk", "gawk");
     common::require_tool("readelf", "binutils");
     common::require_tool("addr2line", "binutils");

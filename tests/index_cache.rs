@@ -105,6 +105,7 @@ fn without_ranges(b: &[u8]) -> Vec<u8> {
 
 #[test]
 fn cache_is_written_read_checked_and_optional() {
+    crate::common::needs_full_env!();
     let tmp = common::TempDir::new("index-cache");
     let obj = vmlinux(tmp.path());
     let (home, xdg) = (tmp.path().join("home"), tmp.path().join("xdg"));
@@ -223,6 +224,7 @@ fn misplaced_units(b: &[u8]) -> Vec<u8> {
 /// the answers are right, and the file is rewritten.
 #[test]
 fn failing_cache_is_walked_again_and_rewritten() {
+    crate::common::needs_full_env!();
     let tmp = common::TempDir::new("index-cache-retry");
     let obj = vmlinux(tmp.path());
     let dir = tmp.path().join("cache");
@@ -302,6 +304,7 @@ const STEP: usize = 5;
 /// references into other units no longer hold, alike with and without the cache).
 #[test]
 fn object_rewritten_in_place_is_not_answered_from_the_cache() {
+    crate::common::needs_full_env!();
     use std::io::{Seek, Write};
     let tmp = common::TempDir::new("index-cache-inplace");
     let obj = vmlinux(tmp.path());
@@ -335,6 +338,7 @@ fn object_rewritten_in_place_is_not_answered_from_the_cache() {
 /// without a cache.
 #[test]
 fn rename_raced_against_runs_leaves_a_true_cache() {
+    crate::common::needs_full_env!();
     let tmp = common::TempDir::new("index-cache-race");
     let a = vmlinux(tmp.path());
     let mut data = std::fs::read(&a).expect("read vmlinux");
@@ -414,6 +418,7 @@ fn faddr2line_bounded(obj: &Path, dir: &Path) -> Output {
 /// forever, or read until memory ran out): the index is walked, the answers are right.
 #[test]
 fn special_files_in_place_of_the_cache_are_ignored() {
+    crate::common::needs_full_env!();
     let tmp = common::TempDir::new("index-cache-special");
     let obj = vmlinux(tmp.path());
     let dir = tmp.path().join("cache");

@@ -82,6 +82,7 @@ fn unpack_link_inputs_of(kernel: &str, dir: &Path) {
 
 #[test]
 fn lds_of_the_real_link_inputs_is_byte_identical() {
+    crate::common::needs_full_env!();
     require_tool("llvm-nm-16", "llvm-16");
     let dir = TempDir::new("initcalls-li");
     unpack_link_inputs(dir.path());
@@ -102,6 +103,7 @@ fn lds_of_the_real_link_inputs_is_byte_identical() {
 
 #[test]
 fn lds_of_the_6_12_link_inputs_equals_the_6_12_script_and_the_build() {
+    crate::common::needs_full_env!();
     require_tool("llvm-nm-16", "llvm-16");
     let dir = TempDir::new("initcalls-li-612");
     unpack_link_inputs_of("x86_64-thin-6.12", dir.path());
@@ -131,6 +133,7 @@ fn lds_of_the_6_12_link_inputs_equals_the_6_12_script_and_the_build() {
 /// Synthetic cases, each compared byte for byte with the perl script.
 #[test]
 fn synthetic_cases_match_the_perl_script() {
+    crate::common::needs_full_env!();
     require_tool("llvm-nm-16", "llvm-16");
     require_tool("nm", "binutils");
     let dir = fixture("");
@@ -182,6 +185,7 @@ fn synthetic_cases_match_the_perl_script() {
 
 #[test]
 fn bad_names_give_the_script_s_message() {
+    crate::common::needs_full_env!();
     let dir = fixture("");
     for (nm, file) in [("llvm-nm-16", "bad.thin.o"), ("nm", "bad.gcc.o")] {
         let theirs = perl(nm, &dir, &["main.thin.o", file]);
@@ -236,6 +240,7 @@ fn console_order(log: &str) -> Vec<String> {
 
 #[test]
 fn shared_kernels_run_initcalls_in_link_order() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("initcalls-check");
     for k in [
         "x86_64-thin",
@@ -323,6 +328,7 @@ fn link(dir: &Path, name: &str, order: &str, objs: &[PathBuf]) -> PathBuf {
 
 #[test]
 fn misordered_fixture_link_is_caught() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("initcalls-link");
     let objs = [fixture("main.thin.o"), fixture("drv.thin.o")];
     let mut args = vec!["initcalls".to_string(), "lds".to_string()];
@@ -368,6 +374,7 @@ fn misordered_fixture_link_is_caught() {
 
 #[test]
 fn image_without_initcall_tables_fails_cleanly() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("initcalls-none");
     let image = dir.path().join("plain");
     let st = Command::new("ld.lld-16")
@@ -392,6 +399,7 @@ fn image_without_initcall_tables_fails_cleanly() {
 /// initcall functions (no stubs): named by the `__initcall__` symbols at the entries.
 #[test]
 fn pointer_tables_are_read_with_entries_pointer() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("initcalls-ptr");
     let objs = [fixture("main.ptr.o"), fixture("drv.ptr.o")];
     let lds = run(&[

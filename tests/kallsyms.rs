@@ -161,6 +161,7 @@ const SYNTHETIC: [&str; 4] = ["edge.map", "empty.map", "malformed.map", "overflo
 
 #[test]
 fn same_as_c_on_synthetic_maps_every_flag_combination() {
+    crate::common::needs_full_env!();
     const FLAGS: [&str; 4] = [
         "--all-symbols",
         "--absolute-percpu",
@@ -180,6 +181,7 @@ fn same_as_c_on_synthetic_maps_every_flag_combination() {
 
 #[test]
 fn same_as_c_on_mutated_maps() {
+    crate::common::needs_full_env!();
     // Deterministic mutations (xorshift) of the synthetic maps: replaced, inserted and
     // deleted bytes from the map alphabet, under varying flags. Malformed input must be
     // read exactly as the C tool's fscanf reads it.
@@ -226,6 +228,7 @@ fn same_as_c_on_mutated_maps() {
 
 #[test]
 fn synthetic_maps_hit_their_edge_cases() {
+    crate::common::needs_full_env!();
     // Guards that the synthetic maps still exercise what they are for.
     let c = run_c(
         &["--all-symbols", "--absolute-percpu", "--base-relative"],
@@ -267,6 +270,7 @@ fn synthetic_maps_hit_their_edge_cases() {
 
 #[test]
 fn same_as_c_usage_and_missing_file() {
+    crate::common::needs_full_env!();
     let c = Command::new(&env().c_tool).output().unwrap();
     let k = common::run(&["kallsyms"]);
     assert_eq!(k.status.code(), c.status.code());
@@ -277,6 +281,7 @@ fn same_as_c_usage_and_missing_file() {
 
 #[test]
 fn same_as_c_on_shared_kernels() {
+    crate::common::needs_full_env!();
     for k in ["x86_64-thin", "arm64-thin"] {
         let (map, _) = real_map(k);
         // Both kernels: CONFIG_KALLSYMS_ALL, KALLSYMS_BASE_RELATIVE, LTO_CLANG, no
@@ -288,6 +293,7 @@ fn same_as_c_on_shared_kernels() {
 
 #[test]
 fn same_as_c_on_production_maps() {
+    crate::common::needs_full_env!();
     let (amd64, _) = real_map("amd64");
     // x86_64 SMP: KALLSYMS_ALL, ABSOLUTE_PERCPU, BASE_RELATIVE (GCC, no LTO).
     differential(
@@ -503,6 +509,7 @@ fn linked_and_stripped(o: &Path, text: u64) -> PathBuf {
 
 #[test]
 fn round_trip_every_layout_synthetic() {
+    crate::common::needs_full_env!();
     for layout in Layout::ALL {
         // The edge map's percpu symbols sit at 0: without absolute percpu (6.15+) only
         // the text-range selection fits 32-bit offsets.
@@ -536,6 +543,7 @@ fn round_trip_every_layout_synthetic() {
 
 #[test]
 fn round_trip_every_layout_shared_kernels() {
+    crate::common::needs_full_env!();
     for k in ["x86_64-thin", "arm64-thin"] {
         let (map, arch) = real_map(k);
         for layout in Layout::ALL {
@@ -547,6 +555,7 @@ fn round_trip_every_layout_shared_kernels() {
 
 #[test]
 fn round_trip_every_layout_production_maps() {
+    crate::common::needs_full_env!();
     for name in ["amd64", "arm64"] {
         let (map, arch) = real_map(name);
         for layout in Layout::ALL {
@@ -562,6 +571,7 @@ fn round_trip_every_layout_production_maps() {
 
 #[test]
 fn dump_of_shared_vmlinux_equals_proc_kallsyms() {
+    crate::common::needs_full_env!();
     let e = env();
     // 6.1 (Debian's, with the 6.2 backport): Clang LTO names cut at .llvm. in the name
     // index; 6.12: the 6.11 layout, full names.
@@ -612,6 +622,7 @@ fn dump_of_shared_vmlinux_equals_proc_kallsyms() {
 
 #[test]
 fn dump_of_stripped_vmlinux_and_raw_image() {
+    crate::common::needs_full_env!();
     let e = env();
     let dir = TempDir::new("kallsyms-strip");
     for (k, strip, package) in [
@@ -662,6 +673,7 @@ fn dump_of_stripped_vmlinux_and_raw_image() {
 
 #[test]
 fn golden_files_for_newer_layouts() {
+    crate::common::needs_full_env!();
     let map = synthetic("edge.map");
     for layout in Layout::ALL {
         let all = layout.has_absolute_percpu() || layout.is_pc_relative();
@@ -713,6 +725,7 @@ fn layouts_reject_flags_they_do_not_have() {
 
 #[test]
 fn clean_reports_collisions_and_keeps_full_names_under_lto() {
+    crate::common::needs_full_env!();
     let map = synthetic("edge.map");
     let out = run_ksym(&["kallsyms", "--all-symbols", "--clean=lto"], &map);
     assert!(out.status.success());
@@ -751,6 +764,7 @@ fn clean_reports_collisions_and_keeps_full_names_under_lto() {
 
 #[test]
 fn bad_tables_give_clear_errors() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("kallsyms-bad");
     // Not ELF, and ELF without a table.
     let junk = dir.path().join("junk");
@@ -826,6 +840,7 @@ fn bad_tables_give_clear_errors() {
 /// the twin gone (inlined away), the rename is cleaned. `table.7` is never touched.
 #[test]
 fn clean_with_link_inputs_as_evidence() {
+    crate::common::needs_full_env!();
     let link = common::root().join("testdata/link");
     let dir = TempDir::new("kallsyms-inputs");
     let nm = Command::new("nm")
@@ -964,6 +979,7 @@ fn num_syms(s: &[u8]) -> u64 {
 
 #[test]
 fn layout_6_11_reproduces_the_6_12_builds_kallsyms_steps() {
+    crate::common::needs_full_env!();
     for kernel in ["x86_64-thin-6.12", "arm64-thin-6.12"] {
         let steps = format!("kernels/{kernel}/kallsyms-steps");
         let dir = TempDir::new("kallsyms-steps");
@@ -986,6 +1002,7 @@ fn layout_6_11_reproduces_the_6_12_builds_kallsyms_steps() {
 
 #[test]
 fn layout_6_11_same_as_6_12_on_production_maps_through_mksysmap() {
+    crate::common::needs_full_env!();
     // Each map with its kernel's flags (x86_64 SMP: absolute percpu; arm64: not) and with
     // none (text symbols only).
     for (name, flags) in [
@@ -1018,6 +1035,7 @@ fn layout_6_11_same_as_6_12_on_production_maps_through_mksysmap() {
 
 #[test]
 fn layout_6_11_same_as_6_12_on_synthetic_maps() {
+    crate::common::needs_full_env!();
     for map in SYNTHETIC {
         for flags in [
             &[][..],
@@ -1052,6 +1070,7 @@ fn layout_6_11_same_as_6_12_on_synthetic_maps() {
 
 #[test]
 fn layout_6_11_same_as_6_12_on_mutated_maps() {
+    crate::common::needs_full_env!();
     // Deterministic line-level and byte-level mutations of edge.map: 6.12 reads lines
     // with getline and stops at the first malformed one.
     const ALPHABET: &[u8] = b"0123456789abcdefxX \t\n\r-+_.tTAaUuNnwW\0";

@@ -58,6 +58,7 @@ fn assert_all_decoded(what: &str, oopses: &[Value]) {
 
 #[test]
 fn decode_every_frame_and_the_kernels_own_locations() {
+    crate::common::needs_full_env!();
     for k in KERNELS {
         let kern = kernel(k);
         let oopses = json(&kern, &console(k, "console.log"));
@@ -107,6 +108,7 @@ fn decode_every_frame_and_the_kernels_own_locations() {
 
 #[test]
 fn decode_parses_the_headers_new_since_6_1() {
+    crate::common::needs_full_env!();
     for k in KERNELS {
         let log = std::fs::read_to_string(console(k, "console.log")).unwrap();
         // The three changes, present in the capture.
@@ -145,6 +147,7 @@ fn decode_parses_the_headers_new_since_6_1() {
 
 #[test]
 fn decode_keeps_every_other_line_byte_for_byte() {
+    crate::common::needs_full_env!();
     for k in KERNELS {
         let kern = kernel(k);
         let log = console(k, "console.log");
@@ -189,6 +192,7 @@ fn decode_keeps_every_other_line_byte_for_byte() {
 
 #[test]
 fn decode_panic_logs() {
+    crate::common::needs_full_env!();
     for k in KERNELS {
         let oopses = json(&kernel(k), &console(k, "panic.log"));
         assert_all_decoded(&format!("{k}/panic.log"), &oopses);
@@ -264,6 +268,7 @@ fn llvm_divergence(line: &str) -> String {
 
 #[test]
 fn faddr2line_same_as_the_6_12_script_with_binutils() {
+    crate::common::needs_full_env!();
     let x86 = kernel_files("x86_64-thin-6.12");
     let vmlinux_inputs = [
         "do_idle+0x50",
@@ -318,6 +323,7 @@ fn faddr2line_same_as_the_6_12_script_with_binutils() {
 
 #[test]
 fn faddr2line_same_as_the_6_12_script_with_llvm() {
+    crate::common::needs_full_env!();
     common::require_tool("llvm-addr2line-16", "llvm-16");
     let x86 = kernel_files("x86_64-thin-6.12");
     let inputs = [
@@ -382,6 +388,7 @@ fn json_lines(out: &Output) -> Vec<Value> {
 
 #[test]
 fn sympos_counts_as_the_6_12_livepatch_core() {
+    crate::common::needs_full_env!();
     for k in KERNELS {
         let names = proc_names(k);
         // The most repeated names, one .llvm. name (printed in full since 6.11) and a
@@ -449,6 +456,7 @@ fn sympos_counts_as_the_6_12_livepatch_core() {
 
 #[test]
 fn lp_map_pairs_every_symbol_of_a_6_12_build_with_itself() {
+    crate::common::needs_full_env!();
     for k in KERNELS {
         let kern = kernel(k);
         for obj in [kern.vmlinux.clone(), kern.modules.join("lkdtm.ko")] {
@@ -490,6 +498,7 @@ fn lp_map_pairs_every_symbol_of_a_6_12_build_with_itself() {
 
 #[test]
 fn inlined_sites_lie_inside_their_holders() {
+    crate::common::needs_full_env!();
     for k in KERNELS {
         let names = proc_names(k);
         let out = ksym()
@@ -528,6 +537,7 @@ fn inlined_sites_lie_inside_their_holders() {
 
 #[test]
 fn kbuild_patch_applies_to_6_12() {
+    crate::common::needs_full_env!();
     common::require_tool("patch", "patch");
     let link = common::linux_source_612("scripts/link-vmlinux.sh");
     common::linux_source_612("scripts/Makefile.vmlinux_o");
@@ -552,6 +562,7 @@ fn kbuild_patch_applies_to_6_12() {
 
 #[test]
 fn kbuild_drop_in_kallsyms_writes_the_6_12_builds_output() {
+    crate::common::needs_full_env!();
     let dir = common::TempDir::new("dropin-612");
     let config = dir.path().join("include/config");
     std::fs::create_dir_all(&config).unwrap();
@@ -584,6 +595,7 @@ fn kbuild_drop_in_kallsyms_writes_the_6_12_builds_output() {
 
 #[test]
 fn sympos_in_a_module_counts_in_its_symbol_table_order() {
+    crate::common::needs_full_env!();
     // For a module, klp_find_object_symbol() counts with module_kallsyms_on_each_symbol(),
     // in the module's symbol table order: the order of its /proc/kallsyms lines.
     for k in KERNELS {

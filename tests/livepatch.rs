@@ -111,17 +111,20 @@ fn check_vmlinux(kernel: &str) {
 
 #[test]
 fn sympos_x86_64_matches_kallsyms_order() {
+    crate::common::needs_full_env!();
     check_vmlinux("x86_64-thin");
 }
 
 #[test]
 fn sympos_arm64_matches_kallsyms_order() {
+    crate::common::needs_full_env!();
     check_vmlinux("arm64-thin");
 }
 
 /// A known case, by hand: seven static `type_show` functions; the fourth is perf's.
 #[test]
 fn sympos_known_case_and_sources() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("lp-sympos-known");
     let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", tmp.path());
     let got = sympos_json(&vmlinux, &["type_show", "get_branch_type"]);
@@ -147,6 +150,7 @@ fn sympos_known_case_and_sources() {
 /// The module: `.ko` symbol table order against the kernel's `[lkdtm]` lines.
 #[test]
 fn sympos_module_matches_kallsyms_order() {
+    crate::common::needs_full_env!();
     for kernel in ["x86_64-thin", "arm64-thin"] {
         let tmp = TempDir::new("lp-sympos-ko");
         let ko = unxz(&format!("kernels/{kernel}/lkdtm.ko.xz"), tmp.path());
@@ -178,6 +182,7 @@ fn sympos_module_matches_kallsyms_order() {
 
 #[test]
 fn sympos_bad_input() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("lp-sympos-bad");
     let map = shared().join("kernels/x86_64-thin/System.map");
     let out = run(&["sympos", map.to_str().unwrap(), "no_such_symbol_at_all"]);

@@ -169,6 +169,7 @@ fn check_fixture(build: &str, function: &str, want_holders: &[&str]) {
 
 #[test]
 fn inlined_into_cold_part() {
+    crate::common::needs_full_env!();
     // GCC LTO splits net_rx's unlikely path into net_rx.cold; panic (net.c's __cold
     // callee, from another file) is inlined there.
     check_fixture("gcc-lto-x86_64", "panic", &["net_rx.cold"]);
@@ -176,6 +177,7 @@ fn inlined_into_cold_part() {
 
 #[test]
 fn static_inline_helper_across_files() {
+    crate::common::needs_full_env!();
     // hw_scale (static inline in helpers.h), three levels deep under hw_read/hw_clamp.
     check_fixture(
         "gcc-lto-x86_64",
@@ -193,6 +195,7 @@ fn static_inline_helper_across_files() {
 
 #[test]
 fn lines_agree_with_llvm_symbolizer() {
+    crate::common::needs_full_env!();
     require_tool("llvm-symbolizer-16", "llvm-16");
     let prog = root().join("testdata/lto/kern/clang-thin-x86_64/prog");
     let h = ksym_inlined(&prog, &["--lines", "include/helpers.h:1-200"]);
@@ -221,6 +224,7 @@ fn lines_agree_with_llvm_symbolizer() {
 /// init/main.c's unit, against llvm-dwarfdump of that unit only (keeps the test fast).
 #[test]
 fn real_kernel_inline_in_one_unit() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("lp-inlined");
     let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", tmp.path());
     let _ = shared();
@@ -268,6 +272,7 @@ fn real_kernel_inline_in_one_unit() {
 /// needs the `.rela.debug_*` relocations applied.
 #[test]
 fn real_module_relocated() {
+    crate::common::needs_full_env!();
     for kernel in ["x86_64-thin", "arm64-thin"] {
         let tmp = TempDir::new("lp-inlined-ko");
         let ko = unxz(&format!("kernels/{kernel}/lkdtm.ko.xz"), tmp.path());
@@ -297,6 +302,7 @@ fn real_module_relocated() {
 
 #[test]
 fn inlined_bad_input() {
+    crate::common::needs_full_env!();
     let map = shared().join("kernels/x86_64-thin/System.map");
     let out = run(&["inlined", map.to_str().unwrap(), "schedule"]);
     assert_eq!(out.status.code(), Some(2));
@@ -371,6 +377,7 @@ fn ranges_by_line(holders: &[Value]) -> BTreeSet<(u64, u64, u64)> {
 /// sequence, rows in address order, each covering up to the next higher row address.
 #[test]
 fn arm64_assembly_lines() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("lp-inlined-arm64");
     let vmlinux = unxz("kernels/arm64-thin/vmlinux.xz", tmp.path());
     let h = ksym_inlined(&vmlinux, &["--lines", "arch/arm64/kernel/entry.S:1-2000"]);
@@ -430,6 +437,7 @@ fn arm64_assembly_lines() {
 /// A C file of the arm64 kernel: each run starts where llvm-symbolizer-16 puts the line.
 #[test]
 fn arm64_c_lines() {
+    crate::common::needs_full_env!();
     require_tool("llvm-symbolizer-16", "llvm-16");
     let tmp = TempDir::new("lp-inlined-arm64-c");
     let vmlinux = unxz("kernels/arm64-thin/vmlinux.xz", tmp.path());
@@ -510,6 +518,7 @@ fn deep_inline_asm(n: usize) -> String {
 /// here: hours); it is linear now, and this test takes well under a second of it.
 #[test]
 fn deep_inline_nesting_is_linear() {
+    crate::common::needs_full_env!();
     require_tool("as", "binutils");
     require_tool("ld", "binutils");
     let tmp = TempDir::new("lp-inlined-deep");

@@ -131,6 +131,7 @@ fn hash_pair_seeds_the_file() {
 /// in vmlinux is what scripts/mksysmap drops (`.L`, `__kstrtab_`, `__kstrtabns_`, `__crc_`).
 #[test]
 fn real_kernel_against_its_system_map() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("lp-map");
     let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", tmp.path());
     let map = shared().join("kernels/x86_64-thin/System.map");

@@ -20,6 +20,7 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn lds_matches_the_kernels_module_lds() {
+    crate::common::needs_full_env!();
     let full = run(&["modsections", "lds", "--full"]);
     assert!(full.status.success());
     let fragment = text(&run(&["modsections", "lds"]).stdout);
@@ -44,6 +45,7 @@ fn lds_matches_the_kernels_module_lds() {
 
 #[test]
 fn lds_matches_the_6_12_kernels_module_lds() {
+    crate::common::needs_full_env!();
     let full = run(&["modsections", "lds", "--full", "--linux=6.12"]);
     assert!(full.status.success());
     let fragment = text(&run(&["modsections", "lds", "--linux", "6.12"]).stdout);
@@ -77,6 +79,7 @@ fn check(ko: &Path) -> (Option<i32>, String, String) {
 
 #[test]
 fn shared_lkdtm_modules_are_merged_and_in_order() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("modsec-lkdtm");
     for k in [
         "x86_64-thin",
@@ -113,6 +116,7 @@ fn ld_r(dir: &Path, name: &str, script: Option<&str>) -> PathBuf {
 
 #[test]
 fn fixture_module_with_and_without_the_fragment() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("modsec-fixture");
     // Without the fragment: every split section is reported, .data..percpu is not.
     let plain = ld_r(dir.path(), "plain.ko", None);

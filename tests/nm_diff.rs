@@ -107,6 +107,7 @@ fn assert_all_equal(files: &[PathBuf]) {
 
 #[test]
 fn fixtures_match_nm() {
+    crate::common::needs_full_env!();
     common::require_tool("nm", "binutils");
     common::require_tool("aarch64-linux-gnu-nm", "binutils-aarch64-linux-gnu");
     let mut files = Vec::new();
@@ -119,6 +120,7 @@ fn fixtures_match_nm() {
 
 #[test]
 fn shared_kernels_match_nm() {
+    crate::common::needs_full_env!();
     common::require_tool("nm", "binutils");
     common::require_tool("aarch64-linux-gnu-nm", "binutils-aarch64-linux-gnu");
     common::require_tool("xz", "xz-utils");
@@ -135,6 +137,7 @@ fn shared_kernels_match_nm() {
 /// `ksym syms --clean=none` on a System.map reproduces it line for line.
 #[test]
 fn system_map_round_trips() {
+    crate::common::needs_full_env!();
     let shared = common::shared();
     let tmp = TempDir::new("map-round-trip");
     let mut maps = Vec::new();

@@ -73,6 +73,7 @@ fn check_spans(data: &[u8]) {
 
 #[test]
 fn x86_console_log() {
+    crate::common::needs_full_env!();
     let data = read("x86_64-thin", "console.log");
     check_spans(&data);
     let o = parse_log(&data);
@@ -192,6 +193,7 @@ fn x86_console_log() {
 
 #[test]
 fn x86_panic_log() {
+    crate::common::needs_full_env!();
     let o = load("x86_64-thin", "panic.log");
     check_spans(&read("x86_64-thin", "panic.log"));
     assert_eq!(kinds(&o), [OopsKind::Panic]);
@@ -213,6 +215,7 @@ fn x86_panic_log() {
 
 #[test]
 fn arm64_console_log() {
+    crate::common::needs_full_env!();
     let data = read("arm64-thin", "console.log");
     check_spans(&data);
     let o = parse_log(&data);
@@ -287,6 +290,7 @@ fn arm64_console_log() {
 
 #[test]
 fn arm64_panic_log() {
+    crate::common::needs_full_env!();
     let o = load("arm64-thin", "panic.log");
     check_spans(&read("arm64-thin", "panic.log"));
     assert_eq!(kinds(&o), [OopsKind::Panic]);
@@ -908,6 +912,7 @@ fn huge_line_is_split_not_buffered() {
 
 #[test]
 fn truncated_reports_and_bounded_frames() {
+    crate::common::needs_full_env!();
     for (arch, file) in [
         ("x86_64-thin", "console.log"),
         ("arm64-thin", "console.log"),
@@ -969,6 +974,7 @@ impl std::io::BufRead for Repeat<'_> {
 
 #[test]
 fn long_log_streams() {
+    crate::common::needs_full_env!();
     // 16 MB of real console output, parsed as a stream: reports come out as they end.
     let data = read("x86_64-thin", "console.log");
     let per_copy = parse_log(&data).len();
@@ -994,6 +1000,7 @@ fn long_log_streams() {
 
 #[test]
 fn json_shape() {
+    crate::common::needs_full_env!();
     let o = load("x86_64-thin", "console.log");
     let v = serde_json::to_value(&o[6]).expect("json");
     assert_eq!(v["kind"], "page_fault");

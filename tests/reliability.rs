@@ -73,6 +73,7 @@ fn refused(args: &[&str], file: &Path) -> String {
 /// reader took the table's place from where a parser's empty slice pointed.
 #[test]
 fn empty_string_table_is_an_error() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("rel-strtab");
     let ko = lkdtm(dir.path());
     let bad = dir.path().join("strtab0.ko");
@@ -87,6 +88,7 @@ fn empty_string_table_is_an_error() {
 /// overflowed the synthetic section layout, and then DWARF's `low_pc + length`.
 #[test]
 fn huge_bss_is_refused() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("rel-bss");
     let ko = lkdtm(dir.path());
     let bad = dir.path().join("bss.ko");
@@ -117,6 +119,7 @@ fn compress(tool: &str, args: &[&str], src: &Path, dst: &Path) {
 /// in every subcommand that takes an object.
 #[test]
 fn compressed_modules_everywhere() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("rel-compressed");
     let ko = lkdtm(dir.path());
     let plain = |args: &[&str]| {
@@ -198,6 +201,7 @@ fn compressed_modules_everywhere() {
 /// read as a stream wherever a symbol table is read.
 #[test]
 fn symbol_tables_from_fifos_and_proc() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("rel-fifo");
     let _ = shared();
     let map = shared().join("kernels/x86_64-thin/kallsyms.txt");
@@ -271,6 +275,7 @@ fn endless_input_is_refused_at_the_limit() {
 /// resident set size).
 #[test]
 fn forged_compression_header_is_refused_without_allocating() {
+    crate::common::needs_full_env!();
     common::require_tool("/usr/bin/time", "time");
     let dir = TempDir::new("rel-chdr");
     let ko = lkdtm(dir.path());
@@ -384,6 +389,7 @@ fn deep_inline_object(dir: &Path, n: usize) -> PathBuf {
 /// levels): now read iteratively, and refused past the stated limit.
 #[test]
 fn deep_inline_nesting() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("rel-deep");
     let ok = deep_inline_object(dir.path(), 50);
     let out = ksym()
@@ -523,6 +529,7 @@ fn with_debuglink(stripped: &Path, out: &Path, dir: &Path, name: &str, link: &st
 /// readable without DWARF instead of failing it.
 #[test]
 fn debuglink_is_confined_and_optional() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("rel-debuglink");
     let ko = lkdtm(dir.path());
     let stripped = dir.path().join("stripped.ko");
@@ -636,6 +643,7 @@ fn frames_past_the_limit_are_reported() {
 /// `symtab::input` unit tests, which check the link count is 0).
 #[test]
 fn no_temporary_file_is_left_behind() {
+    crate::common::needs_full_env!();
     let dir = TempDir::new("rel-tmp");
     let tmp = dir.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
@@ -663,6 +671,7 @@ fn no_temporary_file_is_left_behind() {
 /// zeros into a few KiB) is refused at the ratio limit, before it is written out or read.
 #[test]
 fn decompression_bomb_is_refused() {
+    crate::common::needs_full_env!();
     common::require_tool("zstd", "zstd");
     let dir = TempDir::new("rel-bomb");
     let ko = lkdtm(dir.path());

@@ -192,6 +192,7 @@ const LOGS: &[(&str, &str)] = &[
 
 #[test]
 fn answers_are_the_clis_byte_for_byte_also_concurrently() {
+    crate::common::needs_full_env!();
     let store = Store::new();
     let server = Server::start(
         store.dir.path(),
@@ -411,6 +412,7 @@ fn limits_bad_input_and_a_busy_queue() {
 
 #[test]
 fn sigterm_finishes_requests_in_flight_then_exits_0() {
+    crate::common::needs_full_env!();
     let store = Store::new();
     let server = Server::start(
         store.dir.path(),

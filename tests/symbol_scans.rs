@@ -125,6 +125,7 @@ fn compare(obj: &Path, n: usize) -> usize {
 
 #[test]
 fn scans_answer_as_the_indexes_do_on_the_shared_kernels() {
+    crate::common::needs_full_env!();
     for rel in [
         "kernels/x86_64-thin/vmlinux.xz",
         "kernels/arm64-thin/vmlinux.xz",

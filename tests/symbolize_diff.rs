@@ -318,11 +318,13 @@ fn check_vmlinux(rel: &str) {
 
 #[test]
 fn x86_64_vmlinux_agrees_with_llvm_symbolizer() {
+    crate::common::needs_full_env!();
     check_vmlinux("kernels/x86_64-thin/vmlinux.xz");
 }
 
 #[test]
 fn arm64_vmlinux_agrees_with_llvm_symbolizer() {
+    crate::common::needs_full_env!();
     check_vmlinux("kernels/arm64-thin/vmlinux.xz");
 }
 
@@ -410,11 +412,13 @@ fn check_module(rel: &str, objcopy: &str, package: &str) {
 
 #[test]
 fn x86_64_module_agrees_with_llvm_symbolizer_on_a_laid_out_copy() {
+    crate::common::needs_full_env!();
     check_module("kernels/x86_64-thin/lkdtm.ko.xz", "objcopy", "binutils");
 }
 
 #[test]
 fn arm64_module_agrees_with_llvm_symbolizer_on_a_laid_out_copy() {
+    crate::common::needs_full_env!();
     check_module(
         "kernels/arm64-thin/lkdtm.ko.xz",
         "aarch64-linux-gnu-objcopy",
@@ -427,6 +431,7 @@ fn arm64_module_agrees_with_llvm_symbolizer_on_a_laid_out_copy() {
 /// addresses per function, all agreeing or explained.
 #[test]
 fn lto_fixtures_agree_with_llvm_symbolizer() {
+    crate::common::needs_full_env!();
     let root = common::root().join("testdata/lto");
     let mut files = Vec::new();
     for area in ["kern", "kmod"] {

@@ -206,6 +206,7 @@ fn first_dot_can_clean_a_name_away_and_says_so() {
 /// `nm -p` lists them (member headers included), for x86_64 and aarch64.
 #[test]
 fn archives_list_like_nm() {
+    crate::common::needs_full_env!();
     common::require_tool("ar", "binutils");
     common::require_tool("aarch64-linux-gnu-nm", "binutils-aarch64-linux-gnu");
     let d = TempDir::new("syms-ar");

@@ -31,6 +31,7 @@ fn place(src: &Path, dst: &Path) {
 /// answers exactly as the unstripped module does.
 #[test]
 fn separate_debug_file_by_build_id() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("sysroot-buildid");
     let ko = unxz("kernels/x86_64-thin/lkdtm.ko.xz", tmp.path());
     let stripped = tmp.path().join("lkdtm.ko");
@@ -80,6 +81,7 @@ fn separate_debug_file_by_build_id() {
 /// release the log prints; every frame decodes.
 #[test]
 fn decode_finds_vmlinux_and_module_by_release() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("sysroot-decode");
     let root = tmp.path().join("root");
     let vmlinux = unxz("kernels/x86_64-thin/vmlinux.xz", tmp.path());
@@ -130,6 +132,7 @@ fn decode_finds_vmlinux_and_module_by_release() {
 /// the given directories are searched.
 #[test]
 fn release_from_the_log_stays_under_the_root() {
+    crate::common::needs_full_env!();
     let tmp = TempDir::new("sysroot-escape");
     let root = tmp.path().join("root");
     std::fs::create_dir_all(root.join("lib/modules")).unwrap();

@@ -245,3 +245,101 @@ fn extract_linux_source(version: &str, files: &[&str], rel: &str) -> PathBuf {
     );
     path
 }
+
+/// What the full tier needs beyond `cargo`: the shared data and the peers scripts/test.sh
+/// installs (Debian 12 package names in its list).
+const FULL_ENV_TOOLS: &[&str] = &[
+    "clang-16",
+    "ld.lld-16",
+    "llvm-symbolizer-16",
+    "llvm-nm-16",
+    "llvm-dwarfdump-16",
+    "llvm-objdump-16",
+    "llvm-addr2line-16",
+    "gcc",
+    "as",
+    "ld",
+    "nm",
+    "addr2line",
+    "objdump",
+    "objcopy",
+    "readelf",
+    "strip",
+    "aarch64-linux-gnu-gcc",
+    "aarch64-linux-gnu-objdump",
+    "debuginfod",
+    "debuginfod-find",
+    "xz",
+    "zstd",
+    "gzip",
+    "perl",
+    "gawk",
+    "tar",
+    "patch",
+    "git",
+    "script",
+    "mkfifo",
+    "/usr/bin/time",
+];
+
+/// What is missing of the full test environment (`../shared`, the kernel sources, the
+/// peer tools); empty when everything is here. Looked up once per run.
+pub fn missing_full_env() -> &'static [String] {
+    static MISSING: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    MISSING.get_or_init(|| {
+        let mut missing = Vec::new();
+        if !root().join("../shared/kernels").is_dir() {
+            missing.push("../shared".to_string());
+        }
+        for src in ["6.1", "6.12"] {
+            let tar = format!("/usr/src/linux-source-{src}.tar.xz");
+            if !Path::new(&tar).is_file() {
+                missing.push(tar);
+            }
+        }
+        for tool in FULL_ENV_TOOLS {
+            let found = Command::new("sh")
+                .arg("-c")
+                .arg(format!("command -v {tool}"))
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if !found {
+                missing.push((*tool).to_string());
+            }
+        }
+        missing
+    })
+}
+
+/// True when the full test environment is here. Otherwise the calling test is not run:
+/// one `not run: TEST (needs ...)` line goes to stderr (past the harness's capture), and
+/// under `KSYM_REQUIRE_SHARED=1` (CI, scripts/test.sh) the test fails instead, so that
+/// nothing is left out silently.
+pub fn full_env() -> bool {
+    let missing = missing_full_env();
+    if missing.is_empty() {
+        return true;
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let needs = missing.join(", ");
+    if std::env::var_os("KSYM_REQUIRE_SHARED").is_some_and(|v| v == "1") {
+        panic!("{test} needs {needs}; KSYM_REQUIRE_SHARED=1 runs every test (see README)");
+    }
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "not run: {test} (needs {needs})");
+    false
+}
+
+/// Return from the calling test when the full test environment is not here (see
+/// [`full_env`]): the first line of every test that reads `../shared` or runs a peer.
+macro_rules! needs_full_env {
+    () => {
+        if !$crate::common::full_env() {
+            return;
+        }
+    };
+}
+pub(crate) use needs_full_env;

@@ -60,6 +60,7 @@ fn build_dir(tmp: &Path) -> std::path::PathBuf {
 
 #[test]
 fn decode_stacktrace_argument_forms() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let tmp = TempDir::new("decode-args");
     let log = bug_log();
@@ -116,6 +117,7 @@ fn decode_stacktrace_argument_forms() {
 /// names one, in the usual places of a root (`$KSYM_SYSROOT`); stderr says which file.
 #[test]
 fn release_forms_and_the_running_kernel() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let tmp = TempDir::new("decode-release");
     let running = fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
@@ -186,6 +188,7 @@ fn release_forms_and_the_running_kernel() {
 /// with `--kaslr-offset` or with a /proc/kallsyms of the boot (modules too, from a pipe).
 #[test]
 fn bare_addresses_with_kaslr_offset_and_kallsyms() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let v = k.vmlinux.display().to_string();
     let m = k.modules.display().to_string();

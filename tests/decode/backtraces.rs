@@ -11,6 +11,7 @@ use crate::common::{root, TempDir};
 
 #[test]
 fn frames_outside_reports_are_backtrace_records() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let bug = root().join("testdata/decode/x86_64-thin-bug.log");
     let text = fs::read_to_string(&bug).unwrap();

@@ -64,6 +64,7 @@ fn unhex(s: &str) -> Vec<u8> {
 
 #[test]
 fn right_files_are_accepted_without_a_word() {
+    crate::common::needs_full_env!();
     let mut build_ids = 0;
     let mut code_matches = 0;
     for name in ["x86_64-thin", "arm64-thin", "x86_64-thin-6.12"] {
@@ -134,6 +135,7 @@ fn right_files_are_accepted_without_a_word() {
 
 #[test]
 fn other_architecture_is_refused() {
+    crate::common::needs_full_env!();
     let x86 = kernel("x86_64-thin");
     let arm = kernel("arm64-thin");
     let tmp = TempDir::new("identity-arch");
@@ -191,6 +193,7 @@ fn other_architecture_is_refused() {
 /// id and another date in its banner.
 #[test]
 fn another_build_of_the_same_release_is_refused() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let tmp = TempDir::new("identity-build");
     let mut data = fs::read(&k.vmlinux).unwrap();
@@ -261,6 +264,7 @@ fn another_build_of_the_same_release_is_refused() {
 /// build ids and the banner taken out: the release proves it.
 #[test]
 fn another_release_is_refused() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let tmp = TempDir::new("identity-release");
     let text: String = fs::read_to_string(console("x86_64-thin-6.12"))
@@ -291,6 +295,7 @@ fn another_release_is_refused() {
 /// A printed size the symbol does not explain: a warning and a mark, not a refusal.
 #[test]
 fn size_mismatch_is_marked() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let tmp = TempDir::new("identity-size");
     let text = fs::read_to_string(console("x86_64-thin"))

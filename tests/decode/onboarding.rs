@@ -18,6 +18,7 @@ fn stdout(args: &[&str]) -> String {
 
 #[test]
 fn version_names_the_commit() {
+    crate::common::needs_full_env!();
     require_tool("git", "git");
     let head = Command::new("git")
         .args(["rev-parse", "--short=12", "HEAD"])
@@ -83,6 +84,7 @@ fn manual_pages() {
 /// on the end of its own (empty) input as Ctrl-D.
 #[test]
 fn a_terminal_is_told_where_the_log_is_read_from() {
+    crate::common::needs_full_env!();
     require_tool("script", "bsdutils");
     require_tool("timeout", "coreutils");
     let out = Command::new("timeout")

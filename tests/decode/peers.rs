@@ -29,6 +29,7 @@ fn decode_stacktrace() -> PathBuf {
 ///   are not kernel frames.
 #[test]
 fn differential_against_decode_stacktrace() {
+    crate::common::needs_full_env!();
     common::require_tool("addr2line", "binutils");
     common::require_tool("nm", "binutils");
     common::require_tool("readelf", "binutils");
@@ -119,6 +120,7 @@ fn drop_discriminators(locs: &str) -> String {
 /// `BUG()`/`WARN()` lines of drivers/misc/lkdtm/bugs.c the kernel printed.
 #[test]
 fn bug_tables_point_at_traps() {
+    crate::common::needs_full_env!();
     use object::{Object, ObjectSection};
     for arch in ["x86_64-thin", "arm64-thin"] {
         let k = kernel(arch);

@@ -255,15 +255,18 @@ fn check_renderings(kernel_name: &str) {
 
 #[test]
 fn x86_64_console_in_every_rendering() {
+    crate::common::needs_full_env!();
     check_renderings("x86_64-thin");
 }
 
 #[test]
 fn arm64_console_in_every_rendering() {
+    crate::common::needs_full_env!();
     check_renderings("arm64-thin");
 }
 
 #[test]
 fn x86_64_6_12_console_in_every_rendering() {
+    crate::common::needs_full_env!();
     check_renderings("x86_64-thin-6.12");
 }

@@ -15,6 +15,7 @@ fn lines(b: &[u8]) -> Vec<&[u8]> {
 
 #[test]
 fn text_keeps_every_line() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let log = shared().join("kernels/x86_64-thin/console.log");
     let input = fs::read(&log).unwrap();
@@ -69,6 +70,7 @@ fn text_keeps_every_line() {
 
 #[test]
 fn bad_input() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let v = k.vmlinux.display().to_string();
     // Garbage: passed through unchanged, no frames, exit 1.
@@ -174,6 +176,7 @@ fn bad_input() {
 /// reports' releases prove the kernel is not theirs: refused (exit 2) unless forced.
 #[test]
 fn syzkaller_corpus_against_a_foreign_kernel() {
+    crate::common::needs_full_env!();
     let k = kernel("x86_64-thin");
     let v = k.vmlinux.display().to_string();
     let dir = shared().join("corpus/syzkaller");
