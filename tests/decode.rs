@@ -32,20 +32,13 @@ mod robust;
 pub(crate) mod support;
 
 fn check_golden(path: &Path, actual: &[u8], args: &[String], stderr: &[u8]) {
-    if std::env::var_os("KSYM_BLESS").is_some() {
-        fs::write(path, actual).expect("cannot write golden");
-        return;
-    }
-    let expected = fs::read(path).unwrap_or_default();
-    if expected != actual {
-        panic!(
-            "{} differs (KSYM_BLESS=1 rewrites it)\n--- expected\n{}\n--- actual\n{}\n--- command\nksym {}\n--- stderr\n{}",
-            path.display(),
-            String::from_utf8_lossy(&expected),
-            String::from_utf8_lossy(actual),
-            args.join(" "),
-            String::from_utf8_lossy(stderr)
-        );
+    let context = format!(
+        "--- command\nksym {}\n--- stderr\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(stderr)
+    );
+    if let Err(e) = common::golden(path, actual, &context) {
+        panic!("{e}");
     }
 }
 

@@ -312,7 +312,6 @@ fn goldens() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 10, "goldens missing in {}", dir.display());
-    let bless = std::env::var_os("KSYM_BLESS").is_some();
     let mut failed = Vec::new();
     for case in &cases {
         let args_text = std::fs::read_to_string(case).expect("read args");
@@ -336,25 +335,13 @@ fn goldens() {
         ];
         for (ext, actual) in got {
             let path = case.with_extension(ext);
-            if bless {
-                std::fs::write(&path, &actual).expect("bless");
-                continue;
-            }
-            let expected = std::fs::read_to_string(&path).unwrap_or_default();
-            if expected != actual {
-                failed.push(format!(
-                    "{}: ksym {}\n--- expected\n{expected}--- actual\n{actual}",
-                    path.display(),
-                    args.join(" ")
-                ));
+            let context = format!("--- command\nksym {}", args.join(" "));
+            if let Err(e) = common::golden(&path, actual.as_bytes(), &context) {
+                failed.push(e);
             }
         }
     }
-    assert!(
-        failed.is_empty(),
-        "{}\n(run with KSYM_BLESS=1 to rewrite the goldens)",
-        failed.join("\n")
-    );
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
 
 /// `--list` prints the script's awk layout: a blank line, the location line, then lines

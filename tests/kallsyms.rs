@@ -684,19 +684,10 @@ fn golden_files_for_newer_layouts() {
         let out = run_ksym(&args, &map);
         assert!(out.status.success());
         let golden = synthetic(&format!("edge.map.{layout}.S"));
-        if std::env::var_os("KSYM_BLESS").is_some() {
-            std::fs::write(&golden, &out.stdout).unwrap();
-            continue;
+        let context = format!("--- command\nksym {args:?} {}", map.display());
+        if let Err(e) = crate::common::golden(&golden, &out.stdout, &context) {
+            panic!("{e}");
         }
-        let want = std::fs::read(&golden)
-            .unwrap_or_else(|_| panic!("{} missing (KSYM_BLESS=1 writes it)", golden.display()));
-        assert!(
-            out.stdout == want,
-            "ksym {args:?} {} differs from {} (KSYM_BLESS=1 rewrites):\n{}",
-            map.display(),
-            golden.display(),
-            String::from_utf8_lossy(&out.stdout)
-        );
     }
     // The 6.1 golden is also the C tool's output.
     let c = run_c(&layout_flags(Layout::V6_1, true, true), &map);

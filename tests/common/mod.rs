@@ -343,3 +343,29 @@ macro_rules! needs_full_env {
     };
 }
 pub(crate) use needs_full_env;
+
+/// The one golden-file check: compares `actual` with the file at `path`, or writes it
+/// there when `KSYM_BLESS` is set (`KSYM_BLESS=1 cargo test ...` rewrites the goldens a
+/// change meant to alter; review the diff before committing). On a difference, the error
+/// names the file and shows both texts and `context` (the command, its stderr).
+pub fn golden(path: &Path, actual: &[u8], context: &str) -> Result<(), String> {
+    if std::env::var_os("KSYM_BLESS").is_some() {
+        std::fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return Ok(());
+    }
+    let Ok(expected) = std::fs::read(path) else {
+        return Err(format!(
+            "{} missing (KSYM_BLESS=1 writes it)",
+            path.display()
+        ));
+    };
+    if expected == actual {
+        return Ok(());
+    }
+    Err(format!(
+        "{} differs (KSYM_BLESS=1 rewrites it)\n--- expected\n{}\n--- actual\n{}\n{context}",
+        path.display(),
+        String::from_utf8_lossy(&expected),
+        String::from_utf8_lossy(actual),
+    ))
+}
