@@ -100,7 +100,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
         Options::Lds { files } => {
             let calls = initcall::collect(&files)?;
             if calls.is_empty() {
-                return Err(initcall::LdsError::NoInitcalls.into());
+                return Err(initcall::no_initcalls().into());
             }
             initcall::write_lds(&calls, out)?;
             Ok(Status::Ok)

@@ -98,7 +98,7 @@ pub fn run(mut o: Options, out: Out<'_>) -> Result<Status> {
         o.target = super::build_id_object(id)?;
     }
     let image = Image::open(&o.target)?;
-    let lookup = Lookup::new(&image)?;
+    let lookup = Lookup::new(&image);
     if let Some(w) = &lookup.warning {
         warn(w);
     }

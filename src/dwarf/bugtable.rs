@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
 
-use super::{Error, ObjectKind, Result, Symbolizer};
+use super::{Error, ErrorKind, ObjectKind, Result, Symbolizer};
 
 /// `BUGFLAG_WARNING`: the entry is a `WARN()`, not a `BUG()`.
 pub const BUGFLAG_WARNING: u16 = 1;
@@ -140,13 +140,13 @@ impl Symbolizer {
     pub fn bug_table(&self) -> Result<BugTable> {
         let path = self.path().display().to_string();
         let file = object::File::parse(self.loader.data())
-            .map_err(|e| Error::new(format!("{path}: {e}")))?;
+            .map_err(|e| Error::new(ErrorKind::Malformed, format!("{path}: {e}")))?;
         let Some(sec) = file.section_by_name("__bug_table") else {
             return Ok(BugTable::default());
         };
         let data = sec
             .data()
-            .map_err(|e| Error::new(format!("{path}: __bug_table: {e}")))?;
+            .map_err(|e| Error::new(ErrorKind::Malformed, format!("{path}: __bug_table: {e}")))?;
         if data.is_empty() {
             return Ok(BugTable::default());
         }
@@ -203,10 +203,13 @@ impl Symbolizer {
             entries.sort_by_key(|e| e.addr);
             return Ok(BugTable { entries });
         }
-        Err(Error::new(format!(
-            "{path}: __bug_table of {} bytes matches no known entry layout",
-            data.len()
-        )))
+        Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{path}: __bug_table of {} bytes matches no known entry layout",
+                data.len()
+            ),
+        ))
     }
 
     /// Section offset in `__bug_table` → relocation target (lookup address).

@@ -77,7 +77,7 @@ use std::sync::Arc;
 use gimli::{AttributeValue, Reader as _, UnitOffset};
 
 use super::context::Reader;
-use super::{fnv1a64, Error, IndexCache};
+use super::{fnv1a64, Error, ErrorKind, IndexCache};
 
 /// `.debug_info` size from which the unit index is cached (smaller objects are walked).
 pub(crate) const MIN_CACHED_INFO: usize = 1 << 20;
@@ -230,7 +230,7 @@ fn root_ranges(
         cursor.next_dfs()?;
         let root = cursor
             .current()
-            .ok_or_else(|| Error::new("unit without a root DIE"))?;
+            .ok_or_else(|| Error::new(ErrorKind::Malformed, "unit without a root DIE"))?;
         for attr in root.attrs() {
             match (attr.name(), attr.value()) {
                 (gimli::DW_AT_low_pc, v) => low_pc = Some(v),

@@ -31,7 +31,6 @@ mod symbols;
 mod walk;
 
 use std::borrow::Cow;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use symtab::addrmap::AddrMap;
@@ -45,27 +44,29 @@ pub use paths::{kernel_relative, PathRule};
 pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};
 
-/// An error of the symbolizer: one line naming the file or the structure at fault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
-    message: String,
+/// The class of a symbolizer error, for callers that react differently to each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The file could not be opened or read.
+    Io,
+    /// The file is not ELF (or is empty).
+    UnknownFormat,
+    /// The ELF file or its DWARF is malformed or truncated (or a name taken from an
+    /// input is not one: [`check_release`]).
+    Malformed,
+    /// Well formed, but beyond what the symbolizer reads (a relocation type, a
+    /// compression, a limit).
+    Unsupported,
+    /// A unit or entry asked for is not there.
+    NotFound,
 }
 
-impl Error {
-    pub(crate) fn new(message: impl Into<String>) -> Error {
-        Error {
-            message: message.into(),
-        }
-    }
-}
+crate::error::common_kinds!(symtab::ErrorKind => ErrorKind);
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Error {}
+/// An error of the symbolizer: a kind, and one line naming the file or the structure at
+/// fault.
+pub type Error = crate::error::Error<ErrorKind>;
 
 /// FNV-1a, 64 bits: a fast, stable hash (the symbol name index, cache file names and
 /// checksums).
@@ -145,13 +146,8 @@ impl Symbolizer {
         let loader = loader::Loader::open(path)?;
         let mut table = match symtab::read::ElfSymtab::parse(loader.main.clone()) {
             Ok(t) => Some(t),
-            Err(e)
-                if e.kind() == symtab::ErrorKind::Malformed
-                    && e.to_string().contains("no symbol table") =>
-            {
-                None
-            }
-            Err(e) => return Err(Error::new(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == symtab::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::from(e).prefixed(path.display())),
         };
         if table.is_none() {
             // A fully stripped object: its separate debug file keeps the symbol table.
@@ -174,10 +170,7 @@ impl Symbolizer {
             b
         });
         let context = if loader.has_debug_info() {
-            Some(
-                context::Context::new(&loader, cache)
-                    .map_err(|e| Error::new(format!("{}: {e}", path.display())))?,
-            )
+            Some(context::Context::new(&loader, cache).map_err(|e| e.prefixed(path.display()))?)
         } else {
             None
         };

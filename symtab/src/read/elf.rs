@@ -539,7 +539,7 @@ fn locate<Elf: FileHeader<Endian = Endianness>>(data: &[u8], is_64: bool) -> Res
     }
     if symtab.is_empty() {
         return Err(Error::new(
-            ErrorKind::Malformed,
+            ErrorKind::NotFound,
             "no symbol table (.symtab and .dynsym are absent: stripped?)",
         ));
     }
