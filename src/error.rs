@@ -40,6 +40,40 @@ macro_rules! common_kinds {
 }
 pub(crate) use common_kinds;
 
+/// A module's `ErrorKind` (the kinds of `symtab::ErrorKind`, `NotFound`, and the kinds
+/// listed) and its `Error`, with `From<symtab::Error>`.
+macro_rules! error_type {
+    (
+        $(#[$kind_doc:meta])*
+        kinds { $($(#[$variant_doc:meta])* $variant:ident,)* }
+        $(#[$error_doc:meta])*
+    ) => {
+        $(#[$kind_doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            /// A file could not be opened or read, or the system refused.
+            Io,
+            /// A file is in no format read here.
+            UnknownFormat,
+            /// An input (a file, a value given) is malformed or truncated.
+            Malformed,
+            /// Well formed, but beyond what is read here (a machine, a relocation type,
+            /// a compression, a limit).
+            Unsupported,
+            /// What was asked for is not there.
+            NotFound,
+            $($(#[$variant_doc])* $variant,)*
+        }
+
+        $crate::error::common_kinds!(symtab::ErrorKind => ErrorKind);
+
+        $(#[$error_doc])*
+        pub type Error = $crate::error::Error<ErrorKind>;
+    };
+}
+pub(crate) use error_type;
+
 /// An error of kind `K` with the one-line message printed for it.
 #[derive(Clone)]
 pub struct Error<K> {

@@ -44,29 +44,12 @@ pub use paths::{kernel_relative, PathRule};
 pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};
 
-/// The class of a symbolizer error, for callers that react differently to each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// The file could not be opened or read.
-    Io,
-    /// The file is not ELF (or is empty).
-    UnknownFormat,
-    /// The ELF file or its DWARF is malformed or truncated (or a name taken from an
-    /// input is not one: [`check_release`]).
-    Malformed,
-    /// Well formed, but beyond what the symbolizer reads (a relocation type, a
-    /// compression, a limit).
-    Unsupported,
-    /// A unit or entry asked for is not there.
-    NotFound,
+crate::error::error_type! {
+    /// The class of a symbolizer error, for callers that react differently to each.
+    kinds {}
+    /// An error of the symbolizer: a kind, and one line naming the file or the structure
+    /// at fault.
 }
-
-crate::error::common_kinds!(symtab::ErrorKind => ErrorKind);
-
-/// An error of the symbolizer: a kind, and one line naming the file or the structure at
-/// fault.
-pub type Error = crate::error::Error<ErrorKind>;
 
 /// FNV-1a, 64 bits: a fast, stable hash (the symbol name index, cache file names and
 /// checksums).

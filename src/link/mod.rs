@@ -13,29 +13,15 @@ pub mod modsec;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-/// The class of a link-stage error, for callers that react differently to each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// An input could not be opened or read.
-    Io,
-    /// An input is not in a format read here.
-    UnknownFormat,
-    /// An input (an object, a linker script, a value given) is malformed.
-    Malformed,
-    /// Well formed, but not what the check reads (an executable where a module goes).
-    Unsupported,
-    /// What was looked for is not there (initcalls, initcall tables).
-    NotFound,
-    /// An initcall symbol whose level is none of the kernel's.
-    BadInitcallName,
+crate::error::error_type! {
+    /// The class of a link-stage error, for callers that react differently to each.
+    kinds {
+        /// An initcall symbol whose level is none of the kernel's.
+        BadInitcallName,
+    }
+    /// An error of the link stage: a kind and one line (worded as kbuild's scripts word
+    /// it where ksym replaces one).
 }
-
-crate::error::common_kinds!(symtab::ErrorKind => ErrorKind);
-
-/// An error of the link stage: a kind and one line (worded as kbuild's scripts word it
-/// where ksym replaces one).
-pub type Error = crate::error::Error<ErrorKind>;
 
 /// `what: {e}` as a [`ErrorKind::Malformed`] error, for the ELF readers' errors.
 fn invalid(what: &'static str) -> impl Fn(object::read::Error) -> Error {

@@ -15,26 +15,13 @@ pub mod inlined;
 pub mod lpmap;
 pub mod sympos;
 
-/// The class of a livepatch error, for callers that react differently to each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// A file could not be opened or read.
-    Io,
-    /// A file is in no format ksym reads.
-    UnknownFormat,
-    /// A file (its symbols, its DWARF) is malformed.
-    Malformed,
-    /// Well formed, but beyond what ksym reads.
-    Unsupported,
-    /// What the question needs is not there (DWARF).
-    NotFound,
-    /// Two images that cannot be compared (machines differ).
-    Mismatch,
+crate::error::error_type! {
+    /// The class of a livepatch error, for callers that react differently to each.
+    kinds {
+        /// Two images that cannot be compared (machines differ).
+        Mismatch,
+    }
+    /// An error of livepatch work: a kind and one line naming the file.
 }
 
-/// An error of livepatch work: a kind and one line naming the file.
-pub type Error = crate::error::Error<ErrorKind>;
-
 crate::error::common_kinds!(crate::dwarf::ErrorKind => ErrorKind);
-crate::error::common_kinds!(symtab::ErrorKind => ErrorKind);

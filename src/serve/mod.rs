@@ -34,18 +34,12 @@ use http::{ReadError, Request, Response};
 use metrics::Metrics;
 use store::Index;
 
-/// The class of an error of the service, for callers that react differently to each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// The system refused (a socket, a signal handler, a thread, a directory, writing).
-    Io,
-    /// A store named is not a directory.
-    NotFound,
+crate::error::error_type! {
+    /// The class of an error of the service (`Io`: a socket, a signal handler, a thread,
+    /// a directory, writing; `NotFound`: a store that is not a directory).
+    kinds {}
+    /// An error of the service: a kind, one line, and the system's error as its source.
 }
-
-/// An error of the service: a kind, one line, and the system's error as its source.
-pub type Error = crate::error::Error<ErrorKind>;
 
 type Result<T, E = Error> = std::result::Result<T, E>;
 

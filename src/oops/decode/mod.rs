@@ -43,35 +43,22 @@ pub const MAX_HELD_BYTES: usize = 16 << 20;
 /// modules are left as they are, with one warning. A kernel has a few hundred modules.
 pub const MAX_MODULES: usize = 1024;
 
-/// The class of a decoding error, for callers that react differently to each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// A file could not be opened or read.
-    Io,
-    /// A file is not in a format decode reads.
-    UnknownFormat,
-    /// A file, or a value given, is malformed.
-    Malformed,
-    /// Well formed, but beyond what decode reads.
-    Unsupported,
-    /// An object, symbol, line or source file is not there.
-    NotFound,
-    /// The object is refused: the log proves it is not the crashed kernel's.
-    Mismatch,
-    /// Past one of decode's limits (see Limits in `docs/design.md`).
-    Limit,
-    /// A bare kernel address, and no KASLR offset known to place it.
-    NoKaslrOffset,
-    /// A bare address in a module, which only `--kallsyms` can name.
-    ModuleAddress,
+crate::error::error_type! {
+    /// The class of a decoding error, for callers that react differently to each.
+    kinds {
+        /// The object is refused: the log proves it is not the crashed kernel's.
+        Mismatch,
+        /// Past one of decode's limits (see Limits in `docs/design.md`).
+        Limit,
+        /// A bare kernel address, and no KASLR offset known to place it.
+        NoKaslrOffset,
+        /// A bare address in a module, which only `--kallsyms` can name.
+        ModuleAddress,
+    }
+    /// An error of decoding a frame or opening what it needs: a kind and one line.
 }
 
-/// An error of decoding a frame or opening what it needs: a kind and one line.
-pub type Error = crate::error::Error<ErrorKind>;
-
 crate::error::common_kinds!(crate::dwarf::ErrorKind => ErrorKind);
-crate::error::common_kinds!(symtab::ErrorKind => ErrorKind);
 
 /// What to decode with.
 #[derive(Clone, Debug, Default)]
