@@ -17,7 +17,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use object::{elf, Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget};
+use object::{elf, Object, ObjectSection, ObjectSymbol};
 use symtab::Arch;
 
 use super::{Error, ErrorKind};
@@ -274,22 +274,14 @@ fn relocate(
     };
     let little = file.is_little_endian();
     let place = base_of(section.index().0);
-    for (offset, rel) in section.relocations() {
-        let RelocationFlags::Elf { r_type } = rel.flags() else {
-            continue;
-        };
-        let s = match rel.target() {
-            RelocationTarget::Symbol(i) => {
-                let sym = file
-                    .symbol_by_index(i)
-                    .map_err(|e| malformed(format!("relocation at {offset:#x}: {e}")))?;
-                let base = sym.section_index().map_or(0, |si| base_of(si.0));
-                sym.address().wrapping_add(base)
-            }
-            RelocationTarget::Absolute => 0,
-            _ => continue,
-        };
-        let value = s.wrapping_add(rel.addend() as u64);
+    let symbol_base =
+        |sym: &object::Symbol<'_, '_>| Some(sym.section_index().map_or(0, |si| base_of(si.0)));
+    for rel in symtab::objfile::reloc_targets(file, section, symbol_base) {
+        let symtab::objfile::RelocTarget {
+            offset,
+            r_type,
+            value,
+        } = rel?;
         let pc = value.wrapping_sub(place.wrapping_add(offset));
         let (bytes, width): (u64, usize) = match (arch, r_type) {
             (Arch::X86_64, elf::R_X86_64_64) | (Arch::Aarch64, elf::R_AARCH64_ABS64) => (value, 8),

@@ -18,7 +18,6 @@
 //!
 //! No gimli or object types appear in this API.
 
-pub mod bugtable;
 mod context;
 mod frames;
 mod funcs;

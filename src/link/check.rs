@@ -266,12 +266,7 @@ impl<'a> Image<'a> {
     }
 
     fn word(&self, raw: &[u8]) -> u64 {
-        let mut v = 0u64;
-        for (i, &b) in raw.iter().enumerate() {
-            let shift = if self.little { i } else { raw.len() - 1 - i };
-            v |= u64::from(b) << (8 * shift);
-        }
-        v
+        symtab::objfile::uint(raw, 0, raw.len(), self.little).unwrap_or(0)
     }
 }
 

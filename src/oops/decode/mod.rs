@@ -20,6 +20,7 @@
 //! `Code:` lines ([`super::code`]) are disassembled at the pc of the register dump they
 //! belong to, placed in that pc's object when it resolves.
 
+pub mod bugtable;
 pub mod kaslr;
 pub mod modules;
 pub mod pool;

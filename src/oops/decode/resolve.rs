@@ -18,8 +18,8 @@
 
 use std::path::Path;
 
+use super::bugtable::{self, BugEntry, BugTable};
 use super::{Error, ErrorKind};
-use crate::dwarf::bugtable::{BugEntry, BugTable};
 use crate::dwarf::{Frame as Level, NameRule, ObjectKind, PathRule, Symbolizer};
 
 /// Most padding the module loader leaves after a function (section alignment): a
@@ -30,7 +30,7 @@ const MODULE_PADDING: u64 = 64;
 pub struct Object {
     /// The symbolizer.
     pub symz: Symbolizer,
-    bugs: Option<Result<BugTable, crate::dwarf::Error>>,
+    bugs: Option<Result<BugTable, Error>>,
     /// Source prefix stripped from DWARF file names first (`/usr/src/linux-6.1/`, or
     /// BASE_PATH); also where sources are looked for.
     pub prefix: Option<String>,
@@ -307,7 +307,7 @@ impl Object {
     /// The object's `__bug_table`, read once; `None` when unreadable.
     pub fn bug_table(&mut self) -> Option<&BugTable> {
         if self.bugs.is_none() {
-            self.bugs = Some(self.symz.bug_table());
+            self.bugs = Some(bugtable::read(&self.symz));
         }
         self.bugs.as_ref().and_then(|r| r.as_ref().ok())
     }
