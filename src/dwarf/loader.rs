@@ -251,7 +251,7 @@ fn layout(
 }
 
 /// The section table of the ELF file `data` (read from `path`) with lookup addresses:
-/// the synthetic layout of a relocatable object, the same one [`Loader::open`] gives it.
+/// the synthetic layout of a relocatable object, the same one [`Loader::open_mapped`] gives it.
 pub(crate) fn section_layout(path: &Path, data: &[u8]) -> Result<Vec<SectionInfo>, Error> {
     let file = parse(path, data)?;
     layout(path, &file, file.kind() == object::ObjectKind::Relocatable)
@@ -473,9 +473,9 @@ fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
 }
 
 impl Loader {
-    /// Map `path` and prepare its debug sections (or those of its separate debug file).
-    pub fn open(path: &Path) -> Result<Loader, Error> {
-        let main = map_file(path)?;
+    /// Prepare the debug sections of `path` (or those of its separate debug file), mapped
+    /// as `main` (by [`map_file`]).
+    pub fn open_mapped(path: &Path, main: Bytes) -> Result<Loader, Error> {
         let file = parse(path, &main)?;
         let arch = symtab::read::elf_arch(match &file {
             object::File::Elf64(f) => f.elf_header().e_machine.get(f.endian()),

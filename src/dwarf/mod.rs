@@ -38,7 +38,7 @@ use symtab::{Arch, Symbol};
 #[doc(hidden)]
 pub use index::fuzz_unit_cache;
 pub use loader::{check_release, system_path, ObjectKind, SectionInfo};
-pub(crate) use loader::{map_file, section_layout};
+pub(crate) use loader::{map_file, section_layout, Bytes};
 pub use paths::{kernel_relative, PathRule};
 pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};
@@ -125,7 +125,17 @@ impl Symbolizer {
     /// [`Symbolizer::open`], with the unit index cached as `cache` says.
     pub fn open_with(path: impl AsRef<Path>, cache: &IndexCache) -> Result<Symbolizer> {
         let path = path.as_ref();
-        let loader = loader::Loader::open(path)?;
+        Symbolizer::open_mapped(path, loader::map_file(path)?, cache)
+    }
+
+    /// [`Symbolizer::open_with`] of `path` already mapped as `main` (by `map_file`), so
+    /// that a caller that read the object first neither maps nor decompresses it again.
+    pub(crate) fn open_mapped(
+        path: &Path,
+        main: loader::Bytes,
+        cache: &IndexCache,
+    ) -> Result<Symbolizer> {
+        let loader = loader::Loader::open_mapped(path, main)?;
         let mut table = match symtab::read::ElfSymtab::parse(loader.main.clone()) {
             Ok(t) => Some(t),
             Err(e) if e.kind() == symtab::ErrorKind::NotFound => None,

@@ -28,6 +28,8 @@ pub struct Image {
     pub module: Option<String>,
     /// Synthetic base of each section index (`.ko` only; empty otherwise).
     bases: Vec<u64>,
+    /// The file as mapped (or decompressed) once, for the DWARF engine too.
+    data: crate::dwarf::Bytes,
     /// The DWARF engine, opened on first use.
     dwarf: OnceLock<Result<Option<Symbolizer>, crate::dwarf::Error>>,
     /// How its source paths print, found on first use.
@@ -77,6 +79,7 @@ impl Image {
             table,
             module,
             bases,
+            data,
             dwarf: OnceLock::new(),
             paths: OnceLock::new(),
         })
@@ -121,7 +124,8 @@ impl Image {
             ) {
                 return Ok(None);
             }
-            let symz = Symbolizer::open_with(&self.path, &IndexCache::FromEnv)?;
+            let symz =
+                Symbolizer::open_mapped(&self.path, self.data.clone(), &IndexCache::FromEnv)?;
             Ok(symz.has_debug_info().then_some(symz))
         });
         match opened {
