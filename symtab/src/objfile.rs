@@ -25,6 +25,38 @@ pub fn uint(data: &[u8], at: usize, width: usize, little_endian: bool) -> Option
     })
 }
 
+/// `fn $name(data, at, little_endian) -> Option<$t>`: a fixed-width integer, for the hot
+/// loops (the in-place symbol table scans) where [`uint`]'s byte loop would cost.
+macro_rules! fixed_width {
+    ($(#[$doc:meta])* $name:ident: $t:ty) => {
+        $(#[$doc])*
+        pub fn $name(data: &[u8], at: usize, little_endian: bool) -> Option<$t> {
+            let b = data
+                .get(at..at.checked_add(std::mem::size_of::<$t>())?)?
+                .try_into()
+                .ok()?;
+            Some(if little_endian {
+                <$t>::from_le_bytes(b)
+            } else {
+                <$t>::from_be_bytes(b)
+            })
+        }
+    };
+}
+
+fixed_width!(
+    /// [`uint`] of 2 bytes, as a `u16`.
+    u16_at: u16
+);
+fixed_width!(
+    /// [`uint`] of 4 bytes, as a `u32`.
+    u32_at: u32
+);
+fixed_width!(
+    /// [`uint`] of 8 bytes, as a `u64`.
+    u64_at: u64
+);
+
 /// The bytes of the NUL-terminated string at `at` in `data`, without the NUL; `None`
 /// when no NUL follows.
 pub fn c_str(data: &[u8], at: usize) -> Option<&[u8]> {
@@ -94,6 +126,9 @@ mod tests {
         assert_eq!(uint(&d, 4, 2, true), None);
         assert_eq!(uint(&d, 0, 0, true), Some(0));
         assert_eq!(uint(&[0xff; 9], 0, 9, true), None);
+        assert_eq!(u16_at(&d, 3, true), Some(0x0504));
+        assert_eq!(u32_at(&d, 1, false), Some(0x0203_0405));
+        assert_eq!(u64_at(&d, 0, true), None);
     }
 
     #[test]
