@@ -9,6 +9,7 @@
 pub mod debuginfod;
 pub mod disasm;
 pub mod dwarf;
+pub mod error;
 pub mod link;
 pub mod livepatch;
 pub mod oops;

@@ -86,9 +86,10 @@ pub struct Args {
     positional: Vec<PathBuf>,
 }
 
-/// Plain options of `ksym decode`.
+/// What the arguments ask for, once decode_stacktrace.sh's positional forms are read:
+/// the library's options, and what only the command line knows.
 #[derive(Debug, Clone)]
-pub struct Options {
+struct Invocation {
     /// What the decoder uses.
     pub decode: DecodeOptions,
     /// The log; `None` for standard input.
@@ -127,8 +128,8 @@ fn running_release() -> Option<String> {
 }
 
 impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
+    /// Read the positional forms; the one place the library's options are built.
+    fn invocation(self) -> Invocation {
         let mut vmlinux = self.vmlinux;
         let mut modules = self.modules;
         let mut base = None;
@@ -187,7 +188,7 @@ impl Args {
         let running = (vmlinux.is_none() && self.release.is_none())
             .then(running_release)
             .flatten();
-        Options {
+        Invocation {
             decode: DecodeOptions {
                 vmlinux,
                 modules,
@@ -214,7 +215,8 @@ impl Args {
 }
 
 /// Run `ksym decode`.
-pub fn run(opts: Options, out: Out) -> Result<Status> {
+pub fn run(args: Args, out: Out) -> Result<Status> {
+    let opts = args.invocation();
     if let Some(e) = &opts.error {
         bail!("{e}");
     }
@@ -284,10 +286,10 @@ mod tests {
         args: Args,
     }
 
-    fn parse(args: &[&str]) -> Options {
+    fn parse(args: &[&str]) -> Invocation {
         let mut v = vec!["decode"];
         v.extend(args);
-        Cli::try_parse_from(v).expect("parses").args.into_options()
+        Cli::try_parse_from(v).expect("parses").args.invocation()
     }
 
     #[test]

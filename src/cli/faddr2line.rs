@@ -45,50 +45,21 @@ pub struct Args {
     /// Show 5 source lines around each location (sources are read relative to the
     /// current directory, as paths relative to the kernel tree).
     #[arg(long)]
-    list: bool,
+    pub(super) list: bool,
     /// Write JSON Lines ({"type": "location", "data": {...}}) instead of text.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// The object of this GNU build id, from /usr/lib/debug/.build-id or debuginfod,
     /// instead of OBJ.
     #[arg(long, value_name = "HEX")]
-    build_id: Option<String>,
+    pub(super) build_id: Option<String>,
     /// The object: vmlinux, a module (.ko) or an object file, with debug info.
     #[arg(value_name = "OBJ", required_unless_present = "build_id")]
-    obj: Option<PathBuf>,
+    pub(super) obj: Option<PathBuf>,
     /// `func+offset[/size]` (offset and size in hex with 0x or decimal), or a raw
     /// address `0x...` (linked objects only).
     #[arg(required_unless_present = "build_id", value_name = "FUNC+OFF[/SIZE]")]
-    inputs: Vec<String>,
-}
-
-/// Plain options of `ksym faddr2line`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Show source lines.
-    pub list: bool,
-    /// JSON Lines output.
-    pub json: bool,
-    /// The object.
-    pub obj: PathBuf,
-    /// The `func+off[/size]` inputs.
-    pub inputs: Vec<String>,
-    /// A build id whose object replaces `obj`.
-    pub build_id: Option<String>,
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        let (obj, inputs) = super::object_operands(self.build_id.as_deref(), self.obj, self.inputs);
-        Options {
-            list: self.list,
-            json: self.json,
-            obj,
-            inputs,
-            build_id: self.build_id,
-        }
-    }
+    pub(super) inputs: Vec<String>,
 }
 
 /// A parsed `func+off[/size]`, keeping the texts the script echoes.
@@ -170,7 +141,7 @@ struct JsonLocation<'a> {
 }
 
 struct Run<'a> {
-    opts: &'a Options,
+    opts: &'a Args,
     symz: &'a Symbolizer,
     paths: PathRule,
     first: bool,
@@ -487,14 +458,19 @@ impl Run<'_> {
 }
 
 /// Run `ksym faddr2line`.
-pub fn run(mut opts: Options, out: Out) -> Result<Status> {
+pub fn run(mut opts: Args, out: Out) -> Result<Status> {
+    let (mut obj, inputs) = super::object_operands(
+        opts.build_id.as_deref(),
+        opts.obj.take(),
+        std::mem::take(&mut opts.inputs),
+    );
     if let Some(id) = &opts.build_id {
-        if opts.inputs.is_empty() {
+        if inputs.is_empty() {
             anyhow::bail!("no FUNC+OFF[/SIZE] given after --build-id {id}");
         }
-        opts.obj = super::build_id_object(id)?;
+        obj = super::build_id_object(id)?;
     }
-    let symz = match Symbolizer::open(&opts.obj) {
+    let symz = match Symbolizer::open(&obj) {
         Ok(s) => s,
         Err(e) => {
             warn(e);
@@ -504,7 +480,7 @@ pub fn run(mut opts: Options, out: Out) -> Result<Status> {
     if !symz.has_debug_info() {
         warn(format!(
             "{}: no debug info (DWARF) found; showing symbols only",
-            opts.obj.display()
+            obj.display()
         ));
     }
     let paths = symz.path_rule();
@@ -516,7 +492,7 @@ pub fn run(mut opts: Options, out: Out) -> Result<Status> {
         status: Status::Ok,
     };
     let mut missed = false;
-    for input in &opts.inputs {
+    for input in &inputs {
         let raw = input
             .strip_prefix("0x")
             .filter(|h| !input.contains('+') && !h.is_empty())

@@ -49,63 +49,18 @@ enum Command {
     },
 }
 
-/// Plain options of `ksym initcalls`.
-#[derive(Debug, Clone)]
-pub enum Options {
-    /// `lds`.
-    Lds {
-        /// Link inputs.
-        files: Vec<PathBuf>,
-    },
-    /// `check`.
-    Check {
-        /// The image.
-        vmlinux: PathBuf,
-        /// A linker script with the expected order.
-        expect: Option<PathBuf>,
-        /// Link inputs giving the expected order.
-        objects: Vec<PathBuf>,
-        /// Entry kind override.
-        entries: Option<String>,
-        /// JSON Lines output.
-        json: bool,
-    },
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        match self.command {
-            Command::Lds { files } => Options::Lds { files },
-            Command::Check {
-                vmlinux,
-                expect,
-                objects,
-                entries,
-                json,
-            } => Options::Check {
-                vmlinux,
-                expect,
-                objects,
-                entries,
-                json,
-            },
-        }
-    }
-}
-
 /// Run `ksym initcalls`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
-    match o {
-        Options::Lds { files } => {
+pub fn run(args: Args, out: Out<'_>) -> Result<Status> {
+    match args.command {
+        Command::Lds { files } => {
             let calls = initcall::collect(&files)?;
             if calls.is_empty() {
-                return Err(initcall::LdsError::NoInitcalls.into());
+                return Err(initcall::no_initcalls().into());
             }
             initcall::write_lds(&calls, out)?;
             Ok(Status::Ok)
         }
-        Options::Check {
+        Command::Check {
             vmlinux,
             expect,
             objects,

@@ -61,39 +61,6 @@ fn parse_lines(s: &str) -> Result<(String, u64, u64), String> {
     Ok((file.to_string(), a, b))
 }
 
-/// Plain options of `ksym inlined`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// JSON Lines output.
-    pub json: bool,
-    /// `(file, start, end)` for the line mode.
-    pub lines: Option<(String, u64, u64)>,
-    /// The object.
-    pub target: PathBuf,
-    /// The function, in function mode.
-    pub function: Option<String>,
-    /// A build id whose object replaces `target`.
-    pub build_id: Option<String>,
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        let (target, function) = super::object_operands(
-            self.build_id.as_deref(),
-            self.target,
-            self.function.into_iter().collect(),
-        );
-        Options {
-            json: self.json,
-            lines: self.lines,
-            target,
-            function: function.into_iter().next(),
-            build_id: self.build_id,
-        }
-    }
-}
-
 fn write_text(out: Out<'_>, holders: &[Holder]) -> std::io::Result<()> {
     for h in holders {
         write!(out, "{} {}", h.symbol, h.object)?;
@@ -127,15 +94,21 @@ fn write_text(out: Out<'_>, holders: &[Holder]) -> std::io::Result<()> {
 }
 
 /// Run `ksym inlined`.
-pub fn run(mut o: Options, out: Out<'_>) -> Result<Status> {
+pub fn run(o: Args, out: Out<'_>) -> Result<Status> {
+    let (mut target, function) = super::object_operands(
+        o.build_id.as_deref(),
+        o.target,
+        o.function.into_iter().collect(),
+    );
+    let function = function.into_iter().next();
     if let Some(id) = &o.build_id {
-        if o.lines.is_some() && o.function.is_some() {
+        if o.lines.is_some() && function.is_some() {
             bail!("give FUNCTION or --lines, not both");
         }
-        o.target = super::build_id_object(id)?;
+        target = super::build_id_object(id)?;
     }
-    let image = Image::open(&o.target)?;
-    let query = match (&o.lines, &o.function) {
+    let image = Image::open(&target)?;
+    let query = match (&o.lines, &function) {
         (Some((file, start, end)), _) => Query::Lines {
             file,
             start: *start,
@@ -157,7 +130,7 @@ pub fn run(mut o: Options, out: Out<'_>) -> Result<Status> {
             Query::Function(f) => format!("no inlined copy of '{f}'"),
             Query::Lines { file, start, end } => format!("no code from {file}:{start}-{end}"),
         };
-        super::warn(format_args!("{}: {what}", o.target.display()));
+        super::warn(format_args!("{}: {what}", target.display()));
         return Ok(Status::NotFound);
     }
     Ok(Status::Ok)

@@ -71,37 +71,22 @@ pub struct Args {
     map: Vec<PathBuf>,
 }
 
-/// Plain options of `ksym kallsyms`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Generator options.
-    pub generate: kallsyms::Options,
-    /// The map file (`None`: print the usage line).
-    pub map: Option<PathBuf>,
-    /// Link inputs, the evidence for cleaning (empty: none).
-    pub inputs: Vec<PathBuf>,
-}
-
 impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
+    /// The generator's options these arguments select.
+    fn generate(&self) -> kallsyms::Options {
         let layout = self.layout.unwrap_or(if self.pc_relative {
             Layout::V7_0
         } else {
             Layout::V6_1
         });
-        Options {
-            generate: kallsyms::Options {
-                all_symbols: self.all_symbols,
-                absolute_percpu: self.absolute_percpu,
-                base_relative: self.base_relative,
-                lto_clang: self.lto_clang,
-                pc_relative: self.pc_relative,
-                layout,
-                clean: (self.clean != Policy::None).then_some(self.clean),
-            },
-            map: self.map.into_iter().next(),
-            inputs: self.inputs,
+        kallsyms::Options {
+            all_symbols: self.all_symbols,
+            absolute_percpu: self.absolute_percpu,
+            base_relative: self.base_relative,
+            lto_clang: self.lto_clang,
+            pc_relative: self.pc_relative,
+            layout,
+            clean: (self.clean != Policy::None).then_some(self.clean),
         }
     }
 }
@@ -116,9 +101,11 @@ fn strerror(e: &std::io::Error) -> String {
 }
 
 /// Run `ksym kallsyms`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
-    let Some(path) = o.map else {
-        eprintln!("{}", usage(o.generate.layout));
+pub fn run(o: Args, out: Out<'_>) -> Result<Status> {
+    let generate = o.generate();
+    // The C tool reads only the first file named.
+    let Some(path) = o.map.into_iter().next() else {
+        eprintln!("{}", usage(generate.layout));
         return Ok(Status::NotFound);
     };
     // As scripts/kallsyms.c: a map that cannot be opened is reported with strerror.
@@ -134,7 +121,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
     };
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    let rules = kallsyms::raw::Rules::of(o.generate.layout);
+    let rules = kallsyms::raw::Rules::of(generate.layout);
     let map = match kallsyms::raw::read_map_with(&data, rules) {
         Ok(map) => map,
         Err(diagnostics) => {
@@ -145,7 +132,7 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
         }
     };
     drop(data);
-    match kallsyms::generate_with_inputs(map, &o.generate, inputs.as_ref(), out) {
+    match kallsyms::generate_with_inputs(map, &generate, inputs.as_ref(), out) {
         Ok(g) => {
             for d in &g.diagnostics {
                 writeln!(err, "{d}")?;
@@ -176,21 +163,20 @@ mod tests {
 
     #[test]
     fn flags() {
-        let o = T::parse_from(["t", "--all-symbols", "--lto-clang", "--layout=6.4", "x.map"])
-            .a
-            .into_options();
-        assert!(o.generate.all_symbols && o.generate.lto_clang);
-        assert_eq!(o.generate.layout, Layout::V6_4);
-        assert_eq!(o.map.as_deref(), Some(std::path::Path::new("x.map")));
-        let o = T::parse_from(["t", "--pc-relative", "x"]).a.into_options();
-        assert_eq!(o.generate.layout, Layout::V7_0);
-        assert!(o.generate.clean.is_none());
+        let a = T::parse_from(["t", "--all-symbols", "--lto-clang", "--layout=6.4", "x.map"]).a;
+        let o = a.generate();
+        assert!(o.all_symbols && o.lto_clang);
+        assert_eq!(o.layout, Layout::V6_4);
+        assert_eq!(a.map, [std::path::Path::new("x.map")]);
+        let o = T::parse_from(["t", "--pc-relative", "x"]).a.generate();
+        assert_eq!(o.layout, Layout::V7_0);
+        assert!(o.clean.is_none());
         assert!(T::try_parse_from(["t", "--layout=5.0", "x"]).is_err());
         // An explicit older layout stays, so that the generator rejects the flag.
         let o = T::parse_from(["t", "--pc-relative", "--layout=6.1", "x"])
             .a
-            .into_options();
-        assert_eq!(o.generate.layout, Layout::V6_1);
-        assert!(o.generate.address_mode().is_err());
+            .generate();
+        assert_eq!(o.layout, Layout::V6_1);
+        assert!(o.address_mode().is_err());
     }
 }

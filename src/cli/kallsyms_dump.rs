@@ -39,31 +39,6 @@ fn parse_hex(s: &str) -> Result<u64, String> {
     u64::from_str_radix(t, 16).map_err(|e| format!("invalid hex address {s:?}: {e}"))
 }
 
-/// Plain options of `ksym kallsyms-dump`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Forced layout.
-    pub layout: Option<Layout>,
-    /// `_text` for relocatable input.
-    pub text_base: u64,
-    /// JSON Lines output.
-    pub json: bool,
-    /// Input file.
-    pub file: PathBuf,
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        Options {
-            layout: self.layout,
-            text_base: self.text_base.unwrap_or(0),
-            json: self.json,
-            file: self.file,
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct TableJson<'a> {
     file: String,
@@ -83,12 +58,12 @@ struct SymbolJson<'a> {
 }
 
 /// Run `ksym kallsyms-dump`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
+pub fn run(o: Args, out: Out<'_>) -> Result<Status> {
     let name = o.file.display().to_string();
     let data = symtab::input::Input::open(&o.file)?;
     let opts = DumpOptions {
         layout: o.layout,
-        text_base: o.text_base,
+        text_base: o.text_base.unwrap_or(0),
     };
     let dump = dump(&data, &opts).with_context(|| format!("{name}: kallsyms"))?;
     if o.json {

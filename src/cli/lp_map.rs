@@ -33,31 +33,6 @@ pub struct Args {
     new: PathBuf,
 }
 
-/// Plain options of `ksym lp-map`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// JSON Lines output.
-    pub json: bool,
-    /// List every pair.
-    pub all: bool,
-    /// Old build.
-    pub old: PathBuf,
-    /// New build.
-    pub new: PathBuf,
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        Options {
-            json: self.json,
-            all: self.all,
-            old: self.old,
-            new: self.new,
-        }
-    }
-}
-
 /// Counts of a mapping.
 #[derive(Serialize, Debug, Default)]
 pub struct Summary {
@@ -107,7 +82,7 @@ fn describe(e: &Entry) -> String {
     s
 }
 
-fn write_text(out: Out<'_>, o: &Options, m: &Mapping) -> std::io::Result<()> {
+fn write_text(out: Out<'_>, o: &Args, m: &Mapping) -> std::io::Result<()> {
     for p in &m.pairs {
         if o.all || p.rule != Rule::Name || p.size_changed {
             write!(
@@ -167,7 +142,7 @@ fn write_text(out: Out<'_>, o: &Options, m: &Mapping) -> std::io::Result<()> {
 }
 
 /// Run `ksym lp-map`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
+pub fn run(o: Args, out: Out<'_>) -> Result<Status> {
     let old = Image::open(&o.old)?;
     let new = Image::open(&o.new)?;
     lpmap::check_compatible(&old, &new)?;
@@ -209,10 +184,7 @@ mod tests {
 
     #[test]
     fn parses() {
-        let o = T::try_parse_from(["t", "--all", "a", "b"])
-            .unwrap()
-            .a
-            .into_options();
+        let o = T::try_parse_from(["t", "--all", "a", "b"]).unwrap().a;
         assert!(o.all && !o.json);
         assert!(T::try_parse_from(["t", "a"]).is_err());
     }

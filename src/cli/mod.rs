@@ -1,5 +1,5 @@
-//! The command line: one file per subcommand, each a thin layer that turns clap's
-//! arguments into plain options, calls the library and writes the result.
+//! The command line: one file per subcommand, each a thin layer that takes clap's
+//! arguments, calls the library and writes the result.
 //!
 //! Exit codes, for every subcommand: 0 success; 1 ran, but nothing was found or
 //! resolved; 2 an error (bad arguments, unreadable or malformed input). A broken pipe
@@ -179,17 +179,17 @@ pub fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
-        Command::Syms(args) => syms::run(args.into_options(), &mut out),
-        Command::Kallsyms(args) => kallsyms::run(args.into_options(), &mut out),
-        Command::KallsymsDump(args) => kallsyms_dump::run(args.into_options(), &mut out),
-        Command::Faddr2line(args) => faddr2line::run(args.into_options(), &mut out),
-        Command::Decode(args) => decode::run(args.into_options(), &mut out),
-        Command::Sympos(args) => sympos::run(args.into_options(), &mut out),
-        Command::LpMap(args) => lp_map::run(args.into_options(), &mut out),
-        Command::Inlined(args) => inlined::run(args.into_options(), &mut out),
-        Command::Initcalls(args) => initcalls::run(args.into_options(), &mut out),
-        Command::Modsections(args) => modsections::run(args.into_options(), &mut out),
-        Command::Serve(args) => serve::run(args.into_options(), &mut out),
+        Command::Syms(args) => syms::run(args, &mut out),
+        Command::Kallsyms(args) => kallsyms::run(args, &mut out),
+        Command::KallsymsDump(args) => kallsyms_dump::run(args, &mut out),
+        Command::Faddr2line(args) => faddr2line::run(args, &mut out),
+        Command::Decode(args) => decode::run(args, &mut out),
+        Command::Sympos(args) => sympos::run(args, &mut out),
+        Command::LpMap(args) => lp_map::run(args, &mut out),
+        Command::Inlined(args) => inlined::run(args, &mut out),
+        Command::Initcalls(args) => initcalls::run(args, &mut out),
+        Command::Modsections(args) => modsections::run(args, &mut out),
+        Command::Serve(args) => serve::run(args, &mut out),
         Command::Completions(args) => completions(&args, &mut out),
         Command::Man(args) => man(&args, &mut out),
     };
@@ -256,8 +256,8 @@ mod tests {
             let Command::Faddr2line(a) = cli.command else {
                 panic!("not faddr2line");
             };
-            let o = a.into_options();
-            (o.obj, o.inputs, o.build_id, cli.offline, cli.debuginfod)
+            let (obj, inputs) = object_operands(a.build_id.as_deref(), a.obj, a.inputs);
+            (obj, inputs, a.build_id, cli.offline, cli.debuginfod)
         };
         let (obj, inputs, id, offline, urls) = parse(&[
             "ksym",

@@ -40,43 +40,14 @@ enum Command {
     },
 }
 
-/// Plain options of `ksym modsections`.
-#[derive(Debug, Clone)]
-pub enum Options {
-    /// `lds`.
-    Lds {
-        /// The whole generic script.
-        full: bool,
-        /// Whose module.lds.S.
-        linux: modsec::ModuleLds,
-    },
-    /// `check`.
-    Check {
-        /// Modules.
-        modules: Vec<PathBuf>,
-        /// JSON Lines output.
-        json: bool,
-    },
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        match self.command {
-            Command::Lds { full, linux } => Options::Lds { full, linux },
-            Command::Check { modules, json } => Options::Check { modules, json },
-        }
-    }
-}
-
 /// Run `ksym modsections`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
-    let (modules, json) = match o {
-        Options::Lds { full, linux } => {
+pub fn run(args: Args, out: Out<'_>) -> Result<Status> {
+    let (modules, json) = match args.command {
+        Command::Lds { full, linux } => {
             modsec::write_lds(out, full, linux)?;
             return Ok(Status::Ok);
         }
-        Options::Check { modules, json } => (modules, json),
+        Command::Check { modules, json } => (modules, json),
     };
     let mut status = Status::Ok;
     for path in &modules {

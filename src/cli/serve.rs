@@ -42,45 +42,12 @@ pub struct Args {
     timeout: f64,
 }
 
-/// Plain options of `ksym serve`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// `ADDR:PORT`.
-    pub listen: String,
-    /// Store directories.
-    pub stores: Vec<PathBuf>,
-    /// Worker threads.
-    pub workers: usize,
-    /// Queue length.
-    pub queue: usize,
-    /// Body limit.
-    pub max_body: u64,
-    /// Request timeout.
-    pub timeout: f64,
-    /// Objects kept open per worker.
-    pub max_open: usize,
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Options {
-            listen: self.listen,
-            stores: self.stores,
-            workers: self.workers.unwrap_or(cpus),
-            queue: self.queue,
-            max_body: self.max_body,
-            timeout: self.timeout,
-            max_open: self.max_open,
-        }
-    }
-}
-
 /// Run `ksym serve`.
-pub fn run(opts: Options, out: Out) -> Result<Status> {
-    if opts.workers == 0 || opts.workers > 1024 {
-        anyhow::bail!("--workers {}: want 1 to 1024", opts.workers);
+pub fn run(opts: Args, out: Out) -> Result<Status> {
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = opts.workers.unwrap_or(cpus);
+    if workers == 0 || workers > 1024 {
+        anyhow::bail!("--workers {workers}: want 1 to 1024");
     }
     if !(opts.timeout.is_finite() && opts.timeout > 0.0 && opts.timeout <= 86400.0) {
         anyhow::bail!("--timeout {}: want 0 < SECONDS <= 86400", opts.timeout);
@@ -88,16 +55,16 @@ pub fn run(opts: Options, out: Out) -> Result<Status> {
     let config = Config {
         listen: opts.listen,
         stores: opts.stores,
-        workers: opts.workers,
+        workers,
         queue: opts.queue,
         max_body: opts.max_body,
         timeout: Duration::from_secs_f64(opts.timeout),
         max_open: opts.max_open,
         faddr2line: Box::new(|obj, inputs, out| {
-            let opts = faddr2line::Options {
+            let opts = faddr2line::Args {
                 list: false,
                 json: true,
-                obj: obj.to_path_buf(),
+                obj: Some(obj.to_path_buf()),
                 inputs: inputs.to_vec(),
                 build_id: None,
             };

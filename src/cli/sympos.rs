@@ -32,33 +32,6 @@ pub struct Args {
     names: Vec<String>,
 }
 
-/// Plain options of `ksym sympos`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// JSON Lines output.
-    pub json: bool,
-    /// The symbol source.
-    pub target: PathBuf,
-    /// The names asked for.
-    pub names: Vec<String>,
-    /// A build id whose object replaces `target`.
-    pub build_id: Option<String>,
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        let (target, names) =
-            super::object_operands(self.build_id.as_deref(), self.target, self.names);
-        Options {
-            json: self.json,
-            target,
-            names,
-            build_id: self.build_id,
-        }
-    }
-}
-
 fn write_text(out: Out<'_>, f: &[Found]) -> std::io::Result<()> {
     for (i, c) in f.iter().enumerate() {
         write!(
@@ -90,32 +63,33 @@ fn write_text(out: Out<'_>, f: &[Found]) -> std::io::Result<()> {
 }
 
 /// Run `ksym sympos`.
-pub fn run(mut o: Options, out: Out<'_>) -> Result<Status> {
+pub fn run(o: Args, out: Out<'_>) -> Result<Status> {
+    let (mut target, names) = super::object_operands(o.build_id.as_deref(), o.target, o.names);
     if let Some(id) = &o.build_id {
-        if o.names.is_empty() {
+        if names.is_empty() {
             anyhow::bail!("no NAME given after --build-id {id}");
         }
-        o.target = super::build_id_object(id)?;
+        target = super::build_id_object(id)?;
     }
-    let image = Image::open(&o.target)?;
-    let lookup = Lookup::new(&image)?;
+    let image = Image::open(&target)?;
+    let lookup = Lookup::new(&image);
     if let Some(w) = &lookup.warning {
         warn(w);
     }
     let mut status = Status::Ok;
-    for q in &o.names {
+    for q in &names {
         let found = lookup.find(q);
         if found.is_empty() {
             let similar = lookup.same_base(q);
             if similar.is_empty() {
                 warn(format_args!(
                     "{}: no symbol named '{q}', nor any whose name without LTO suffixes is '{q}'",
-                    o.target.display()
+                    target.display()
                 ));
             } else {
                 warn(format_args!(
                     "{}: no symbol named '{q}'; same name without LTO suffixes: {}",
-                    o.target.display(),
+                    target.display(),
                     similar.join(", ")
                 ));
             }
@@ -153,9 +127,8 @@ mod tests {
     #[test]
     fn parses() {
         let t = T::try_parse_from(["t", "--json", "vmlinux", "a", "b"]).unwrap();
-        let o = t.a.into_options();
-        assert!(o.json);
-        assert_eq!(o.names, ["a", "b"]);
+        assert!(t.a.json);
+        assert_eq!(t.a.names, ["a", "b"]);
         assert!(T::try_parse_from(["t", "vmlinux"]).is_err());
     }
 }

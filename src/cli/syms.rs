@@ -48,43 +48,6 @@ pub struct Args {
     files: Vec<PathBuf>,
 }
 
-/// Plain options of `ksym syms`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Cleaning policy.
-    pub policy: Policy,
-    /// JSON Lines output.
-    pub json: bool,
-    /// List collisions instead of symbols.
-    pub collisions: bool,
-    /// Sort by address.
-    pub numeric_sort: bool,
-    /// Only defined symbols.
-    pub defined_only: bool,
-    /// Show mapping, section and file symbols.
-    pub special_syms: bool,
-    /// Link inputs, the evidence for cleaning (empty: none).
-    pub inputs: Vec<PathBuf>,
-    /// Input files.
-    pub files: Vec<PathBuf>,
-}
-
-impl Args {
-    /// Convert parsed arguments into plain options.
-    pub fn into_options(self) -> Options {
-        Options {
-            policy: self.clean,
-            json: self.json,
-            collisions: self.collisions,
-            numeric_sort: self.numeric_sort,
-            defined_only: self.defined_only,
-            special_syms: self.special_syms,
-            inputs: self.inputs,
-            files: self.files,
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct SymbolJson<'a> {
     file: String,
@@ -111,7 +74,7 @@ struct CollisionJson<'a> {
 }
 
 /// True if nm would list `s` by default (no mapping, section or file symbols).
-fn listed(s: &Symbol, o: &Options) -> bool {
+fn listed(s: &Symbol, o: &Args) -> bool {
     if o.defined_only && matches!(s.letter, 'U' | 'w' | 'v') {
         return false;
     }
@@ -185,7 +148,7 @@ fn write_symbol_line(
 }
 
 /// Run `ksym syms`.
-pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
+pub fn run(o: Args, out: Out<'_>) -> Result<Status> {
     let mut status = Status::Ok;
     let mut found_any = false;
     let many = o.files.len() > 1;
@@ -233,9 +196,9 @@ pub fn run(o: Options, out: Out<'_>) -> Result<Status> {
             }
             let clean = match &evidence {
                 Some(names) => {
-                    name::Name::parse(&s.name).clean_with(o.policy, |n| names.contains(n))
+                    name::Name::parse(&s.name).clean_with(o.clean, |n| names.contains(n))
                 }
-                None => name::clean(&s.name, o.policy),
+                None => name::clean(&s.name, o.clean),
             };
             if o.json {
                 write_record(out, "symbol", symbol_json(&file, s, &clean))?;
@@ -269,13 +232,13 @@ pub fn collisions<'a>(syms: &[&'a Symbol], policy: Policy) -> BTreeMap<String, V
 
 fn write_collisions(
     out: Out<'_>,
-    o: &Options,
+    o: &Args,
     table: &SymbolTable,
     file: &str,
     syms: &[&Symbol],
     many: bool,
 ) -> Result<bool> {
-    let groups = collisions(syms, o.policy);
+    let groups = collisions(syms, o.clean);
     if many && !o.json {
         writeln!(out, "\n{file}:")?;
     }
@@ -283,7 +246,7 @@ fn write_collisions(
         if o.json {
             let data = CollisionJson {
                 file: file.to_string(),
-                policy: o.policy.to_string(),
+                policy: o.clean.to_string(),
                 clean,
                 symbols: members
                     .iter()
@@ -302,7 +265,7 @@ fn write_collisions(
     eprintln!(
         "ksym: {file}: {} cleaned names stand for more than one symbol under --clean={}",
         groups.len(),
-        o.policy
+        o.clean
     );
     Ok(!groups.is_empty())
 }

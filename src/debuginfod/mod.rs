@@ -249,11 +249,14 @@ pub fn fetch_with(config: &Config, build_id: &str, kind: &Kind) -> Result<PathBu
 /// `build_id` from `/usr/lib/debug/.build-id` or else debuginfod ([`fetch`] of its
 /// debuginfo). Without a build id, `local` as it is; on failure, `local` followed by why
 /// debuginfod could not help.
-pub fn or_fetch(local: String, build_id: Option<&str>) -> Result<PathBuf, String> {
+pub fn or_fetch<K: Copy>(
+    local: crate::error::Error<K>,
+    build_id: Option<&str>,
+) -> Result<PathBuf, crate::error::Error<K>> {
     let Some(id) = build_id else {
         return Err(local);
     };
-    find(id).map_err(|e| format!("{local}; {e}"))
+    find(id).map_err(|e| local.map_message(|m| format!("{m}; {e}")))
 }
 
 /// The source file `file` of `object` from debuginfod, by `object`'s build id and the

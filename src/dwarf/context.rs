@@ -19,7 +19,7 @@ use super::funcs::{self, Functions};
 use super::index::{self, Range};
 use super::lines::LineTable;
 use super::loader::Loader;
-use super::{Error, IndexCache};
+use super::{Error, ErrorKind, IndexCache};
 
 pub(crate) use super::loader::Reader;
 
@@ -105,7 +105,7 @@ fn lossy(r: &Reader) -> String {
 }
 
 fn err(e: impl std::fmt::Display) -> Error {
-    Error::new(format!("invalid DWARF: {e}"))
+    Error::new(ErrorKind::Malformed, format!("invalid DWARF: {e}"))
 }
 
 impl Context {
@@ -194,7 +194,9 @@ impl Context {
                 .lock()
                 .ok()
                 .and_then(|mut d| d.take())
-                .ok_or_else(|| Error::new("the unit index cannot be walked again"))?;
+                .ok_or_else(|| {
+                    Error::new(ErrorKind::NotFound, "the unit index cannot be walked again")
+                })?;
             let (i, headers) = index::walk(&dwarf)?;
             file.store(&i);
             Ok(Box::new(Context::with_index(dwarf, i, headers, None)))
@@ -297,7 +299,7 @@ impl Context {
         let slot = self
             .units
             .get(index)
-            .ok_or_else(|| Error::new(format!("no unit {index}")))?;
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no unit {index}")))?;
         Ok(slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf))
     }
 
@@ -307,7 +309,7 @@ impl Context {
         let slot = self
             .units
             .get(index)
-            .ok_or_else(|| Error::new(format!("no unit {index}")))?;
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no unit {index}")))?;
         slot.name(&self.dwarf, &self.abbrevs)
     }
 
@@ -362,8 +364,12 @@ impl Context {
             AttributeValue::DebugInfoRef(target) => {
                 // The unit holding `target`: the last one starting before it.
                 let i = self.units.partition_point(|s| s.offset < target.0);
-                let missing =
-                    || Error::new(format!("no DIE at .debug_info offset {:#x}", target.0));
+                let missing = || {
+                    Error::new(
+                        ErrorKind::Malformed,
+                        format!("no DIE at .debug_info offset {:#x}", target.0),
+                    )
+                };
                 let slot = i
                     .checked_sub(1)
                     .map(|i| &self.units[i])

@@ -28,7 +28,7 @@ impl Symbolizer {
         let mut frames: Vec<Frame> = Vec::new();
         if let Some(ctx) = &self.context {
             let wrap =
-                |e: Error| Error::new(format!("{}: address {addr:#x}: {e}", self.path().display()));
+                |e: Error| e.prefixed(format_args!("{}: address {addr:#x}", self.path().display()));
             let raw = ctx.frames(addr).map_err(wrap)?;
             let n = raw.len();
             frames = raw

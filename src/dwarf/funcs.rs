@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use gimli::{AttributeValue, UnitOffset};
 
 use super::context::{Context, Reader};
-use super::Error;
+use super::{Error, ErrorKind};
 
 type Unit<'a> = gimli::UnitRef<'a, Reader>;
 
@@ -185,9 +185,12 @@ impl Function {
     fn parse(ctx: &Context, unit: Unit<'_>, offset: UnitOffset) -> Result<Function, Error> {
         let mut entries = unit.entries_raw(Some(offset))?;
         let depth = entries.next_depth();
-        let abbrev = entries
-            .read_abbreviation()?
-            .ok_or_else(|| Error::new(format!("no DIE at unit offset {:#x}", offset.0)))?;
+        let abbrev = entries.read_abbreviation()?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Malformed,
+                format!("no DIE at unit offset {:#x}", offset.0),
+            )
+        })?;
         let mut name = None;
         for spec in abbrev.attributes() {
             let attr = entries.read_attribute(*spec)?;
@@ -238,11 +241,14 @@ impl Function {
                 }
                 gimli::DW_TAG_inlined_subroutine => {
                     if open.len() >= MAX_INLINE_DEPTH {
-                        return Err(Error::new(format!(
-                            "{}: inlined subroutines nested deeper than {MAX_INLINE_DEPTH}, \
+                        return Err(Error::new(
+                            ErrorKind::Unsupported,
+                            format!(
+                                "{}: inlined subroutines nested deeper than {MAX_INLINE_DEPTH}, \
                              the limit (see Limits in docs/design.md)",
-                            self.name.as_deref().unwrap_or("a function")
-                        )));
+                                self.name.as_deref().unwrap_or("a function")
+                            ),
+                        ));
                     }
                     self.inlined_subroutine(ctx, unit, entries, abbrev, open.len())?;
                     open.push(next_depth);
@@ -364,9 +370,12 @@ pub(crate) fn name_entry(
     limit: usize,
 ) -> Result<Option<Reader>, Error> {
     let mut entries = unit.entries_raw(Some(offset))?;
-    let abbrev = entries
-        .read_abbreviation()?
-        .ok_or_else(|| Error::new(format!("no DIE at unit offset {:#x}", offset.0)))?;
+    let abbrev = entries.read_abbreviation()?.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Malformed,
+            format!("no DIE at unit offset {:#x}", offset.0),
+        )
+    })?;
     let mut name = None;
     let mut next = None;
     for spec in abbrev.attributes() {

@@ -77,7 +77,7 @@ use std::sync::Arc;
 use gimli::{AttributeValue, Reader as _, UnitOffset};
 
 use super::context::Reader;
-use super::{fnv1a64, Error, IndexCache};
+use super::{fnv1a64, Error, ErrorKind, IndexCache};
 
 /// `.debug_info` size from which the unit index is cached (smaller objects are walked).
 pub(crate) const MIN_CACHED_INFO: usize = 1 << 20;
@@ -230,7 +230,7 @@ fn root_ranges(
         cursor.next_dfs()?;
         let root = cursor
             .current()
-            .ok_or_else(|| Error::new("unit without a root DIE"))?;
+            .ok_or_else(|| Error::new(ErrorKind::Malformed, "unit without a root DIE"))?;
         for attr in root.attrs() {
             match (attr.name(), attr.value()) {
                 (gimli::DW_AT_low_pc, v) => low_pc = Some(v),
@@ -451,12 +451,9 @@ fn encode(index: &UnitIndex, id: &[u8; ID]) -> Option<Vec<u8>> {
 
 /// Read and check a cache file; `None` unless every field checks.
 fn decode(b: &[u8], id: &[u8; ID], info_len: usize) -> Option<UnitIndex> {
-    let u32_at = |at: usize| -> Option<u32> {
-        Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
-    };
-    let u64_at = |at: usize| -> Option<u64> {
-        Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
-    };
+    // The file is little endian whatever the machine.
+    let u32_at = |at: usize| symtab::objfile::u32_at(b, at, true);
+    let u64_at = |at: usize| symtab::objfile::u64_at(b, at, true);
     if b.get(0..8)? != MAGIC || u32_at(8)? != VERSION || u32_at(12)? != producer() {
         return None;
     }

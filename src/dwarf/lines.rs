@@ -11,7 +11,7 @@
 use gimli::Reader as _;
 
 use super::context::Reader;
-use super::Error;
+use super::{Error, ErrorKind};
 
 const DW_LNS_COPY: u8 = 1;
 const DW_LNS_ADVANCE_PC: u8 = 2;
@@ -159,8 +159,12 @@ impl LineTable {
         while !input.is_empty() {
             let op = input.read_u8()?;
             if op == 0 {
-                let len = usize::try_from(input.read_uleb128()?)
-                    .map_err(|_| Error::new("invalid DWARF: line program opcode too long"))?;
+                let len = usize::try_from(input.read_uleb128()?).map_err(|_| {
+                    Error::new(
+                        ErrorKind::Malformed,
+                        "invalid DWARF: line program opcode too long",
+                    )
+                })?;
                 let mut rest = input.split(len)?;
                 match rest.read_u8()? {
                     DW_LNE_END_SEQUENCE => {

@@ -17,10 +17,10 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use object::{elf, Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget};
+use object::{elf, Object, ObjectSection, ObjectSymbol};
 use symtab::Arch;
 
-use super::Error;
+use super::{Error, ErrorKind};
 
 /// Where the synthetic layout of a relocatable object starts.
 const SYNTHETIC_START: u64 = 0x10000;
@@ -168,19 +168,29 @@ pub struct Loader {
 /// Open `path` as [`symtab::input::Input::open`] does (mapped, or decompressed or read
 /// into a private temporary file).
 pub(crate) fn map_file(path: &Path) -> Result<Bytes, Error> {
-    let input = symtab::input::Input::open(path).map_err(|e| Error::new(e.to_string()))?;
+    let input = symtab::input::Input::open(path)?;
     if input.is_empty() {
-        return Err(Error::new(format!("{}: empty file", path.display())));
+        return Err(Error::new(
+            ErrorKind::UnknownFormat,
+            format!("{}: empty file", path.display()),
+        ));
     }
     Ok(Bytes::whole(Backing::Input(input)))
 }
 
 fn parse<'a>(path: &Path, data: &'a [u8]) -> Result<object::File<'a>, Error> {
     if !data.starts_with(b"\x7fELF") {
-        return Err(Error::new(format!("{}: not an ELF file", path.display())));
+        return Err(Error::new(
+            ErrorKind::UnknownFormat,
+            format!("{}: not an ELF file", path.display()),
+        ));
     }
-    object::File::parse(data)
-        .map_err(|e| Error::new(format!("{}: invalid ELF file: {e}", path.display())))
+    object::File::parse(data).map_err(|e| {
+        Error::new(
+            ErrorKind::Malformed,
+            format!("{}: invalid ELF file: {e}", path.display()),
+        )
+    })
 }
 
 /// The synthetic layout of a relocatable object ends below this address: a module's
@@ -213,11 +223,14 @@ fn layout(
             next = match base.checked_add(size.max(1)) {
                 Some(end) if end <= SYNTHETIC_END => end.div_ceil(0x1000) * 0x1000,
                 _ => {
-                    return Err(Error::new(format!(
-                        "{}: section {}: size {size:#x} is larger than any module's",
-                        path.display(),
-                        s.name().unwrap_or("?")
-                    )))
+                    return Err(Error::new(
+                        ErrorKind::Malformed,
+                        format!(
+                            "{}: section {}: size {size:#x} is larger than any module's",
+                            path.display(),
+                            s.name().unwrap_or("?")
+                        ),
+                    ))
                 }
             };
             base
@@ -238,7 +251,7 @@ fn layout(
 }
 
 /// The section table of the ELF file `data` (read from `path`) with lookup addresses:
-/// the synthetic layout of a relocatable object, the same one [`Loader::open`] gives it.
+/// the synthetic layout of a relocatable object, the same one [`Loader::open_mapped`] gives it.
 pub(crate) fn section_layout(path: &Path, data: &[u8]) -> Result<Vec<SectionInfo>, Error> {
     let file = parse(path, data)?;
     layout(path, &file, file.kind() == object::ObjectKind::Relocatable)
@@ -251,7 +264,8 @@ fn relocate(
     bases: &[SectionInfo],
     arch: Arch,
     data: &mut [u8],
-) -> Result<(), String> {
+) -> Result<(), Error> {
+    let malformed = |m: String| Error::new(ErrorKind::Malformed, m);
     let base_of = |idx: usize| {
         bases
             .iter()
@@ -260,22 +274,14 @@ fn relocate(
     };
     let little = file.is_little_endian();
     let place = base_of(section.index().0);
-    for (offset, rel) in section.relocations() {
-        let RelocationFlags::Elf { r_type } = rel.flags() else {
-            continue;
-        };
-        let s = match rel.target() {
-            RelocationTarget::Symbol(i) => {
-                let sym = file
-                    .symbol_by_index(i)
-                    .map_err(|e| format!("relocation at {offset:#x}: {e}"))?;
-                let base = sym.section_index().map_or(0, |si| base_of(si.0));
-                sym.address().wrapping_add(base)
-            }
-            RelocationTarget::Absolute => 0,
-            _ => continue,
-        };
-        let value = s.wrapping_add(rel.addend() as u64);
+    let symbol_base =
+        |sym: &object::Symbol<'_, '_>| Some(sym.section_index().map_or(0, |si| base_of(si.0)));
+    for rel in symtab::objfile::reloc_targets(file, section, symbol_base) {
+        let symtab::objfile::RelocTarget {
+            offset,
+            r_type,
+            value,
+        } = rel?;
         let pc = value.wrapping_sub(place.wrapping_add(offset));
         let (bytes, width): (u64, usize) = match (arch, r_type) {
             (Arch::X86_64, elf::R_X86_64_64) | (Arch::Aarch64, elf::R_AARCH64_ABS64) => (value, 8),
@@ -285,16 +291,20 @@ fn relocate(
             (Arch::X86_64, elf::R_X86_64_PC64) | (Arch::Aarch64, elf::R_AARCH64_PREL64) => (pc, 8),
             (Arch::X86_64 | Arch::Aarch64, 0) => continue,
             _ => {
-                return Err(format!(
-                    "unsupported relocation type {r_type} for {arch} at {offset:#x}"
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("unsupported relocation type {r_type} for {arch} at {offset:#x}"),
                 ))
             }
         };
-        let at = usize::try_from(offset).map_err(|_| format!("bad offset {offset:#x}"))?;
+        let at =
+            usize::try_from(offset).map_err(|_| malformed(format!("bad offset {offset:#x}")))?;
         let dst = data
             .get_mut(at..at.saturating_add(width))
             .filter(|d| d.len() == width)
-            .ok_or_else(|| format!("relocation at {offset:#x} is past the section end"))?;
+            .ok_or_else(|| {
+                malformed(format!("relocation at {offset:#x} is past the section end"))
+            })?;
         match (width, little) {
             (8, true) => dst.copy_from_slice(&bytes.to_le_bytes()),
             (8, false) => dst.copy_from_slice(&bytes.to_be_bytes()),
@@ -320,10 +330,7 @@ fn debug_sections(
             continue;
         };
         let data = section_data(&section).map_err(|e| {
-            Error::new(format!(
-                "{}: cannot read section {name}: {e}",
-                path.display()
-            ))
+            e.map_message(|e| format!("{}: cannot read section {name}: {e}", path.display()))
         })?;
         let has_relocs = relocatable && section.relocations().next().is_some();
         let bytes = match data {
@@ -346,9 +353,8 @@ fn debug_sections(
             data => {
                 let mut owned = data.into_owned();
                 if has_relocs {
-                    relocate(file, &section, sections, arch, &mut owned).map_err(|e| {
-                        Error::new(format!("{}: section {name}: {e}", path.display()))
-                    })?;
+                    relocate(file, &section, sections, arch, &mut owned)
+                        .map_err(|e| e.prefixed(format!("{}: section {name}", path.display())))?;
                 }
                 Bytes::whole(Backing::Owned(owned))
             }
@@ -368,18 +374,25 @@ fn debug_sections(
 /// promises: see [`symtab::input::decompress_section`]).
 fn section_data<'a>(
     section: &object::Section<'a, '_>,
-) -> Result<std::borrow::Cow<'a, [u8]>, String> {
+) -> Result<std::borrow::Cow<'a, [u8]>, Error> {
     use symtab::input::{decompress_section, SectionCompression};
-    let c = section.compressed_data().map_err(|e| e.to_string())?;
+    let c = section
+        .compressed_data()
+        .map_err(|e| Error::new(ErrorKind::Malformed, e.to_string()))?;
     let format = match c.format {
         object::CompressionFormat::None => return Ok(std::borrow::Cow::Borrowed(c.data)),
         object::CompressionFormat::Zlib => SectionCompression::Zlib,
         object::CompressionFormat::Zstandard => SectionCompression::Zstd,
-        f => return Err(format!("unsupported compression {f:?}")),
+        f => {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("unsupported compression {f:?}"),
+            ))
+        }
     };
     decompress_section(format, c.data, c.uncompressed_size)
         .map(std::borrow::Cow::Owned)
-        .map_err(|e| e.to_string())
+        .map_err(Error::from)
 }
 
 fn has_dwarf(file: &object::File<'_>) -> bool {
@@ -409,7 +422,7 @@ pub fn system_path(abs: &str) -> PathBuf {
 
 /// Check a kernel release taken from an input (`6.1.0-56-amd64`) before it names a
 /// directory: one or more of `A-Z a-z 0-9 . _ + -`, and not `.` or `..`.
-pub fn check_release(release: &str) -> Result<&str, String> {
+pub fn check_release(release: &str) -> Result<&str, Error> {
     let ok = !release.is_empty()
         && release != "."
         && release != ".."
@@ -419,9 +432,12 @@ pub fn check_release(release: &str) -> Result<&str, String> {
     if ok {
         Ok(release)
     } else {
-        Err(format!(
-            "release {:?} is not a kernel release name (letters, digits, '.', '_', '+', '-')",
-            release.escape_debug().to_string()
+        Err(Error::new(
+            ErrorKind::Malformed,
+            format!(
+                "release {:?} is not a kernel release name (letters, digits, '.', '_', '+', '-')",
+                release.escape_debug().to_string()
+            ),
         ))
     }
 }
@@ -457,9 +473,9 @@ fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
 }
 
 impl Loader {
-    /// Map `path` and prepare its debug sections (or those of its separate debug file).
-    pub fn open(path: &Path) -> Result<Loader, Error> {
-        let main = map_file(path)?;
+    /// Prepare the debug sections of `path` (or those of its separate debug file), mapped
+    /// as `main` (by [`map_file`]).
+    pub fn open_mapped(path: &Path, main: Bytes) -> Result<Loader, Error> {
         let file = parse(path, &main)?;
         let arch = symtab::read::elf_arch(match &file {
             object::File::Elf64(f) => f.elf_header().e_machine.get(f.endian()),

@@ -18,7 +18,6 @@
 //!
 //! No gimli or object types appear in this API.
 
-pub mod bugtable;
 mod context;
 mod frames;
 mod funcs;
@@ -31,7 +30,6 @@ mod symbols;
 mod walk;
 
 use std::borrow::Cow;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use symtab::addrmap::AddrMap;
@@ -40,32 +38,17 @@ use symtab::{Arch, Symbol};
 #[doc(hidden)]
 pub use index::fuzz_unit_cache;
 pub use loader::{check_release, system_path, ObjectKind, SectionInfo};
-pub(crate) use loader::{map_file, section_layout};
+pub(crate) use loader::{map_file, section_layout, Bytes};
 pub use paths::{kernel_relative, PathRule};
 pub use printed::{NameRule, Named};
 pub use walk::{InlinedCopy, LineSpan};
 
-/// An error of the symbolizer: one line naming the file or the structure at fault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
-    message: String,
+crate::error::error_type! {
+    /// The class of a symbolizer error, for callers that react differently to each.
+    kinds {}
+    /// An error of the symbolizer: a kind, and one line naming the file or the structure
+    /// at fault.
 }
-
-impl Error {
-    pub(crate) fn new(message: impl Into<String>) -> Error {
-        Error {
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// FNV-1a, 64 bits: a fast, stable hash (the symbol name index, cache file names and
 /// checksums).
@@ -142,16 +125,21 @@ impl Symbolizer {
     /// [`Symbolizer::open`], with the unit index cached as `cache` says.
     pub fn open_with(path: impl AsRef<Path>, cache: &IndexCache) -> Result<Symbolizer> {
         let path = path.as_ref();
-        let loader = loader::Loader::open(path)?;
+        Symbolizer::open_mapped(path, loader::map_file(path)?, cache)
+    }
+
+    /// [`Symbolizer::open_with`] of `path` already mapped as `main` (by `map_file`), so
+    /// that a caller that read the object first neither maps nor decompresses it again.
+    pub(crate) fn open_mapped(
+        path: &Path,
+        main: loader::Bytes,
+        cache: &IndexCache,
+    ) -> Result<Symbolizer> {
+        let loader = loader::Loader::open_mapped(path, main)?;
         let mut table = match symtab::read::ElfSymtab::parse(loader.main.clone()) {
             Ok(t) => Some(t),
-            Err(e)
-                if e.kind() == symtab::ErrorKind::Malformed
-                    && e.to_string().contains("no symbol table") =>
-            {
-                None
-            }
-            Err(e) => return Err(Error::new(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == symtab::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::from(e).prefixed(path.display())),
         };
         if table.is_none() {
             // A fully stripped object: its separate debug file keeps the symbol table.
@@ -174,10 +162,7 @@ impl Symbolizer {
             b
         });
         let context = if loader.has_debug_info() {
-            Some(
-                context::Context::new(&loader, cache)
-                    .map_err(|e| Error::new(format!("{}: {e}", path.display())))?,
-            )
+            Some(context::Context::new(&loader, cache).map_err(|e| e.prefixed(path.display()))?)
         } else {
             None
         };

@@ -87,7 +87,7 @@ impl Symbolizer {
     }
 
     fn wrap(&self, e: Error) -> Error {
-        Error::new(format!("{}: {e}", self.path().display()))
+        e.prefixed(self.path().display())
     }
 }
 

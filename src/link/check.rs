@@ -19,6 +19,7 @@ use object::read::elf::{FileHeader, SectionHeader};
 use object::{elf, Endianness};
 
 use super::initcall::{parse_name, Parsed};
+use super::{invalid, Error, ErrorKind};
 use symtab::addrmap::{self, AddrMap};
 use symtab::{Arch, Symbol, SymbolTable};
 
@@ -89,8 +90,8 @@ pub fn levels_of(table: &str) -> Vec<String> {
 }
 
 /// Read the initcall tables of the ELF image `data`.
-pub fn read_tables(data: &[u8], kind: Option<EntryKind>) -> Result<Vec<Table>, String> {
-    let table = symtab::read::read_elf(data).map_err(|e| e.to_string())?;
+pub fn read_tables(data: &[u8], kind: Option<EntryKind>) -> Result<Vec<Table>, Error> {
+    let table = symtab::read::read_elf(data)?;
     let kind = kind.unwrap_or_else(|| EntryKind::for_arch(table.arch));
     let image = Image::parse(data)?;
     let addr_of = |name: &str| {
@@ -105,7 +106,10 @@ pub fn read_tables(data: &[u8], kind: Option<EntryKind>) -> Result<Vec<Table>, S
         .filter_map(|&(level, sym)| addr_of(sym).map(|a| (level, a)))
         .collect();
     if bounds.len() < 2 || bounds.last().map(|b| b.0) != Some("end") {
-        return Err("no initcall tables (no __initcall_start .. __initcall_end symbols)".into());
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            "no initcall tables (no __initcall_start .. __initcall_end symbols)",
+        ));
     }
     let index = SymbolIndex::new(&table);
     let mut tables = Vec::new();
@@ -128,23 +132,29 @@ fn read_table(
     level: &'static str,
     start: u64,
     end: u64,
-) -> Result<Table, String> {
+) -> Result<Table, Error> {
     let size = match kind {
         EntryKind::Prel32 => 4,
         EntryKind::Pointer if image.is_64 => 8,
         EntryKind::Pointer => 4,
     };
     if end < start || !(end - start).is_multiple_of(size) {
-        return Err(format!(
-            "initcall table {level}: bounds {start:#x}..{end:#x} are not a whole number of \
-             {size}-byte entries"
+        return Err(Error::new(
+            ErrorKind::Malformed,
+            format!(
+                "initcall table {level}: bounds {start:#x}..{end:#x} are not a whole number of \
+                 {size}-byte entries"
+            ),
         ));
     }
     let mut entries = Vec::new();
     for addr in (start..end).step_by(size as usize) {
-        let raw = image
-            .read(addr, size as usize)
-            .ok_or_else(|| format!("initcall table {level}: no data at {addr:#x}"))?;
+        let raw = image.read(addr, size as usize).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Malformed,
+                format!("initcall table {level}: no data at {addr:#x}"),
+            )
+        })?;
         let target = match (kind, size) {
             (EntryKind::Prel32, _) => addr.wrapping_add(image.word(raw) as i32 as i64 as u64),
             _ => image.word(raw),
@@ -216,7 +226,7 @@ struct Image<'a> {
 }
 
 impl<'a> Image<'a> {
-    fn parse(data: &'a [u8]) -> Result<Image<'a>, String> {
+    fn parse(data: &'a [u8]) -> Result<Image<'a>, Error> {
         if data.get(4) == Some(&elf::ELFCLASS32) {
             return Self::parse_with::<elf::FileHeader32<Endianness>>(data, false);
         }
@@ -226,14 +236,12 @@ impl<'a> Image<'a> {
     fn parse_with<H: FileHeader<Endian = Endianness>>(
         data: &'a [u8],
         is_64: bool,
-    ) -> Result<Image<'a>, String> {
-        let header = H::parse(data).map_err(|e| format!("invalid ELF header: {e}"))?;
-        let endian = header
-            .endian()
-            .map_err(|e| format!("invalid ELF header: {e}"))?;
+    ) -> Result<Image<'a>, Error> {
+        let header = H::parse(data).map_err(invalid("invalid ELF header"))?;
+        let endian = header.endian().map_err(invalid("invalid ELF header"))?;
         let sections = header
             .sections(endian, data)
-            .map_err(|e| format!("invalid ELF section table: {e}"))?;
+            .map_err(invalid("invalid ELF section table"))?;
         let mut out = Vec::new();
         for s in sections.iter() {
             if s.sh_type(endian) != elf::SHT_PROGBITS || s.sh_addr(endian).into() == 0 {
@@ -258,12 +266,7 @@ impl<'a> Image<'a> {
     }
 
     fn word(&self, raw: &[u8]) -> u64 {
-        let mut v = 0u64;
-        for (i, &b) in raw.iter().enumerate() {
-            let shift = if self.little { i } else { raw.len() - 1 - i };
-            v |= u64::from(b) << (8 * shift);
-        }
-        v
+        symtab::objfile::uint(raw, 0, raw.len(), self.little).unwrap_or(0)
     }
 }
 

@@ -14,11 +14,12 @@
 //! does); order them by counter; then group by level, levels in string order.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use symtab::Symbol;
+
+use super::{Error, ErrorKind};
 
 /// One initcall, as the linker script names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,57 +125,25 @@ fn is_base_level(s: &str) -> bool {
     matches!(s, "early" | "rootfs" | "con") || (s.len() == 1 && s.as_bytes()[0].is_ascii_digit())
 }
 
-/// A failure, worded as the perl script words it.
-#[derive(Debug)]
-pub enum LdsError {
-    /// An input could not be read.
-    Read(String),
-    /// `invalid initcall name <fn-and-level> in <file>(<member>)`.
-    BadName {
-        /// The `<fn><level>` part that has no valid level.
-        symbol: String,
-        /// The input file.
-        file: PathBuf,
-        /// The archive member, if any.
-        member: Option<String>,
-    },
-    /// No input has any initcall.
-    NoInitcalls,
+/// The error when no input has any initcall, worded as the perl script words it.
+pub fn no_initcalls() -> Error {
+    Error::new(ErrorKind::NotFound, "ERROR: no initcalls?")
 }
-
-impl fmt::Display for LdsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LdsError::Read(e) => f.write_str(e),
-            LdsError::BadName {
-                symbol,
-                file,
-                member,
-            } => write!(
-                f,
-                "ERROR: invalid initcall name {symbol} in {}({})",
-                file.display(),
-                member.as_deref().unwrap_or("")
-            ),
-            LdsError::NoInitcalls => f.write_str("ERROR: no initcalls?"),
-        }
-    }
-}
-
-impl std::error::Error for LdsError {}
 
 /// The initcalls of `files` (objects or archives, in link order), in the order the perl
 /// script lists them before grouping by level.
-pub fn collect(files: &[PathBuf]) -> Result<Vec<Initcall>, LdsError> {
+///
+/// Errors are worded as the perl script words them.
+pub fn collect(files: &[PathBuf]) -> Result<Vec<Initcall>, Error> {
     let mut out = Vec::new();
     for file in files {
         if !file.is_file() {
-            return Err(LdsError::Read(format!(
-                "ERROR: file {} doesn't exist?",
-                file.display()
-            )));
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("ERROR: file {} doesn't exist?", file.display()),
+            ));
         }
-        let table = symtab::read::read_path(file).map_err(|e| LdsError::Read(e.to_string()))?;
+        let table = symtab::read::read_path(file)?;
         // Consecutive runs of one member (or the whole object).
         let mut rest: &[Symbol] = &table.symbols;
         while let Some(first) = rest.first() {
@@ -187,11 +156,7 @@ pub fn collect(files: &[PathBuf]) -> Result<Vec<Initcall>, LdsError> {
     Ok(out)
 }
 
-fn object_initcalls(
-    object: &[Symbol],
-    file: &Path,
-    out: &mut Vec<Initcall>,
-) -> Result<(), LdsError> {
+fn object_initcalls(object: &[Symbol], file: &Path, out: &mut Vec<Initcall>) -> Result<(), Error> {
     let mut syms: Vec<&Symbol> = object
         .iter()
         .filter(|s| s.letter.is_ascii_lowercase() && !matches!(s.letter, 'w' | 'v'))
@@ -205,11 +170,14 @@ fn object_initcalls(
         match parse_name(&s.name, "__initcall__") {
             Parsed::NotInitcall => {}
             Parsed::BadLevel(symbol) => {
-                return Err(LdsError::BadName {
-                    symbol: symbol.to_string(),
-                    file: file.to_path_buf(),
-                    member: s.member.clone(),
-                })
+                return Err(Error::new(
+                    ErrorKind::BadInitcallName,
+                    format!(
+                        "ERROR: invalid initcall name {symbol} in {}({})",
+                        file.display(),
+                        s.member.as_deref().unwrap_or("")
+                    ),
+                ))
             }
             Parsed::Initcall(n) => {
                 let digits = n.counter.trim_start_matches('0');
@@ -261,7 +229,8 @@ pub fn write_lds(initcalls: &[Initcall], out: &mut dyn Write) -> std::io::Result
 
 /// Read a linker script written by [`write_lds`] (or the perl script) back into
 /// level -> ids.
-pub fn parse_lds(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+pub fn parse_lds(text: &str) -> Result<BTreeMap<String, Vec<String>>, Error> {
+    let bad = |m: String| Error::new(ErrorKind::Malformed, m);
     let mut levels: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut current: Option<(String, String)> = None;
     for (i, line) in text.lines().enumerate() {
@@ -279,7 +248,7 @@ pub fn parse_lds(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
                 section
                     .strip_prefix(".initcall")
                     .and_then(|s| s.strip_suffix(".init"))
-                    .ok_or_else(|| format!("line {}: not an initcall section: {t}", i + 1))?
+                    .ok_or_else(|| bad(format!("line {}: not an initcall section: {t}", i + 1)))?
             };
             levels.entry(level.to_string()).or_default();
             current = Some((level.to_string(), section.to_string()));
@@ -287,20 +256,20 @@ pub fn parse_lds(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
         }
         let (level, section) = current
             .as_ref()
-            .ok_or_else(|| format!("line {}: entry outside a section: {t}", i + 1))?;
+            .ok_or_else(|| bad(format!("line {}: entry outside a section: {t}", i + 1)))?;
         let id = t
             .strip_prefix("*(")
             .and_then(|s| s.strip_suffix(") ;"))
             .and_then(|s| s.strip_prefix(section.as_str()))
             .and_then(|s| s.strip_prefix(".."))
-            .ok_or_else(|| format!("line {}: not an initcall entry: {t}", i + 1))?;
+            .ok_or_else(|| bad(format!("line {}: not an initcall entry: {t}", i + 1)))?;
         levels
             .entry(level.clone())
             .or_default()
             .push(id.to_string());
     }
     if levels.is_empty() {
-        return Err("no initcall sections".to_string());
+        return Err(Error::new(ErrorKind::NotFound, "no initcall sections"));
     }
     Ok(levels)
 }

@@ -13,8 +13,23 @@ pub mod modsec;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+crate::error::error_type! {
+    /// The class of a link-stage error, for callers that react differently to each.
+    kinds {
+        /// An initcall symbol whose level is none of the kernel's.
+        BadInitcallName,
+    }
+    /// An error of the link stage: a kind and one line (worded as kbuild's scripts word
+    /// it where ksym replaces one).
+}
+
+/// `what: {e}` as a [`ErrorKind::Malformed`] error, for the ELF readers' errors.
+fn invalid(what: &'static str) -> impl Fn(object::read::Error) -> Error {
+    move |e| Error::new(ErrorKind::Malformed, format!("{what}: {e}"))
+}
+
 /// Every symbol name defined or referenced in `files` (objects, bitcode, archives).
-pub fn input_names(files: &[PathBuf]) -> Result<HashSet<String>, symtab::Error> {
+pub fn input_names(files: &[PathBuf]) -> Result<HashSet<String>, Error> {
     let mut names = HashSet::new();
     for f in files {
         let table = symtab::read::read_path(f)?;

@@ -15,6 +15,8 @@
 
 use std::io::Write;
 
+use super::{invalid, Error, ErrorKind};
+
 /// The output sections the generic `module.lds` (6.1, `CONFIG_LTO_CLANG`) names, in its order.
 pub const SCRIPT_ORDER: [&str; 13] = [
     "__ksymtab",
@@ -63,13 +65,14 @@ pub enum ModuleLds {
 }
 
 impl std::str::FromStr for ModuleLds {
-    type Err = String;
-    fn from_str(s: &str) -> Result<ModuleLds, String> {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<ModuleLds, Error> {
         match s {
             "6.1" => Ok(ModuleLds::V6_1),
             "6.12" => Ok(ModuleLds::V6_12),
-            _ => Err(format!(
-                "unknown module.lds version {s:?} (expected 6.1 or 6.12)"
+            _ => Err(Error::new(
+                ErrorKind::Malformed,
+                format!("unknown module.lds version {s:?} (expected 6.1 or 6.12)"),
             )),
         }
     }
@@ -170,20 +173,21 @@ pub fn check(sections: &[String]) -> Vec<Finding> {
 }
 
 /// The allocated, non-relocation section names of an ELF relocatable object, in order.
-pub fn section_names(data: &[u8]) -> Result<Vec<String>, String> {
+pub fn section_names(data: &[u8]) -> Result<Vec<String>, Error> {
     use object::read::elf::{FileHeader, SectionHeader};
     use object::{elf, Endianness};
-    fn names<H: FileHeader<Endian = Endianness>>(data: &[u8]) -> Result<Vec<String>, String> {
-        let header = H::parse(data).map_err(|e| format!("invalid ELF header: {e}"))?;
-        let endian = header
-            .endian()
-            .map_err(|e| format!("invalid ELF header: {e}"))?;
+    fn names<H: FileHeader<Endian = Endianness>>(data: &[u8]) -> Result<Vec<String>, Error> {
+        let header = H::parse(data).map_err(invalid("invalid ELF header"))?;
+        let endian = header.endian().map_err(invalid("invalid ELF header"))?;
         if header.e_type(endian) != elf::ET_REL {
-            return Err("not a relocatable object (a .ko is ET_REL)".into());
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "not a relocatable object (a .ko is ET_REL)",
+            ));
         }
         let table = header
             .sections(endian, data)
-            .map_err(|e| format!("invalid ELF section table: {e}"))?;
+            .map_err(invalid("invalid ELF section table"))?;
         let mut out = Vec::new();
         for s in table.iter() {
             let flags: u64 = s.sh_flags(endian).into();
@@ -194,13 +198,13 @@ pub fn section_names(data: &[u8]) -> Result<Vec<String>, String> {
             }
             let name = table
                 .section_name(endian, s)
-                .map_err(|e| format!("invalid section name: {e}"))?;
+                .map_err(invalid("invalid section name"))?;
             out.push(String::from_utf8_lossy(name).into_owned());
         }
         Ok(out)
     }
     if !data.starts_with(b"\x7fELF") {
-        return Err("not an ELF file".into());
+        return Err(Error::new(ErrorKind::UnknownFormat, "not an ELF file"));
     }
     if data.get(4) == Some(&elf::ELFCLASS32) {
         names::<elf::FileHeader32<Endianness>>(data)

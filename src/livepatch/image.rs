@@ -11,11 +11,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use anyhow::{Context, Result};
 use object::{Object, ObjectSection};
 use symtab::sympos::KallsymsOrder;
 use symtab::{Arch, Symbol, SymbolTable, TableFormat};
 
+use super::{Error, ErrorKind};
 use crate::dwarf::{IndexCache, PathRule, Symbolizer};
 
 /// An opened kernel object.
@@ -28,24 +28,35 @@ pub struct Image {
     pub module: Option<String>,
     /// Synthetic base of each section index (`.ko` only; empty otherwise).
     bases: Vec<u64>,
+    /// The file as mapped (or decompressed) once, for the DWARF engine too.
+    data: crate::dwarf::Bytes,
     /// The DWARF engine, opened on first use.
-    dwarf: OnceLock<Result<Option<Symbolizer>, String>>,
+    dwarf: OnceLock<Result<Option<Symbolizer>, crate::dwarf::Error>>,
     /// How its source paths print, found on first use.
     paths: OnceLock<PathRule>,
 }
 
 impl Image {
     /// Read `path` (ELF, `System.map` or `/proc/kallsyms`).
-    pub fn open(path: &Path) -> Result<Image> {
-        std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    pub fn open(path: &Path) -> Result<Image, Error> {
+        std::fs::metadata(path).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("{}: cannot read: {e}", path.display()),
+            )
+        })?;
         let data = crate::dwarf::map_file(path)?;
         let mut table = symtab::read::read_bytes(&data, path.parent())
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            .map_err(|e| Error::from(e).prefixed(path.display()))?;
         let mut module = None;
         let mut bases = Vec::new();
         if table.format == TableFormat::ElfRelocatable {
-            let file = object::File::parse(&*data)
-                .map_err(|e| anyhow::anyhow!("{}: invalid ELF: {e}", path.display()))?;
+            let file = object::File::parse(&*data).map_err(|e| {
+                Error::new(
+                    ErrorKind::Malformed,
+                    format!("{}: invalid ELF: {e}", path.display()),
+                )
+            })?;
             module = modinfo_name(&file).or_else(|| {
                 let stem = path.file_name()?.to_str()?;
                 let stem = stem.split(".ko").next().unwrap_or(stem);
@@ -68,6 +79,7 @@ impl Image {
             table,
             module,
             bases,
+            data,
             dwarf: OnceLock::new(),
             paths: OnceLock::new(),
         })
@@ -104,7 +116,7 @@ impl Image {
     /// The DWARF engine over this image: `None` when it has no DWARF (in the file or a
     /// separate debug file) or is not ELF; an error (naming the file) when its DWARF is
     /// broken.
-    pub fn dwarf(&self) -> Result<Option<&Symbolizer>, &str> {
+    pub fn dwarf(&self) -> Result<Option<&Symbolizer>, &crate::dwarf::Error> {
         let opened = self.dwarf.get_or_init(|| {
             if !matches!(
                 self.table.format,
@@ -112,8 +124,8 @@ impl Image {
             ) {
                 return Ok(None);
             }
-            let symz = Symbolizer::open_with(&self.path, &IndexCache::FromEnv)
-                .map_err(|e| e.to_string())?;
+            let symz =
+                Symbolizer::open_mapped(&self.path, self.data.clone(), &IndexCache::FromEnv)?;
             Ok(symz.has_debug_info().then_some(symz))
         });
         match opened {

@@ -8,13 +8,13 @@
 
 use std::collections::HashMap;
 
-use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 use symtab::addrmap::AddrMap;
 use symtab::sympos::KallsymsOrder;
 use symtab::{SymKind, Symbol};
 
 use super::image::Image;
+use super::{Error, ErrorKind};
 
 /// An address range as output shows it.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
@@ -85,15 +85,20 @@ pub enum Query<'q> {
 }
 
 /// The answer, by containing function.
-pub fn find(image: &Image, q: &Query<'_>) -> Result<Vec<Holder>> {
+pub fn find(image: &Image, q: &Query<'_>) -> Result<Vec<Holder>, Error> {
     let symz = match image.dwarf() {
         Ok(Some(s)) => s,
-        Ok(None) => bail!(
-            "{}: no DWARF (.debug_info): `ksym inlined` needs debug info (a vmlinux or .ko \
-             built with CONFIG_DEBUG_INFO, not System.map or kallsyms)",
-            image.path.display()
-        ),
-        Err(e) => return Err(anyhow!("{e}")),
+        Ok(None) => {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "{}: no DWARF (.debug_info): `ksym inlined` needs debug info (a vmlinux or \
+                     .ko built with CONFIG_DEBUG_INFO, not System.map or kallsyms)",
+                    image.path.display()
+                ),
+            ))
+        }
+        Err(e) => return Err(e.clone().into()),
     };
     let mut sites: Vec<(u64, u64, Site)> = Vec::new();
     match q {

@@ -21,12 +21,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use anyhow::{bail, Result};
 use serde::Serialize;
 use symtab::name::{clean, Policy};
 use symtab::{SymKind, Symbol};
 
 use super::image::Image;
+use super::{Error, ErrorKind};
 
 /// How a pair was matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
@@ -331,14 +331,17 @@ pub fn map(old: &[Entry], new: &[Entry]) -> Mapping {
 }
 
 /// Check that two images can be compared: same machine where both say.
-pub fn check_compatible(old: &Image, new: &Image) -> Result<()> {
+pub fn check_compatible(old: &Image, new: &Image) -> Result<(), Error> {
     if let (Some(a), Some(b)) = (old.arch(), new.arch()) {
         if a != b {
-            bail!(
-                "{} is {a} but {} is {b}: lp-map compares two builds for one machine",
-                old.path.display(),
-                new.path.display()
-            );
+            return Err(Error::new(
+                ErrorKind::Mismatch,
+                format!(
+                    "{} is {a} but {} is {b}: lp-map compares two builds for one machine",
+                    old.path.display(),
+                    new.path.display()
+                ),
+            ));
         }
     }
     Ok(())

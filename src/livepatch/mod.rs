@@ -14,3 +14,14 @@ pub mod image;
 pub mod inlined;
 pub mod lpmap;
 pub mod sympos;
+
+crate::error::error_type! {
+    /// The class of a livepatch error, for callers that react differently to each.
+    kinds {
+        /// Two images that cannot be compared (machines differ).
+        Mismatch,
+    }
+    /// An error of livepatch work: a kind and one line naming the file.
+}
+
+crate::error::common_kinds!(crate::dwarf::ErrorKind => ErrorKind);

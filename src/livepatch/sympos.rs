@@ -55,12 +55,12 @@ pub struct Lookup<'a> {
 
 impl<'a> Lookup<'a> {
     /// Prepare lookups over `image`; reads DWARF unit ranges when the image has DWARF.
-    pub fn new(image: &'a Image) -> anyhow::Result<Lookup<'a>> {
-        Ok(Lookup {
+    pub fn new(image: &'a Image) -> Lookup<'a> {
+        Lookup {
             image,
             order: image.order(),
             warning: image.dwarf_warning(),
-        })
+        }
     }
 
     /// Every candidate for `query`, grouped by full name (sorted), in kallsyms order.

@@ -27,7 +27,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use crate::oops::decode::{self as oops_decode, Options as DecodeOptions, Summary};
@@ -35,9 +34,26 @@ use http::{ReadError, Request, Response};
 use metrics::Metrics;
 use store::Index;
 
+crate::error::error_type! {
+    /// The class of an error of the service (`Io`: a socket, a signal handler, a thread,
+    /// a directory, writing; `NotFound`: a store that is not a directory).
+    kinds {}
+    /// An error of the service: a kind, one line, and the system's error as its source.
+}
+
+type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `what`, caused by the system error `e`.
+fn io_error(what: impl Into<String>) -> impl FnOnce(io::Error) -> Error {
+    move |e| Error::with_source(ErrorKind::Io, what, e)
+}
+
 /// Runs faddr2line on an object: `(object, inputs, out)` → exit status (0, 1 or 2), the
-/// answer written as `faddr2line --json` writes it.
-pub type Faddr2line = dyn Fn(&Path, &[String], &mut dyn Write) -> Result<u8> + Send + Sync;
+/// answer written as `faddr2line --json` writes it. An error becomes a 500 answer with
+/// the error and its causes.
+pub type Faddr2line = dyn Fn(&Path, &[String], &mut dyn Write) -> Result<u8, Box<dyn std::error::Error + Send + Sync>>
+    + Send
+    + Sync;
 
 /// At most this many inputs in one faddr2line request.
 pub const MAX_INPUTS: usize = 10_000;
@@ -80,7 +96,9 @@ fn install_signal_handlers() -> Result<()> {
             libc::sigaction(sig, &sa, std::ptr::null_mut())
         };
         if rc != 0 {
-            return Err(io::Error::last_os_error()).context("cannot install a signal handler");
+            return Err(io_error("cannot install a signal handler")(
+                io::Error::last_os_error(),
+            ));
         }
     }
     Ok(())
@@ -105,19 +123,22 @@ struct Job {
 /// the socket is bound and the stores indexed.
 pub fn run(config: Config, ready: &mut dyn Write) -> Result<()> {
     let listener = TcpListener::bind(&config.listen)
-        .with_context(|| format!("{}: cannot listen", config.listen))?;
+        .map_err(io_error(format!("{}: cannot listen", config.listen)))?;
     let addr = listener
         .local_addr()
-        .context("cannot read the bound address")?;
+        .map_err(io_error("cannot read the bound address"))?;
     for s in &config.stores {
         if !s.is_dir() {
-            anyhow::bail!("{}: store is not a directory", s.display());
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("{}: store is not a directory", s.display()),
+            ));
         }
     }
     install_signal_handlers()?;
     let links = std::env::temp_dir().join(format!("ksym-serve-{}", std::process::id()));
     std::fs::create_dir_all(&links)
-        .with_context(|| format!("{}: cannot create", links.display()))?;
+        .map_err(io_error(format!("{}: cannot create", links.display())))?;
     let mut index = Index::default();
     index.scan(&config.stores, &links);
     let shared = Arc::new(Shared {
@@ -169,14 +190,15 @@ fn serve(
                     handle(&shared, job, &inside, i);
                 }
             })
-            .context("cannot start a worker thread")?;
+            .map_err(io_error("cannot start a worker thread"))?;
         handles.push(h);
     }
     listener
         .set_nonblocking(true)
-        .context("cannot configure the listening socket")?;
-    writeln!(ready, "listening on {addr}")?;
-    ready.flush()?;
+        .map_err(io_error("cannot configure the listening socket"))?;
+    writeln!(ready, "listening on {addr}")
+        .and_then(|()| ready.flush())
+        .map_err(io_error("cannot write"))?;
     log_line(&format!(
         "event=start listen={addr} workers={workers} queue={} stores={}",
         shared.config.queue,
@@ -682,7 +704,7 @@ fn faddr2line(shared: &Shared, r: &Request) -> Response {
             resp.headers.push(("X-Ksym-Exit", exit.to_string()));
             resp
         }
-        Err(e) => Response::error(500, &format!("{e:#}")),
+        Err(e) => Response::error(500, &crate::error::chain(&*e)),
     }
 }
 

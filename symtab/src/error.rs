@@ -15,6 +15,9 @@ pub enum ErrorKind {
     /// The data is well formed but uses something this crate does not support
     /// (a machine type, a format version).
     Unsupported,
+    /// The data is well formed but lacks what was asked of it (a stripped file's symbol
+    /// table).
+    NotFound,
 }
 
 /// An error from reading or interpreting symbol data.

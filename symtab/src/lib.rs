@@ -16,6 +16,7 @@ mod error;
 pub mod input;
 pub mod kallsyms;
 pub mod name;
+pub mod objfile;
 pub mod read;
 mod symbol;
 pub mod sympos;

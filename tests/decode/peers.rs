@@ -126,7 +126,7 @@ fn bug_tables_point_at_traps() {
         let k = kernel(arch);
         for (path, min) in [(k.vmlinux.clone(), 1000), (k.modules.join("lkdtm.ko"), 10)] {
             let symz = common::symbolizer(&path).expect("open");
-            let table = symz.bug_table().expect("bug table");
+            let table = ksym::oops::decode::bugtable::read(&symz).expect("bug table");
             assert!(
                 table.len() >= min,
                 "{}: {} entries",

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use symtab::addrmap::AddrMap;
 use symtab::SymbolTable;
 
+use super::{Error, ErrorKind};
+
 /// Largest distance from a kallsyms symbol at which an address is still taken to be in
 /// it: kallsyms has no sizes, and an address far past the last symbol is not placed.
 const MAX_OFFSET: u64 = 1 << 20;
@@ -37,13 +39,16 @@ pub struct Named {
 
 impl Kallsyms {
     /// Read `path` (a regular file, `/proc/kallsyms` itself or a pipe).
-    pub fn open(path: &Path) -> Result<Kallsyms, String> {
+    pub fn open(path: &Path) -> Result<Kallsyms, Error> {
         let table =
-            symtab::read::read_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            symtab::read::read_path(path).map_err(|e| Error::from(e).prefixed(path.display()))?;
         if table.symbols.iter().all(|s| s.addr == 0) {
-            return Err(format!(
-                "{}: every address is 0 (read /proc/kallsyms as root, or with kernel.kptr_restrict=0)",
-                path.display()
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "{}: every address is 0 (read /proc/kallsyms as root, or with kernel.kptr_restrict=0)",
+                    path.display()
+                ),
             ));
         }
         let map = AddrMap::build(&table.symbols, |s| Some(s.addr));
@@ -76,13 +81,18 @@ impl Kallsyms {
 }
 
 /// Parse `--kaslr-offset`: hex with or without `0x`.
-pub fn parse_offset(s: &str) -> Result<u64, String> {
+pub fn parse_offset(s: &str) -> Result<u64, Error> {
     let t = s.trim();
     let digits = t
         .strip_prefix("0x")
         .or_else(|| t.strip_prefix("0X"))
         .unwrap_or(t);
-    u64::from_str_radix(digits, 16).map_err(|_| format!("{s:?} is not a hexadecimal offset"))
+    u64::from_str_radix(digits, 16).map_err(|_| {
+        Error::new(
+            ErrorKind::Malformed,
+            format!("{s:?} is not a hexadecimal offset"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -91,8 +101,8 @@ mod tests {
 
     #[test]
     fn offsets() {
-        assert_eq!(parse_offset("0x3a400000"), Ok(0x3a40_0000));
-        assert_eq!(parse_offset("3A400000"), Ok(0x3a40_0000));
+        assert_eq!(parse_offset("0x3a400000").ok(), Some(0x3a40_0000));
+        assert_eq!(parse_offset("3A400000").ok(), Some(0x3a40_0000));
         assert!(parse_offset("zz").is_err());
     }
 }

@@ -20,6 +20,7 @@
 //! `Code:` lines ([`super::code`]) are disassembled at the pc of the register dump they
 //! belong to, placed in that pc's object when it resolves.
 
+pub mod bugtable;
 pub mod kaslr;
 pub mod modules;
 pub mod pool;
@@ -42,6 +43,23 @@ pub const MAX_HELD_BYTES: usize = 16 << 20;
 /// Distinct module names looked up in one run (found or not): the frames of further
 /// modules are left as they are, with one warning. A kernel has a few hundred modules.
 pub const MAX_MODULES: usize = 1024;
+
+crate::error::error_type! {
+    /// The class of a decoding error, for callers that react differently to each.
+    kinds {
+        /// The object is refused: the log proves it is not the crashed kernel's.
+        Mismatch,
+        /// Past one of decode's limits (see Limits in `docs/design.md`).
+        Limit,
+        /// A bare kernel address, and no KASLR offset known to place it.
+        NoKaslrOffset,
+        /// A bare address in a module, which only `--kallsyms` can name.
+        ModuleAddress,
+    }
+    /// An error of decoding a frame or opening what it needs: a kind and one line.
+}
+
+crate::error::common_kinds!(crate::dwarf::ErrorKind => ErrorKind);
 
 /// What to decode with.
 #[derive(Clone, Debug, Default)]
@@ -84,7 +102,7 @@ pub struct Summary {
     /// Frames resolved to a symbol.
     pub resolved: usize,
     /// Why vmlinux could not be used, when it was needed and failed.
-    pub vmlinux_error: Option<String>,
+    pub vmlinux_error: Option<Error>,
     /// An object was refused: the log proves it is not the crashed kernel's.
     pub mismatch: bool,
     /// Frames not kept: past [`crate::oops::parse::MAX_FRAMES`] in their report.
@@ -92,7 +110,7 @@ pub struct Summary {
 }
 
 /// The outcome of one frame: `None` for frames not to decode (user mode).
-pub type Outcome = Option<Result<Resolved, String>>;
+pub type Outcome = Option<Result<Resolved, Error>>;
 
 /// Lines without frames that end a `backtrace` record (a task dump's `task:` line and
 /// `Call Trace:` sit between two traces; a blank stretch ends one).
@@ -112,8 +130,8 @@ struct Stray {
 struct Decoder<'w> {
     opts: Options,
     warn: &'w mut dyn FnMut(&str),
-    vmlinux: Option<Result<Object, String>>,
-    modules: HashMap<String, Result<Object, String>>,
+    vmlinux: Option<Result<Object, Error>>,
+    modules: HashMap<String, Result<Object, Error>>,
     finder: Option<modules::Finder>,
     kernel_build_id: Option<String>,
     sources: source::Sources,
@@ -130,7 +148,7 @@ struct Decoder<'w> {
     /// The `Linux version` banner last seen in the log.
     banner: Option<String>,
     facts: identity::Cache,
-    kallsyms: Option<Result<kaslr::Kallsyms, String>>,
+    kallsyms: Option<Result<kaslr::Kallsyms, Error>>,
     /// `--json`: frames outside reports gathered into the next `backtrace` record.
     stray: Option<Stray>,
     /// Identity checks of each module, by normalized name, made when it was opened.
@@ -228,13 +246,13 @@ impl<'w> Decoder<'w> {
     }
 
     /// `Err` when the identity checks made at opening module `m` refuse it.
-    fn module_refusal(&mut self, m: &str) -> Result<(), String> {
+    fn module_refusal(&mut self, m: &str) -> Result<(), Error> {
         let key = modules::normalize(m);
         let Some((path, checks)) = self.module_checks.get(&key).cloned() else {
             return Ok(());
         };
         match self.refuse(&checks, &path) {
-            Some(e) => Err(e),
+            Some(e) => Err(Error::new(ErrorKind::Mismatch, e)),
             None => Ok(()),
         }
     }
@@ -594,7 +612,7 @@ impl<'w> Decoder<'w> {
         self.kaslr
     }
 
-    fn vmlinux(&mut self) -> Result<&mut Object, String> {
+    fn vmlinux(&mut self) -> Result<&mut Object, Error> {
         if self.vmlinux.is_none() {
             let by_id = self.kernel_build_id.clone();
             let path = self
@@ -627,11 +645,11 @@ impl<'w> Decoder<'w> {
         match self.vmlinux.as_mut() {
             Some(Ok(o)) => Ok(o),
             Some(Err(e)) => Err(e.clone()),
-            None => Err("vmlinux not opened".to_string()),
+            None => Err(Error::new(ErrorKind::NotFound, "vmlinux not opened")),
         }
     }
 
-    fn vmlinux_path(&mut self) -> Result<PathBuf, String> {
+    fn vmlinux_path(&mut self) -> Result<PathBuf, Error> {
         if let Some(p) = &self.opts.vmlinux {
             return Ok(p.clone());
         }
@@ -639,7 +657,10 @@ impl<'w> Decoder<'w> {
             (Some(r), _) => (r, "the log or -r"),
             (None, Some(r)) => (r, "the running kernel"),
             (None, None) => {
-                return Err("no --vmlinux given and no release known to look for one".into())
+                return Err(Error::new(
+                    ErrorKind::NotFound,
+                    "no --vmlinux given and no release known to look for one",
+                ))
             }
         };
         let r = crate::dwarf::check_release(r)?;
@@ -660,9 +681,12 @@ impl<'w> Decoder<'w> {
         }
         found.ok_or_else(|| {
             let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            format!(
-                "no vmlinux for release {r} (looked at {})",
-                looked.join(", ")
+            Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "no vmlinux for release {r} (looked at {})",
+                    looked.join(", ")
+                ),
             )
         })
     }
@@ -672,15 +696,16 @@ impl<'w> Decoder<'w> {
         name: &str,
         build_id: Option<&str>,
         oops: Option<&Oops>,
-    ) -> Result<&mut Object, String> {
+    ) -> Result<&mut Object, Error> {
         let key = modules::normalize(name);
         if !self.modules.contains_key(&key) && self.modules.len() >= MAX_MODULES {
             self.warn_once(&format!(
                 "more than {MAX_MODULES} distinct modules in the log, the limit (see Limits in \
                  docs/design.md); the frames of the others are left as they are"
             ));
-            return Err(format!(
-                "module {name}: past the limit of {MAX_MODULES} modules"
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("module {name}: past the limit of {MAX_MODULES} modules"),
             ));
         }
         if !self.modules.contains_key(&key) {
@@ -748,12 +773,15 @@ impl<'w> Decoder<'w> {
         match self.modules.get_mut(&key) {
             Some(Ok(o)) => Ok(o),
             Some(Err(e)) => Err(e.clone()),
-            None => Err(format!("module {name} not opened")),
+            None => Err(Error::new(
+                ErrorKind::NotFound,
+                format!("module {name} not opened"),
+            )),
         }
     }
 
     /// Name a bare address with `--kallsyms`: `Some` when a kallsyms file was given.
-    fn kallsyms_name(&mut self, addr: u64) -> Option<Result<kaslr::Named, String>> {
+    fn kallsyms_name(&mut self, addr: u64) -> Option<Result<kaslr::Named, Error>> {
         let path = self.opts.kallsyms.clone()?;
         if self.kallsyms.is_none() {
             let opened = kaslr::Kallsyms::open(&path);
@@ -764,9 +792,12 @@ impl<'w> Decoder<'w> {
         }
         let table = self.kallsyms.as_ref()?;
         Some(match table {
-            Ok(t) => t
-                .name(addr)
-                .ok_or_else(|| format!("{addr:#x} is in no symbol of {}", t.path().display())),
+            Ok(t) => t.name(addr).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotFound,
+                    format!("{addr:#x} is in no symbol of {}", t.path().display()),
+                )
+            }),
             Err(e) => Err(e.clone()),
         })
     }
@@ -833,8 +864,11 @@ impl<'w> Decoder<'w> {
                         let object = format!("module {m}");
                         self.warn_size(f, r, &object);
                     }),
-                _ => Err(format!(
-                    "module {m}: a bare address cannot be placed in the module (give --kallsyms FILE)"
+                _ => Err(Error::new(
+                    ErrorKind::ModuleAddress,
+                    format!(
+                        "module {m}: a bare address cannot be placed in the module (give --kallsyms FILE)"
+                    ),
                 )),
             };
             return Some(result);
@@ -848,7 +882,7 @@ impl<'w> Decoder<'w> {
         if let Some(Ok(vm)) = &self.vmlinux {
             let path = vm.symz.path().to_path_buf();
             if let Some(e) = self.refuse(&checks, &path) {
-                return Some(Err(e));
+                return Some(Err(Error::new(ErrorKind::Mismatch, e)));
             }
         }
         let vm = match self.vmlinux() {
@@ -885,15 +919,21 @@ impl<'w> Decoder<'w> {
                 let link = a.wrapping_sub(kaslr.unwrap_or(0));
                 let r = vm.resolve(Target::Address(link), exact, trap);
                 Some(r.map_err(|e| match kaslr {
-                    None => format!(
-                        "{e} (no KASLR offset known for this report: no `Kernel Offset:` line, \
-                         no frame printing both address and symbol; give --kaslr-offset HEX \
-                         or --kallsyms FILE)"
+                    None => Error::new(
+                        ErrorKind::NoKaslrOffset,
+                        format!(
+                            "{e} (no KASLR offset known for this report: no `Kernel Offset:` line, \
+                             no frame printing both address and symbol; give --kaslr-offset HEX \
+                             or --kallsyms FILE)"
+                        ),
                     ),
                     Some(_) => e,
                 }))
             }
-            (None, None) => Some(Err("frame has neither symbol nor address".into())),
+            (None, None) => Some(Err(Error::new(
+                ErrorKind::Malformed,
+                "frame has neither symbol nor address",
+            ))),
         }
     }
 }

@@ -15,6 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use symtab::input::file_build_id;
 
+use super::{Error, ErrorKind};
 use crate::dwarf::{check_release, system_path};
 
 /// Directories are walked to this depth at most.
@@ -25,7 +26,7 @@ pub struct Finder {
     dirs: Vec<PathBuf>,
     index: Option<HashMap<String, Vec<PathBuf>>>,
     /// Why the release gave no places.
-    refused: Option<String>,
+    refused: Option<crate::dwarf::Error>,
 }
 
 /// `-` and `_` made the same.
@@ -71,7 +72,7 @@ impl Finder {
 
     /// The usable (decompressed) file of module `name`, checked against `build_id` when
     /// given. `Err` explains what was looked at.
-    pub fn find(&mut self, name: &str, build_id: Option<&str>) -> Result<PathBuf, String> {
+    pub fn find(&mut self, name: &str, build_id: Option<&str>) -> Result<PathBuf, Error> {
         let cands = self
             .index()
             .get(&normalize(name))
@@ -121,7 +122,7 @@ impl Finder {
                 }
             );
         }
-        Err(msg)
+        Err(Error::new(ErrorKind::NotFound, msg))
     }
 }
 

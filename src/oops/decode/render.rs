@@ -18,7 +18,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Outcome;
+use super::{ErrorKind, Outcome};
 use crate::dwarf::Frame as Level;
 use crate::oops::{identity, Frame, Line, Oops};
 use crate::output::{hex, write_record};
@@ -43,7 +43,7 @@ pub fn write_line(
     let mut extra: Vec<String> = Vec::new();
     for (f, o) in line.frames.iter().zip(outcomes) {
         if let (None, Some(Err(e))) = (&f.symbol, o) {
-            if let Some(why) = not_placed(e) {
+            if let Some(why) = not_placed(e.kind()) {
                 inserts.push((f.end.min(body_end), format!(" (not placed: {why})")));
             }
         }
@@ -133,13 +133,13 @@ pub fn write_continuations(
 }
 
 /// Why a bare address could not be placed, in a few words, when that is the reason.
-fn not_placed(error: &str) -> Option<&'static str> {
-    if error.contains("no KASLR offset known") {
-        Some("no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE")
-    } else if error.contains("a bare address cannot be placed in the module") {
-        Some("a bare module address; give --kallsyms FILE")
-    } else {
-        None
+fn not_placed(kind: ErrorKind) -> Option<&'static str> {
+    match kind {
+        ErrorKind::NoKaslrOffset => {
+            Some("no KASLR offset known; give --kaslr-offset HEX or --kallsyms FILE")
+        }
+        ErrorKind::ModuleAddress => Some("a bare module address; give --kallsyms FILE"),
+        _ => None,
     }
 }
 
@@ -278,7 +278,7 @@ fn json_frame<'a>(f: &'a Frame, o: &'a Outcome, kaslr: Option<u64>) -> JsonFrame
         build_id: f.build_id.as_deref(),
         decoded: ok.is_some(),
         error: match o {
-            Some(Err(e)) => Some(e),
+            Some(Err(e)) => Some(e.message()),
             _ => None,
         },
         elf_symbol: ok.map(|r| r.symbol.as_str()),

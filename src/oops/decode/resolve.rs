@@ -18,7 +18,8 @@
 
 use std::path::Path;
 
-use crate::dwarf::bugtable::{BugEntry, BugTable};
+use super::bugtable::{self, BugEntry, BugTable};
+use super::{Error, ErrorKind};
 use crate::dwarf::{Frame as Level, NameRule, ObjectKind, PathRule, Symbolizer};
 
 /// Most padding the module loader leaves after a function (section alignment): a
@@ -29,7 +30,7 @@ const MODULE_PADDING: u64 = 64;
 pub struct Object {
     /// The symbolizer.
     pub symz: Symbolizer,
-    bugs: Option<Result<BugTable, String>>,
+    bugs: Option<Result<BugTable, Error>>,
     /// Source prefix stripped from DWARF file names first (`/usr/src/linux-6.1/`, or
     /// BASE_PATH); also where sources are looked for.
     pub prefix: Option<String>,
@@ -93,12 +94,12 @@ pub struct Choice {
 impl Object {
     /// Open `path` and index its names.
     /// An object an earlier decode on this thread left open ([`super::pool`]) is reused.
-    pub fn open(path: &Path) -> Result<Object, String> {
+    pub fn open(path: &Path) -> Result<Object, Error> {
         if let Some(mut o) = super::pool::take(path) {
             o.prefix.clone_from(&o.found_prefix);
             return Ok(o);
         }
-        let symz = Symbolizer::open(path).map_err(|e| e.to_string())?;
+        let symz = Symbolizer::open(path)?;
         // A report asks several symbol questions per frame (the name, the sizes a kernel
         // may print, the symbol at the address): past a few frames the symbol table's
         // in-place scans cost more than the model and its indexes, so build them now.
@@ -180,7 +181,7 @@ impl Object {
         target: Target<'_>,
         exact: bool,
         want_trap: bool,
-    ) -> Result<Resolved, String> {
+    ) -> Result<Resolved, Error> {
         let mut symbol_size = None;
         let mut size_mismatch = false;
         let mut candidates = Vec::new();
@@ -193,11 +194,11 @@ impl Object {
             } => {
                 let c = self
                     .find_symbol(name, offset, size, rule)
-                    .ok_or_else(|| format!("symbol {name} not found"))?;
+                    .ok_or_else(|| not_found(format!("symbol {name} not found")))?;
                 let s = self
                     .symz
                     .symbol(c.index)
-                    .ok_or_else(|| format!("symbol {name} not found"))?;
+                    .ok_or_else(|| not_found(format!("symbol {name} not found")))?;
                 let sizes = self.symz.printed_sizes(c.index);
                 symbol_size = self
                     .symz
@@ -213,7 +214,7 @@ impl Object {
                 let base = self
                     .symz
                     .symbol_address(&s)
-                    .ok_or_else(|| format!("symbol {name} has no address"))?;
+                    .ok_or_else(|| not_found(format!("symbol {name} has no address")))?;
                 candidates = c
                     .ties
                     .iter()
@@ -225,7 +226,7 @@ impl Object {
                 let (s, off) = self
                     .symz
                     .lookup_symbol(a)
-                    .ok_or_else(|| format!("no symbol at {a:#x}"))?;
+                    .ok_or_else(|| not_found(format!("no symbol at {a:#x}")))?;
                 (s.name.clone(), off, a, false)
             }
         };
@@ -234,9 +235,11 @@ impl Object {
         } else {
             self.call_site(address)
         };
-        let mut chain = self.symz.lookup(lookup).map_err(|e| e.to_string())?;
+        let mut chain = self.symz.lookup(lookup)?;
         if chain.is_empty() {
-            return Err(format!("no symbol or line information at {lookup:#x}"));
+            return Err(not_found(format!(
+                "no symbol or line information at {lookup:#x}"
+            )));
         }
         for level in &mut chain {
             if let Some(f) = level.file.take() {
@@ -304,10 +307,14 @@ impl Object {
     /// The object's `__bug_table`, read once; `None` when unreadable.
     pub fn bug_table(&mut self) -> Option<&BugTable> {
         if self.bugs.is_none() {
-            self.bugs = Some(self.symz.bug_table().map_err(|e| e.to_string()));
+            self.bugs = Some(bugtable::read(&self.symz));
         }
         self.bugs.as_ref().and_then(|r| r.as_ref().ok())
     }
+}
+
+fn not_found(message: String) -> Error {
+    Error::new(ErrorKind::NotFound, message)
 }
 
 /// What to resolve.

@@ -16,7 +16,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use super::{modules, render, Decoder, Outcome};
+use super::{modules, render, Decoder, Error, ErrorKind, Outcome};
 use crate::debuginfod;
 use crate::oops::Line;
 
@@ -29,7 +29,7 @@ pub const MAX_FILES: usize = 512;
 /// Source files read so far, by the path printed: their lines, or why there are none.
 #[derive(Default)]
 pub struct Sources {
-    files: HashMap<String, Result<Vec<String>, String>>,
+    files: HashMap<String, Result<Vec<String>, Error>>,
 }
 
 impl Sources {
@@ -41,7 +41,7 @@ impl Sources {
         prefix: Option<&str>,
         file: &str,
         n: u32,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Option<String>, Error> {
         if !self.files.contains_key(file) {
             if self.files.len() >= MAX_FILES {
                 self.files.clear();
@@ -66,7 +66,7 @@ fn read_limited(p: &Path) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn read_source(object: &Path, prefix: Option<&str>, file: &str) -> Result<Vec<String>, String> {
+fn read_source(object: &Path, prefix: Option<&str>, file: &str) -> Result<Vec<String>, Error> {
     let full = debuginfod::dwarf_path(prefix, file);
     let mut looked = vec![file.to_string()];
     if full != file {
@@ -76,13 +76,14 @@ fn read_source(object: &Path, prefix: Option<&str>, file: &str) -> Result<Vec<St
     let bytes = match local {
         Some(b) => b,
         None => match debuginfod::source(object, prefix, file) {
-            Ok(p) => read_limited(&p).map_err(|e| format!("{}: {e}", p.display()))?,
+            Ok(p) => read_limited(&p)
+                .map_err(|e| Error::new(ErrorKind::Io, format!("{}: {e}", p.display())))?,
             Err(e) => {
                 let mut msg = format!("{file}: no source (looked at {})", looked.join(", "));
                 if !e.asked_nobody() {
                     msg += &format!("; {e}");
                 }
-                return Err(msg);
+                return Err(Error::new(ErrorKind::NotFound, msg));
             }
         },
     };
@@ -126,7 +127,7 @@ impl Decoder<'_> {
             match self.sources.line(&path, prefix.as_deref(), &file, n) {
                 Ok(Some(t)) => texts.push(format!(">{n}<\t{t}")),
                 Ok(None) => {}
-                Err(e) => self.warn_once(&e),
+                Err(e) => self.warn_once(e.message()),
             }
         }
         render::write_continuations(out, raw, line, &texts)

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
+use object::{Object, ObjectSection, ObjectSymbol};
 
 use super::order::{name_order, NameOrder};
 use super::{AddressMode, Entry, Layout};
@@ -101,12 +101,8 @@ impl<'a> Reader<'a> {
 
     fn uint(&self, r: Region<'a>, off: u64, n: usize, what: &str) -> Result<u64> {
         let b = self.bytes(r, off, n, what)?;
-        let mut v = 0u64;
-        for i in 0..n {
-            let byte = if self.big_endian { b[i] } else { b[n - 1 - i] };
-            v = v << 8 | u64::from(byte);
-        }
-        Ok(v)
+        crate::objfile::uint(b, 0, n, !self.big_endian)
+            .ok_or_else(|| malformed(format!("{what}: a {n}-byte field")))
     }
 
     fn reloc(&self, r: Region<'a>, off: u64) -> Option<Reloc> {
@@ -173,22 +169,18 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
     let mut relocs = HashMap::new();
     if file.kind() == object::ObjectKind::Relocatable {
         for sec in file.sections() {
-            for (off, r) in sec.relocations() {
-                let RelocationTarget::Symbol(si) = r.target() else {
-                    continue;
-                };
-                let s = file.symbol_by_index(si)?;
-                let base = if s.is_undefined() {
-                    if s.name() == Ok("_text") {
-                        text_base
-                    } else {
-                        0
-                    }
+            // An undefined `_text` is the text base given; other symbols are where the
+            // object says.
+            let base = |s: &object::Symbol<'_, '_>| {
+                Some(if s.is_undefined() && s.name() == Ok("_text") {
+                    text_base
                 } else {
-                    s.address()
-                };
-                let value = base.wrapping_add(r.addend() as u64);
-                relocs.insert((sec.index().0, off), Reloc { value });
+                    0
+                })
+            };
+            for r in crate::objfile::reloc_targets(&file, &sec, base) {
+                let r = r?;
+                relocs.insert((sec.index().0, r.offset), Reloc { value: r.value });
             }
         }
     }
@@ -375,17 +367,9 @@ fn check_seqs(r: &Reader<'_>, entries: &[Entry]) -> Result<Option<NameOrder>> {
         };
         let seqs: Vec<usize> = bytes
             .chunks(width)
+            // 3-byte entries are big endian whatever the machine, 4-byte ones native.
             .map(|c| {
-                let mut v = 0usize;
-                for i in 0..width {
-                    let byte = if width == 4 && !r.big_endian {
-                        c[width - 1 - i]
-                    } else {
-                        c[i]
-                    };
-                    v = v << 8 | byte as usize;
-                }
-                v
+                crate::objfile::uint(c, 0, width, width == 4 && !r.big_endian).unwrap_or(0) as usize
             })
             .collect();
         if let Some(order) = name_order(entries, &seqs) {

@@ -30,13 +30,7 @@ struct Bytes<'a> {
 
 impl Bytes<'_> {
     fn u(&self, off: usize, n: usize) -> Option<u64> {
-        let b = self.d.get(off..off.checked_add(n)?)?;
-        let mut v = 0u64;
-        for i in 0..n {
-            let byte = if self.be { b[i] } else { b[n - 1 - i] };
-            v = v << 8 | u64::from(byte);
-        }
-        Some(v)
+        crate::objfile::uint(self.d, off, n, !self.be)
     }
 }
 

@@ -260,37 +260,18 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
         }
     }
 
+    // Entries and fields were bounds-checked when the table was opened.
     fn rd32(&self, b: &[u8]) -> u32 {
-        let mut a = [0; 4];
-        a.copy_from_slice(&b[..4]);
-        if self.at.little {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        }
+        crate::objfile::u32_at(b, 0, self.at.little).unwrap_or(0)
     }
 
     fn rd64(&self, b: &[u8]) -> u64 {
-        let mut a = [0; 8];
-        a.copy_from_slice(&b[..8]);
-        if self.at.little {
-            u64::from_le_bytes(a)
-        } else {
-            u64::from_be_bytes(a)
-        }
+        crate::objfile::u64_at(b, 0, self.at.little).unwrap_or(0)
     }
 
     fn raw_shndx(&self, entry: &[u8]) -> u16 {
-        let b = if self.at.is_64 {
-            [entry[6], entry[7]]
-        } else {
-            [entry[14], entry[15]]
-        };
-        if self.at.little {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        }
+        let at = if self.at.is_64 { 6 } else { 14 };
+        crate::objfile::u16_at(entry, at, self.at.little).unwrap_or(0)
     }
 
     /// The `SHT_SYMTAB_SHNDX` entry of ELF symbol `e`.
@@ -539,7 +520,7 @@ fn locate<Elf: FileHeader<Endian = Endianness>>(data: &[u8], is_64: bool) -> Res
     }
     if symtab.is_empty() {
         return Err(Error::new(
-            ErrorKind::Malformed,
+            ErrorKind::NotFound,
             "no symbol table (.symtab and .dynsym are absent: stripped?)",
         ));
     }

@@ -18,12 +18,18 @@
 //! fields are zero until the module loader applies `.rela__bug_table`; here each
 //! relocation's target (symbol + addend, in the symbolizer's synthetic layout) is the
 //! field's value, whatever the relocation type (PC-relative or absolute).
+//!
+//! The table is ELF data, read through the object layer ([`symtab::objfile`]: integers,
+//! relocation targets, C strings) at the symbolizer's addresses; it lives with `decode`,
+//! its one user, not in the DWARF engine.
 
 use std::collections::HashMap;
 
-use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
+use object::{Object, ObjectSection, ObjectSymbol};
+use symtab::objfile::{c_str, reloc_targets, uint};
 
-use super::{Error, ObjectKind, Result, Symbolizer};
+use super::{Error, ErrorKind};
+use crate::dwarf::{ObjectKind, Symbolizer};
 
 /// `BUGFLAG_WARNING`: the entry is a `WARN()`, not a `BUG()`.
 pub const BUGFLAG_WARNING: u16 = 1;
@@ -134,136 +140,110 @@ const LAYOUTS: [Layout; 6] = [
     },
 ];
 
-impl Symbolizer {
-    /// Read `__bug_table`. An object without one gives an empty table; a table no layout
-    /// explains is an error naming the file.
-    pub fn bug_table(&self) -> Result<BugTable> {
-        let path = self.path().display().to_string();
-        let file = object::File::parse(self.loader.data())
-            .map_err(|e| Error::new(format!("{path}: {e}")))?;
-        let Some(sec) = file.section_by_name("__bug_table") else {
-            return Ok(BugTable::default());
-        };
-        let data = sec
-            .data()
-            .map_err(|e| Error::new(format!("{path}: __bug_table: {e}")))?;
-        if data.is_empty() {
-            return Ok(BugTable::default());
+/// Read the `__bug_table` of `symz`'s object. An object without one gives an empty
+/// table; a table no layout explains is an error naming the file.
+pub fn read(symz: &Symbolizer) -> Result<BugTable, Error> {
+    let path = symz.path().display().to_string();
+    let file = object::File::parse(symz.data())
+        .map_err(|e| Error::new(ErrorKind::Malformed, format!("{path}: {e}")))?;
+    let Some(sec) = file.section_by_name("__bug_table") else {
+        return Ok(BugTable::default());
+    };
+    let data = sec
+        .data()
+        .map_err(|e| Error::new(ErrorKind::Malformed, format!("{path}: __bug_table: {e}")))?;
+    if data.is_empty() {
+        return Ok(BugTable::default());
+    }
+    let relocatable = symz.kind() == ObjectKind::Relocatable;
+    let relocs = relocatable.then(|| reloc_targets_of(symz, &file, &sec));
+    let base = if relocatable {
+        symz.sections()
+            .iter()
+            .find(|s| s.index == sec.index().0)
+            .map_or(0, |s| s.addr)
+    } else {
+        sec.address()
+    };
+    let le = file.is_little_endian();
+    for layout in LAYOUTS {
+        if data.len() % layout.size != 0 {
+            continue;
         }
-        let relocs = if self.kind() == ObjectKind::Relocatable {
-            Some(self.reloc_targets(&file, &sec))
-        } else {
-            None
-        };
-        let base = if self.kind() == ObjectKind::Relocatable {
-            self.sections()
-                .iter()
-                .find(|s| s.index == sec.index().0)
-                .map_or(0, |s| s.addr)
-        } else {
-            sec.address()
-        };
-        let le = self.loader.little_endian;
-        for layout in LAYOUTS {
-            if data.len() % layout.size != 0 {
-                continue;
-            }
-            let raws = decode(data, base, layout, le, relocs.as_ref());
-            if raws.is_empty() || !raws.iter().all(|r| self.is_exec(r.addr)) {
-                continue;
-            }
-            let mut strings: HashMap<u64, Option<String>> = HashMap::new();
-            let mut entries = Vec::with_capacity(raws.len());
-            let mut bad = false;
-            for r in raws {
-                let file = match r.file {
-                    Some(a) => {
-                        let s = strings
-                            .entry(a)
-                            .or_insert_with(|| self.c_string(&file, a))
-                            .clone();
-                        if s.is_none() {
-                            bad = true;
-                            break;
-                        }
-                        s
+        let raws = decode(data, base, layout, le, relocs.as_ref());
+        if raws.is_empty() || !raws.iter().all(|r| is_exec(symz, r.addr)) {
+            continue;
+        }
+        let mut strings: HashMap<u64, Option<String>> = HashMap::new();
+        let mut entries = Vec::with_capacity(raws.len());
+        let mut bad = false;
+        for r in raws {
+            let file = match r.file {
+                Some(a) => {
+                    let s = strings
+                        .entry(a)
+                        .or_insert_with(|| c_string(symz, &file, a))
+                        .clone();
+                    if s.is_none() {
+                        bad = true;
+                        break;
                     }
-                    None => None,
-                };
-                entries.push(BugEntry {
-                    addr: r.addr,
-                    file,
-                    line: r.line.map(u32::from),
-                    flags: r.flags,
-                });
-            }
-            if bad {
-                continue;
-            }
-            entries.sort_by_key(|e| e.addr);
-            return Ok(BugTable { entries });
+                    s
+                }
+                None => None,
+            };
+            entries.push(BugEntry {
+                addr: r.addr,
+                file,
+                line: r.line.map(u32::from),
+                flags: r.flags,
+            });
         }
-        Err(Error::new(format!(
+        if bad {
+            continue;
+        }
+        entries.sort_by_key(|e| e.addr);
+        return Ok(BugTable { entries });
+    }
+    Err(Error::new(
+        ErrorKind::Unsupported,
+        format!(
             "{path}: __bug_table of {} bytes matches no known entry layout",
             data.len()
-        )))
-    }
-
-    /// Section offset in `__bug_table` → relocation target (lookup address).
-    fn reloc_targets(
-        &self,
-        file: &object::File<'_>,
-        sec: &object::Section<'_, '_>,
-    ) -> HashMap<u64, u64> {
-        let mut out = HashMap::new();
-        for (off, rel) in sec.relocations() {
-            let RelocationTarget::Symbol(si) = rel.target() else {
-                continue;
-            };
-            let Ok(sym) = file.symbol_by_index(si) else {
-                continue;
-            };
-            let Some(shndx) = sym.section_index() else {
-                continue;
-            };
-            let Some(info) = self.sections().iter().find(|s| s.index == shndx.0) else {
-                continue;
-            };
-            let target = info
-                .addr
-                .wrapping_add(sym.address())
-                .wrapping_add_signed(rel.addend());
-            out.insert(off, target);
-        }
-        out
-    }
-
-    fn is_exec(&self, addr: u64) -> bool {
-        self.section_offset(addr).is_some_and(|(s, _)| s.exec)
-    }
-
-    /// The NUL-terminated string at lookup address `addr`.
-    fn c_string(&self, file: &object::File<'_>, addr: u64) -> Option<String> {
-        let (info, off) = self.section_offset(addr)?;
-        let sec = file
-            .section_by_index(object::SectionIndex(info.index))
-            .ok()?;
-        let data = sec.data().ok()?;
-        let rest = data.get(usize::try_from(off).ok()?..)?;
-        let end = rest.iter().position(|&b| b == 0)?;
-        let s = std::str::from_utf8(&rest[..end]).ok()?;
-        (!s.is_empty()).then(|| s.to_string())
-    }
+        ),
+    ))
 }
 
-fn read(data: &[u8], at: usize, n: usize, le: bool) -> Option<u64> {
-    let b = data.get(at..at + n)?;
-    let mut v: u64 = 0;
-    for i in 0..n {
-        let byte = if le { b[n - 1 - i] } else { b[i] };
-        v = (v << 8) | u64::from(byte);
-    }
-    Some(v)
+/// Section offset in `__bug_table` → relocation target (lookup address).
+fn reloc_targets_of(
+    symz: &Symbolizer,
+    file: &object::File<'_>,
+    sec: &object::Section<'_, '_>,
+) -> HashMap<u64, u64> {
+    let base = |sym: &object::Symbol<'_, '_>| {
+        let shndx = sym.section_index()?;
+        let info = symz.sections().iter().find(|s| s.index == shndx.0)?;
+        Some(info.addr)
+    };
+    reloc_targets(file, sec, base)
+        .filter_map(Result::ok)
+        .map(|r| (r.offset, r.value))
+        .collect()
+}
+
+fn is_exec(symz: &Symbolizer, addr: u64) -> bool {
+    symz.section_offset(addr).is_some_and(|(s, _)| s.exec)
+}
+
+/// The NUL-terminated string at lookup address `addr`.
+fn c_string(symz: &Symbolizer, file: &object::File<'_>, addr: u64) -> Option<String> {
+    let (info, off) = symz.section_offset(addr)?;
+    let sec = file
+        .section_by_index(object::SectionIndex(info.index))
+        .ok()?;
+    let data = sec.data().ok()?;
+    let s = std::str::from_utf8(c_str(data, usize::try_from(off).ok()?)?).ok()?;
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 /// A pointer field at `at`: a relocation target, else the stored value (relative
@@ -279,7 +259,7 @@ fn pointer(
     if let Some(r) = relocs {
         return r.get(&(at as u64)).copied();
     }
-    let raw = read(data, at, layout.ptr, le)?;
+    let raw = uint(data, at, layout.ptr, le)?;
     if layout.relative {
         let disp = i64::from(raw as u32 as i32);
         Some((base + at as u64).wrapping_add_signed(disp))
@@ -306,13 +286,13 @@ fn decode(
                 return Vec::new();
             };
             at += layout.ptr;
-            let line = read(data, at, 2, le).unwrap_or(0) as u16;
+            let line = uint(data, at, 2, le).unwrap_or(0) as u16;
             at += 2;
             (Some(f), Some(line))
         } else {
             (None, None)
         };
-        let flags = read(data, at, 2, le).unwrap_or(0) as u16;
+        let flags = uint(data, at, 2, le).unwrap_or(0) as u16;
         out.push(Raw {
             addr,
             file,
