@@ -10,7 +10,7 @@
 #   - the initcall_debug order ("calling  FN+0x0/SIZE @ 1" lines),
 #   - the symbolized frames of the stack traces the final panic prints (panic_print=1 on
 #     the command line: the panic shows every task's stack, so the kernel's own %pS
-#     printing is exercised on a few hundred frames),
+#     printing is exercised on 100-160 frames; the distinct reliable ones are compared),
 #   - the compiled kallsyms tables of both vmlinux files (`ksym kallsyms-dump`),
 #   - .tmp_initcalls.lds, System.map and the vmlinux files themselves.
 # With CHANGE=1 it also builds a third kernel with a one-line source change and runs
@@ -20,13 +20,13 @@
 # .llvm.<hash> cut from the names in the table; names two symbols would share keep their
 # full names and are reported in the build log). Its kernel is saved as out/ksym-clean-lto
 # and compared with the stock one with the stock names cleaned the same way (the cleaned
-# /proc/kallsyms, initcall_debug order and panic stack traces must equal them; the initcall
-# order script must not change). By design, the smaller kallsyms tables move the rest of
-# .rodata down: in /proc/kallsyms, the kallsyms-dump and System.map (which keeps the raw
-# names) every line must be the same but for its address, and an address may differ only
-# after kallsyms_names and up to __end_rodata; vmlinux and bzImage differ. The collision
-# report from the build log is printed, and its names must be exactly those that two
-# symbols of the stock /proc/kallsyms share once cleaned.
+# /proc/kallsyms, initcall_debug order and reliable panic frames must equal them; the
+# initcall order script must not change). By design, the smaller kallsyms tables move the
+# rest of .rodata down: in /proc/kallsyms, the kallsyms-dump and System.map (which keeps
+# the raw names) every line must be the same but for its address, and an address may
+# differ only after kallsyms_names and up to __end_rodata; vmlinux and bzImage differ. The
+# collision report from the build log is printed, and its names must be exactly those that
+# two symbols of the stock /proc/kallsyms share once cleaned.
 #
 # Run by hand, as root on Debian 12 (too slow for CI: a build takes several minutes).
 # Environment:
@@ -271,9 +271,12 @@ else
                 return v }
             NR == FNR { a[FNR] = $1; r[FNR] = substr($0, length($1) + 1); n = FNR; next }
             { m = FNR
-              if (substr($0, length($1) + 1) != r[FNR]) { print "line " FNR ": " $0; bad = 1; exit 1 }
+              if (substr($0, length($1) + 1) != r[FNR]) {
+                  print "line " FNR ": " $0; bad = 1; exit 1 }
               if ($1 == a[FNR]) { eq++; next }
-              if (a[FNR] <= lo || a[FNR] > hi) { print "line " FNR " moved outside .rodata after kallsyms_names: " $0; bad = 1; exit 1 }
+              if (a[FNR] <= lo || a[FNR] > hi) {
+                  print "line " FNR " moved outside .rodata after kallsyms_names: " $0
+                  bad = 1; exit 1 }
               d = lo32($1) - lo32(a[FNR]); mv++; cnt[d]++ }
             END { if (bad) exit 1
                   if (m != n) { print "line counts " n " and " m; exit 1 }
