@@ -559,6 +559,42 @@ fn slowloris_is_cut_at_the_timeout_and_connections_are_capped() {
 }
 
 #[test]
+fn a_client_slow_to_read_its_answer_holds_no_worker() {
+    let dir = TempDir::new("serve-slow-reader");
+    let server = Server::start(dir.path(), &["--workers", "1"]);
+    // A log without reports is answered as it is: 6 MB, more than the socket buffers
+    // hold while the client reads nothing (its receive buffer kept small).
+    let log: Vec<u8> = (0..150_000)
+        .flat_map(|i| format!("line {i:06} of a log with no report in it\n").into_bytes())
+        .collect();
+    let mut slow = server.connect();
+    let small: libc::c_int = 64 << 10;
+    // SAFETY: setsockopt on our own socket with a valid c_int.
+    let rc = unsafe {
+        libc::setsockopt(
+            std::os::fd::AsRawFd::as_raw_fd(&slow),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&small as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0);
+    send_head(&mut slow, "POST", "/v1/decode", log.len());
+    slow.write_all(&log).expect("send the log");
+    // The one worker is free again while that answer waits to be read.
+    let mut h = server.connect();
+    h.set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .expect("read timeout");
+    send_head(&mut h, "GET", "/v1/health", 0);
+    assert_eq!(read_answer(&mut h).status, 200);
+    let a = read_answer(&mut slow);
+    assert_eq!(a.status, 200);
+    assert!(a.body == log, "the answer written in pieces differs");
+    assert_eq!(server.terminate().code(), Some(0));
+}
+
+#[test]
 fn sigterm_finishes_requests_in_flight_then_exits_0() {
     crate::common::needs_full_env!();
     let store = Store::new();

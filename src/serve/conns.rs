@@ -6,7 +6,8 @@
 //! A connection is idle (no byte of a request yet: closed after `idle_timeout`), reading
 //! (from its request's first byte: answered 408 and closed if the request is not complete
 //! within `timeout`), with a worker, writing (what a worker could not write at once, or
-//! an answer of this thread), or lingering (answered and closing: what the client still
+//! an answer of this thread; closed when the client takes nothing for `timeout`), or
+//! lingering (answered and closing: what the client still
 //! sends is read and dropped for a moment, so that closing does not reset the answer
 //! away). Above `max_connections` open, a new connection takes the place of the
 //! connection idle the longest, or is answered 503 and closed. The bodies being read
@@ -551,7 +552,12 @@ impl Loop<'_> {
 
     fn write(&mut self, c: &mut Conn) -> Next {
         match http::write_some(&mut c.stream, &c.out[c.written..]) {
-            Ok(n) => c.written += n,
+            // The deadline is for a client that stops reading, not for a slow one.
+            Ok(n) if n > 0 => {
+                c.written += n;
+                c.deadline = Instant::now() + self.shared.config.timeout;
+            }
+            Ok(_) => {}
             Err(_) => return Next::Close,
         }
         if c.written < c.out.len() {
