@@ -5,28 +5,41 @@
 # 1. The reports of the shared 6.1 consoles and panic logs (x86_64 and arm64), cut one
 #    per file, with what `ksym decode` prints for each.
 # 2. Baseline: one `ksym decode` process per report, 2 at a time, for $BASE_SECONDS.
-# 3. Load: $CLIENTS concurrent clients POST the reports for $SECONDS to one server whose
-#    store holds both kernels; every answer is compared with the CLI's.
-# 4. Faults: debuginfod upstream down (closed port) and hung (accepts, never answers);
-#    clients gone mid-body; malformed and oversized requests; $IDLE idle connections.
+# 3. Load: $CLIENTS concurrent clients (examples/load-serve.rs, one persistent connection
+#    each) POST the reports for $SECONDS to one server whose store holds both kernels;
+#    every answer is compared with the CLI's. Then the same with a new connection per
+#    request, for $CLOSE_SECONDS.
+# 4. Faults: clients gone mid-body; malformed and oversized requests; $IDLE idle
+#    connections with requests answered (and checked) meanwhile; a slowloris (answered
+#    408 at --timeout); debuginfod upstream down (closed port) and hung (accepts, never
+#    answers) with decode clients meanwhile.
 # 5. Peak RSS of the server (VmHWM).
 #
-# Environment: CLIENTS (32), SECONDS (60), BASE_SECONDS (20), IDLE (1000),
-# SOAK_SECONDS (0: no soak; 600 for the 10-minute soak, RSS sampled every 10 s).
+# Environment: CLIENTS (32), SECONDS (60), CLOSE_SECONDS (20), BASE_SECONDS (20),
+# WARMUP_SECONDS (5), HUNG_SECONDS (10), IDLE (1000), FAULT_TIMEOUT (10: the faults
+# server's --timeout, which the slowloris waits for), SOAK_SECONDS (0: no soak; 600 for
+# the 10-minute soak, RSS sampled every 10 s). A short run that checks every step works:
+#   SECONDS=5 CLOSE_SECONDS=3 BASE_SECONDS=3 WARMUP_SECONDS=2 HUNG_SECONDS=5 \
+#   FAULT_TIMEOUT=3 scripts/load-serve.sh
 set -eu
 cd "$(dirname "$0")/.."
 CLIENTS=${CLIENTS:-32}
 SECONDS_LOAD=${SECONDS:-60}
+CLOSE_SECONDS=${CLOSE_SECONDS:-20}
 BASE_SECONDS=${BASE_SECONDS:-20}
+WARMUP_SECONDS=${WARMUP_SECONDS:-5}
+HUNG_SECONDS=${HUNG_SECONDS:-10}
 IDLE=${IDLE:-1000}
+FAULT_TIMEOUT=${FAULT_TIMEOUT:-10}
 SOAK_SECONDS=${SOAK_SECONDS:-0}
 SHARED=../shared/kernels
 CLIENT=scripts/load-serve-client.py
 [ -d "$SHARED" ] || { echo "load-serve.sh: $SHARED is missing" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "load-serve.sh: python3 is missing" >&2; exit 2; }
 
-cargo build --release -j2 -q
+cargo build --release -j2 -q --bin ksym --example load-serve
 BIN=$PWD/target/release/ksym
+LOAD=$PWD/target/release/examples/load-serve
 W=$(mktemp -d /tmp/ksym-load-serve.XXXXXX)
 SERVER=; SINK=
 cleanup() {
@@ -76,16 +89,24 @@ stop_server() {
 }
 hwm() { grep VmHWM "/proc/$SERVER/status" | awk '{print $2 / 1024 " MiB"}'; }
 
+cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; } # user + system, in ticks
+ticks=$(getconf CLK_TCK)
 start_server
 echo "warm-up:"
-python3 "$CLIENT" load --addr "$ADDR" --reports "$W/reports" --clients 2 --seconds 5
-echo "load ($CLIENTS clients, $SECONDS_LOAD s):"
-python3 "$CLIENT" load --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$SECONDS_LOAD"
+"$LOAD" --addr "$ADDR" --reports "$W/reports" --clients 2 --seconds "$WARMUP_SECONDS"
+echo "load ($CLIENTS clients, persistent connections, $SECONDS_LOAD s):"
+c0=$(cpu)
+"$LOAD" --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$SECONDS_LOAD" | tee "$W/load.json"
+c1=$(cpu)
+n=$(sed 's/.*"requests": \([0-9]*\).*/\1/' "$W/load.json")
+echo "server CPU (user + system) per request: $(awk -v a="$c0" -v b="$c1" -v t="$ticks" -v n="$n" 'BEGIN { printf "%.3f", (b - a) * 1000 / t / n }') ms"
 echo "server peak RSS: $(hwm)"
 echo "load during: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load ($CLIENTS clients, a new connection per request, $CLOSE_SECONDS s):"
+"$LOAD" --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$CLOSE_SECONDS" --close
 if [ "$SOAK_SECONDS" -gt 0 ]; then
     echo "soak ($SOAK_SECONDS s, RSS every 10 s in MiB):"
-    python3 "$CLIENT" load --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$SOAK_SECONDS" &
+    "$LOAD" --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$SOAK_SECONDS" &
     C=$!
     rss=
     while kill -0 $C 2>/dev/null; do
@@ -95,10 +116,10 @@ if [ "$SOAK_SECONDS" -gt 0 ]; then
     wait $C
     echo "RSS:$rss"
 fi
-echo "faults (gone mid-body, malformed, oversized, $IDLE idle connections):"
+echo "faults (gone mid-body, malformed, oversized, $IDLE idle connections, a slowloris):"
 stop_server
-start_server --timeout 10 --max-body 16777216
-python3 "$CLIENT" faults --addr "$ADDR" --reports "$W/reports" --idle "$IDLE" --recover 30
+start_server --timeout "$FAULT_TIMEOUT" --max-body 16777216
+python3 "$CLIENT" faults --addr "$ADDR" --reports "$W/reports" --idle "$IDLE"
 echo "server peak RSS after faults: $(hwm)"
 stop_server
 
@@ -115,7 +136,7 @@ print({"status": st, "ms": round((time.monotonic() - t) * 1000, 1)})
 PY
 stop_server
 echo "debuginfod hung (accepts, never answers; DEBUGINFOD_TIMEOUT=3): that request, and"
-echo "decode requests meanwhile (8 clients, 10 s):"
+echo "decode requests meanwhile (8 clients, $HUNG_SECONDS s):"
 python3 "$CLIENT" sink --seconds 60 >"$W/sink" &
 SINK=$!
 while [ ! -s "$W/sink" ]; do sleep 0.1; done
@@ -130,7 +151,7 @@ for _ in range(3):
     print({"hung_upstream_status": st, "ms": round((time.monotonic() - t) * 1000, 1)})
 PY
 P=$!
-python3 "$CLIENT" load --addr "$ADDR" --reports "$W/reports" --clients 8 --seconds 10
+"$LOAD" --addr "$ADDR" --reports "$W/reports" --clients 8 --seconds "$HUNG_SECONDS"
 wait $P
 stop_server
 kill "$SINK" 2>/dev/null || true; SINK=

@@ -1,10 +1,11 @@
 //! `ksym serve` on loopback: answers byte-identical to the CLI's on the shared consoles,
-//! concurrent requests, the limits (413, 503, 504), bad input, and SIGTERM draining.
+//! concurrent requests and among a thousand idle connections, the limits (408 for a
+//! slowloris, 413, 503, 504), persistent connections, bad input, and SIGTERM draining.
 
 use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
@@ -20,10 +21,16 @@ struct Server {
 impl Server {
     /// Start `ksym serve --listen 127.0.0.1:0 ARGS` and wait for its `listening on` line.
     fn start(dir: &Path, args: &[&str]) -> Server {
+        Server::start_with(dir, args, &[])
+    }
+
+    /// The same with more environment variables.
+    fn start_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         let log = dir.join(format!("serve-{}.log", args.len()));
         let mut child = ksym()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("cannot create the server log"))
             .spawn()
@@ -76,6 +83,26 @@ impl Server {
 
     fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn metrics(&self) -> String {
+        String::from_utf8_lossy(&self.request("GET", "/metrics", b"").body).into_owned()
+    }
+
+    /// Wait (60 s at most) until the server has `n` connections open, the one asking
+    /// included: the ones before are closed on its side.
+    fn wait_connections(&self, n: u64) {
+        let want = format!("ksym_serve_connections_open {n}\n");
+        for _ in 0..600 {
+            if self.metrics().contains(&want) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!(
+            "the server never had {n} connections open: {}",
+            self.metrics()
+        );
     }
 }
 
@@ -196,7 +223,14 @@ fn answers_are_the_clis_byte_for_byte_also_concurrently() {
     let store = Store::new();
     let server = Server::start(
         store.dir.path(),
-        &["--store", store.path(), "--workers", "2"],
+        &[
+            "--store",
+            store.path(),
+            "--workers",
+            "2",
+            "--idle-timeout",
+            "600",
+        ],
     );
     let mut cases = Vec::new();
     for &(arch, name) in LOGS {
@@ -318,15 +352,73 @@ fn answers_are_the_clis_byte_for_byte_also_concurrently() {
         n,
         "one log line per request"
     );
+    // A thousand idle connections (fewer if this process may not open that many files)
+    // hold no worker: every answer is still the CLI's.
+    let idle_n = raise_fd_limit().saturating_sub(256).min(1000);
+    assert!(
+        idle_n >= 500,
+        "too few file descriptors for the idle connections"
+    );
+    let idle: Vec<TcpStream> = (0..idle_n).map(|_| server.connect()).collect();
+    for (what, data, json, want) in &cases {
+        let target = if *json {
+            "/v1/decode?format=json"
+        } else {
+            "/v1/decode"
+        };
+        let a = server.post(target, data);
+        assert_eq!(a.status, 200, "{what} among idle connections");
+        assert!(
+            a.body == *want,
+            "{what}: the answer among idle connections differs"
+        );
+    }
+    let m = server.metrics();
+    let open = m
+        .lines()
+        .find_map(|l| l.strip_prefix("ksym_serve_connections_open "))
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("ksym_serve_connections_open");
+    assert!(open > idle_n, "{idle_n} idle connections, {open} open: {m}");
+    drop(idle);
     assert_eq!(server.terminate().code(), Some(0));
+}
+
+/// Raise this process's soft limit of open files to its hard limit; the soft limit.
+fn raise_fd_limit() -> usize {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit with a valid rlimit.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut r), 0);
+        let target = r.rlim_max.min(1 << 16);
+        if r.rlim_cur < target {
+            let want = libc::rlimit {
+                rlim_cur: target,
+                rlim_max: r.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &want) == 0 {
+                r = want;
+            }
+        }
+    }
+    r.rlim_cur as usize
 }
 
 #[test]
 fn limits_bad_input_and_a_busy_queue() {
     let dir = TempDir::new("serve-limits");
-    let server = Server::start(
+    // A debuginfod that accepts and never answers: a faddr2line of a build id in no
+    // store holds the one worker for DEBUGINFOD_TIMEOUT.
+    let sink = TcpListener::bind("127.0.0.1:0").expect("cannot listen");
+    let upstream = format!("http://{}", sink.local_addr().expect("sink address"));
+    let server = Server::start_with(
         dir.path(),
         &[
+            "--debuginfod",
+            &upstream,
             "--workers",
             "1",
             "--queue",
@@ -334,8 +426,9 @@ fn limits_bad_input_and_a_busy_queue() {
             "--max-body",
             "1000",
             "--timeout",
-            "5",
+            "2",
         ],
+        &[("DEBUGINFOD_TIMEOUT", "8")],
     );
     // Over the limit: 413 before any of the body is read.
     let mut s = server.connect();
@@ -349,12 +442,6 @@ fn limits_bad_input_and_a_busy_queue() {
             "/v1/faddr2line",
             &br#"{"inputs": ["f+0x1"]}"#[..],
             400,
-        ),
-        (
-            "POST",
-            "/v1/faddr2line",
-            &br#"{"build_id": "00ff", "inputs": ["f+0x1"]}"#[..],
-            404,
         ),
         ("POST", "/v1/decode?format=xml", &b"x"[..], 400),
         ("GET", "/v1/decode", &b""[..], 405),
@@ -377,36 +464,133 @@ fn limits_bad_input_and_a_busy_queue() {
     s.write_all(b"POST /v1/decode HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
         .expect("send");
     assert_eq!(read_answer(&mut s).status, 411);
-    // The one worker takes a client that sends half its body, the one queue slot another:
-    // the next connection is answered 503 at once; the slow clients get 504 at the
-    // timeout (the second one has waited its whole timeout in the queue).
-    let mut slow = Vec::new();
-    for _ in 0..2 {
-        let mut s = server.connect();
-        send_head(&mut s, "POST", "/v1/decode", 100);
-        s.write_all(b"half").expect("send");
-        slow.push(s);
-    }
-    let mut next = server.connect();
-    let a = read_answer(&mut next);
-    assert_eq!(a.status, 503, "{a:?}");
-    assert_eq!(a.header("Retry-After"), Some("1"));
-    for mut s in slow {
-        let a = read_answer(&mut s);
-        assert_eq!(a.status, 504, "{a:?}");
-    }
-    // A client gone mid-body costs nothing but its worker's time.
+    // Persistent connections: two requests sent at once on one connection, two answers.
+    let mut s = server.connect();
+    s.write_all(
+        b"GET /v1/health HTTP/1.1\r\n\r\nGET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n",
+    )
+    .expect("send");
+    let mut all = String::new();
+    s.read_to_string(&mut all).expect("read the answers");
+    assert_eq!(all.matches("HTTP/1.1 200 OK").count(), 2, "{all}");
+    assert!(all.contains("Connection: keep-alive"), "{all}");
+    // The worker held by a hung debuginfod (its connection accepted here), the queue
+    // slot taken by a second request: a third is answered 503 at once. The second gets
+    // 504 when the worker is free again (it waited longer than --timeout).
+    let hung = br#"{"build_id": "00112233445566778899aabbccddeeff00112233", "inputs": ["f+0x1"]}"#;
+    let mut first = server.connect();
+    send_head(&mut first, "POST", "/v1/faddr2line", hung.len());
+    first.write_all(hung).expect("send");
+    let (_upstream_conn, _) = sink.accept().expect("the server never asked debuginfod");
+    let mut queued = server.connect();
+    send_head(&mut queued, "POST", "/v1/decode", 1);
+    queued.write_all(b"x").expect("send");
+    let mut third = server.connect();
+    send_head(&mut third, "POST", "/v1/decode", 1);
+    third.write_all(b"y").expect("send");
+    // Whichever was read first took the queue slot.
+    let mut st = [read_answer(&mut third), read_answer(&mut queued)];
+    st.sort_by_key(|a| a.status);
+    assert_eq!([st[0].status, st[1].status], [503, 504], "{st:?}");
+    assert_eq!(st[0].header("Retry-After"), Some("1"));
+    assert_eq!(read_answer(&mut first).status, 404);
+    // A client gone mid-body costs nothing.
     let mut gone = server.connect();
     send_head(&mut gone, "POST", "/v1/decode", 100);
     drop(gone);
     let h = server.request("GET", "/v1/health", b"");
     assert_eq!(h.status, 200);
-    let m = String::from_utf8_lossy(&server.request("GET", "/metrics", b"").body).into_owned();
-    assert!(m.contains("ksym_serve_rejected_total 1"), "{m}");
-    assert!(
-        m.contains("ksym_serve_requests_total{endpoint=\"invalid\",status=\"504\"} 2"),
-        "{m}"
-    );
+    let m = server.metrics();
+    for line in [
+        "ksym_serve_rejected_total 1",
+        "ksym_serve_requests_total{endpoint=\"invalid\",status=\"413\"} 1",
+        "ksym_serve_requests_total{endpoint=\"invalid\",status=\"499\"} 1",
+        "ksym_serve_requests_total{endpoint=\"decode\",status=\"504\"} 1",
+        "ksym_serve_requests_total{endpoint=\"rejected\",status=\"503\"} 1",
+    ] {
+        assert!(m.contains(line), "{line} in {m}");
+    }
+    assert_eq!(server.terminate().code(), Some(0));
+}
+
+#[test]
+fn slowloris_is_cut_at_the_timeout_and_connections_are_capped() {
+    let dir = TempDir::new("serve-slowloris");
+    let server = Server::start(dir.path(), &["--timeout", "5", "--max-connections", "3"]);
+    // Two stalled heads and a slowloris (a byte every 100 ms, which does not push its
+    // deadline back) hold the 3 connections: a fourth is answered 503 at once; the three
+    // are answered 408 and closed at --timeout.
+    let mut stalled = Vec::new();
+    for _ in 0..2 {
+        let mut s = server.connect();
+        s.write_all(b"POST /v1/decode HTTP/1.1\r\n").expect("send");
+        stalled.push(s);
+    }
+    let mut slow = server.connect();
+    slow.write_all(b"POST /v1/decode HTTP/1.1\r\nX-Slow: ")
+        .expect("send");
+    let mut trickle = slow.try_clone().expect("clone the socket");
+    let trickler = std::thread::spawn(move || {
+        for _ in 0..600 {
+            if trickle.write_all(b"X").is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    let mut fourth = server.connect();
+    let a = read_answer(&mut fourth);
+    assert_eq!(a.status, 503, "{a:?}");
+    assert_eq!(read_answer(&mut slow).status, 408);
+    for mut s in stalled {
+        assert_eq!(read_answer(&mut s).status, 408);
+    }
+    drop(slow);
+    trickler.join().expect("the trickling thread");
+    server.wait_connections(1);
+    let m = server.metrics();
+    for line in [
+        "ksym_serve_rejected_total 1",
+        "ksym_serve_requests_total{endpoint=\"invalid\",status=\"408\"} 3",
+    ] {
+        assert!(m.contains(line), "{line} in {m}");
+    }
+    assert_eq!(server.terminate().code(), Some(0));
+}
+
+#[test]
+fn a_client_slow_to_read_its_answer_holds_no_worker() {
+    let dir = TempDir::new("serve-slow-reader");
+    let server = Server::start(dir.path(), &["--workers", "1"]);
+    // A log without reports is answered as it is: 6 MB, more than the socket buffers
+    // hold while the client reads nothing (its receive buffer kept small).
+    let log: Vec<u8> = (0..150_000)
+        .flat_map(|i| format!("line {i:06} of a log with no report in it\n").into_bytes())
+        .collect();
+    let mut slow = server.connect();
+    let small: libc::c_int = 64 << 10;
+    // SAFETY: setsockopt on our own socket with a valid c_int.
+    let rc = unsafe {
+        libc::setsockopt(
+            std::os::fd::AsRawFd::as_raw_fd(&slow),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&small as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0);
+    send_head(&mut slow, "POST", "/v1/decode", log.len());
+    slow.write_all(&log).expect("send the log");
+    // The one worker is free again while that answer waits to be read.
+    let mut h = server.connect();
+    h.set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .expect("read timeout");
+    send_head(&mut h, "GET", "/v1/health", 0);
+    assert_eq!(read_answer(&mut h).status, 200);
+    let a = read_answer(&mut slow);
+    assert_eq!(a.status, 200);
+    assert!(a.body == log, "the answer written in pieces differs");
     assert_eq!(server.terminate().code(), Some(0));
 }
 

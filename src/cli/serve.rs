@@ -27,9 +27,13 @@ pub struct Args {
     /// Worker threads (default: the number of CPUs).
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
-    /// Connections waiting for a worker, at most; more are answered 503.
+    /// Complete requests waiting for a worker, at most; more are answered 503.
     #[arg(long, value_name = "N", default_value_t = 64)]
     queue: usize,
+    /// Connections open at once, at most (idle ones included); a new one beyond takes
+    /// the place of the connection idle the longest, else it is answered 503.
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    max_connections: usize,
     /// Largest request body in bytes; larger ones are answered 413.
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
     max_body: u64,
@@ -37,9 +41,14 @@ pub struct Args {
     /// recently used out first; 0: open them for every request.
     #[arg(long, value_name = "N", default_value_t = 8)]
     max_open: usize,
-    /// Seconds from accepting a connection to having read its request; later: 504.
+    /// Seconds from a request's first byte to having all of it (later: 408, closed),
+    /// and longest wait for a worker (later: 504).
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     timeout: f64,
+    /// Seconds a connection may stay open without a request (before its first, between
+    /// two); then it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 15.0)]
+    idle_timeout: f64,
 }
 
 /// Run `ksym serve`.
@@ -49,8 +58,16 @@ pub fn run(opts: Args, out: Out) -> Result<Status> {
     if workers == 0 || workers > 1024 {
         anyhow::bail!("--workers {workers}: want 1 to 1024");
     }
-    if !(opts.timeout.is_finite() && opts.timeout > 0.0 && opts.timeout <= 86400.0) {
-        anyhow::bail!("--timeout {}: want 0 < SECONDS <= 86400", opts.timeout);
+    for (flag, v) in [
+        ("timeout", opts.timeout),
+        ("idle-timeout", opts.idle_timeout),
+    ] {
+        if !(v.is_finite() && v > 0.0 && v <= 86400.0) {
+            anyhow::bail!("--{flag} {v}: want 0 < SECONDS <= 86400");
+        }
+    }
+    if opts.max_connections == 0 {
+        anyhow::bail!("--max-connections 0: want at least 1");
     }
     let config = Config {
         listen: opts.listen,
@@ -59,6 +76,8 @@ pub fn run(opts: Args, out: Out) -> Result<Status> {
         queue: opts.queue,
         max_body: opts.max_body,
         timeout: Duration::from_secs_f64(opts.timeout),
+        idle_timeout: Duration::from_secs_f64(opts.idle_timeout),
+        max_connections: opts.max_connections,
         max_open: opts.max_open,
         faddr2line: Box::new(|obj, inputs, out| {
             let opts = faddr2line::Args {

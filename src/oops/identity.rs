@@ -21,8 +21,7 @@
 //! line could not be compared keeps the `unknown` slot of [`code_check`]. Per frame, a
 //! printed `/size` that no candidate symbol's size explains is marked, not refused.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
 use serde::Serialize;
@@ -355,21 +354,6 @@ pub fn refusal(file: &Path, c: &Check) -> String {
         file.display(),
         c.evidence()
     )
-}
-
-/// Facts of opened objects, read once per file.
-#[derive(Default)]
-pub struct Cache {
-    files: HashMap<PathBuf, FileFacts>,
-}
-
-impl Cache {
-    /// The facts of `symz`, read on first use.
-    pub fn facts(&mut self, symz: &Symbolizer) -> &FileFacts {
-        self.files
-            .entry(symz.path().to_path_buf())
-            .or_insert_with(|| FileFacts::of(symz))
-    }
 }
 
 /// The report-level `identity` of `--json`: every check and the overall result

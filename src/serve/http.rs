@@ -1,11 +1,11 @@
-//! The HTTP/1.1 subset `ksym serve` speaks: one request per connection, a body sized by
-//! `Content-Length` (no chunked uploads), `Expect: 100-continue` honoured, every answer
-//! closing the connection. Reads stop at a deadline; sizes are bounded before anything is
+//! The HTTP/1.1 subset `ksym serve` speaks: a body sized by `Content-Length` (no chunked
+//! uploads), `Expect: 100-continue` honoured, persistent connections (HTTP/1.1 unless
+//! `Connection: close`, HTTP/1.0 with `Connection: keep-alive`) and pipelined requests.
+//! The head is parsed from whatever bytes have arrived ([`parse_head`]), so that one thread
+//! can read many connections without blocking on any; sizes are bounded before anything is
 //! allocated for them.
 
-use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::time::Instant;
+use std::io;
 
 /// Bytes of request line and headers accepted.
 pub const MAX_HEAD: usize = 16 << 10;
@@ -21,6 +21,8 @@ pub struct Request {
     pub query: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// The client keeps the connection open for another request.
+    pub keep_alive: bool,
 }
 
 impl Request {
@@ -38,7 +40,7 @@ impl Request {
 pub enum ReadError {
     /// The peer closed or the socket failed: nobody to answer.
     Gone,
-    /// The deadline passed before the request was complete (504).
+    /// The deadline passed before the request was complete (408).
     Timeout,
     /// The body is larger than allowed (413).
     TooLarge(u64),
@@ -46,27 +48,53 @@ pub enum ReadError {
     Bad(u16, String),
 }
 
-/// Read one request from `s`, giving up at `deadline`.
-pub fn read_request(
-    s: &mut TcpStream,
-    deadline: Instant,
-    max_body: u64,
-) -> Result<Request, ReadError> {
-    let mut buf = Vec::with_capacity(1024);
-    let head_end = loop {
-        if let Some(i) = find(&buf, b"\r\n\r\n") {
-            break i;
+/// The head of a request, parsed.
+#[derive(Debug)]
+pub struct Head {
+    /// Bytes of the head, its blank line included: the body starts there.
+    pub len: usize,
+    /// `GET`, `POST`...
+    pub method: String,
+    /// The path without the query.
+    pub path: String,
+    /// Query parameters, percent-decoded.
+    pub query: Vec<(String, String)>,
+    /// `Content-Length` (0 when absent).
+    pub length: u64,
+    /// `Expect: 100-continue`.
+    pub expect_continue: bool,
+    /// The connection stays open after the answer.
+    pub keep_alive: bool,
+}
+
+impl Head {
+    /// The request of this head and its body.
+    pub fn into_request(self, body: Vec<u8>) -> Request {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            body,
+            keep_alive: self.keep_alive,
         }
+    }
+}
+
+/// Parse the head at the start of `buf`: `Ok(None)` while it is incomplete. `from` bytes
+/// of `buf` are known to hold no end of head (a caller reading a few bytes at a time
+/// does not search the same bytes again). A body over `max_body` is `TooLarge`, before
+/// any of it is read.
+pub fn parse_head(buf: &[u8], from: usize, max_body: u64) -> Result<Option<Head>, ReadError> {
+    let from = from.saturating_sub(3).min(buf.len());
+    let Some(head_end) = find(&buf[from..], b"\r\n\r\n").map(|i| i + from) else {
         if buf.len() > MAX_HEAD {
             return Err(ReadError::Bad(431, "request head too large".into()));
         }
-        let mut chunk = [0u8; 4096];
-        let n = read_until(s, &mut chunk, deadline)?;
-        if n == 0 {
-            return Err(ReadError::Gone);
-        }
-        buf.extend_from_slice(&chunk[..n]);
+        return Ok(None);
     };
+    if head_end > MAX_HEAD {
+        return Err(ReadError::Bad(431, "request head too large".into()));
+    }
     let head = std::str::from_utf8(&buf[..head_end])
         .map_err(|_| ReadError::Bad(400, "request head is not UTF-8".into()))?;
     let mut lines = head.split("\r\n");
@@ -82,6 +110,7 @@ pub fn read_request(
     }
     let mut length: Option<u64> = None;
     let mut expect_continue = false;
+    let mut keep_alive = version != "HTTP/1.0";
     for l in lines {
         let Some((name, value)) = l.split_once(':') else {
             return Err(ReadError::Bad(400, "malformed header line".into()));
@@ -103,6 +132,14 @@ pub fn read_request(
         } else if name.eq_ignore_ascii_case("expect") && value.eq_ignore_ascii_case("100-continue")
         {
             expect_continue = true;
+        } else if name.eq_ignore_ascii_case("connection") {
+            for token in value.split(',').map(str::trim) {
+                if token.eq_ignore_ascii_case("close") {
+                    keep_alive = false;
+                } else if token.eq_ignore_ascii_case("keep-alive") {
+                    keep_alive = true;
+                }
+            }
         }
     }
     let length = length.unwrap_or(0);
@@ -113,54 +150,33 @@ pub fn read_request(
         Some((p, q)) => (p, parse_query(q)),
         None => (target, Vec::new()),
     };
-    let mut body = buf[head_end + 4..].to_vec();
-    if body.len() as u64 > length {
-        return Err(ReadError::Bad(400, "more bytes than Content-Length".into()));
-    }
-    if expect_continue && (body.len() as u64) < length {
-        s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-            .map_err(|_| ReadError::Gone)?;
-    }
-    body.reserve_exact((length as usize).saturating_sub(body.len()));
-    while (body.len() as u64) < length {
-        let mut chunk = [0u8; 16384];
-        let want = (length as usize - body.len()).min(chunk.len());
-        let n = read_until(s, &mut chunk[..want], deadline)?;
-        if n == 0 {
-            return Err(ReadError::Gone);
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Ok(Request {
+    Ok(Some(Head {
+        len: head_end + 4,
         method: method.to_string(),
         path: path.to_string(),
         query,
-        body,
-    })
+        length,
+        expect_continue,
+        keep_alive,
+    }))
 }
 
-/// One read bounded by `deadline`.
-fn read_until(s: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> Result<usize, ReadError> {
-    let left = deadline.saturating_duration_since(Instant::now());
-    if left.is_zero() {
-        return Err(ReadError::Timeout);
-    }
-    s.set_read_timeout(Some(left))
-        .map_err(|_| ReadError::Gone)?;
-    match s.read(buf) {
-        Ok(n) => Ok(n),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            Err(ReadError::Timeout)
+/// What to send before the body when the client waits for it (`Expect: 100-continue`).
+pub const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
+
+/// Write what `w` takes of `buf` without blocking: bytes written, `WouldBlock` not an error.
+pub fn write_some(w: &mut impl io::Write, buf: &[u8]) -> io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match w.write(&buf[done..]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
-        // A signal: read again within the deadline.
-        Err(e) if e.kind() == io::ErrorKind::Interrupted => read_until(s, buf, deadline),
-        Err(_) => Err(ReadError::Gone),
     }
+    Ok(done)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -206,6 +222,7 @@ pub fn reason(status: u16) -> &'static str {
         200 => "OK",
         400 => "Bad Request",
         404 => "Not Found",
+        408 => "Request Timeout",
         405 => "Method Not Allowed",
         411 => "Length Required",
         413 => "Content Too Large",
@@ -247,23 +264,28 @@ impl Response {
         Response::text(status, format!("ksym: {message}\n"))
     }
 
-    /// Write the answer and close the write side.
-    pub fn write_to(&self, s: &mut TcpStream) -> io::Result<()> {
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+    /// The answer as sent: status line, headers, body. `keep_alive` says whether the
+    /// connection stays open after it.
+    pub fn to_bytes(&self, keep_alive: bool) -> Vec<u8> {
+        use std::fmt::Write as _;
+        let mut head = String::with_capacity(256);
+        let _ = write!(
+            head,
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
             self.status,
             reason(self.status),
             self.content_type,
-            self.body.len()
+            self.body.len(),
+            if keep_alive { "keep-alive" } else { "close" }
         );
         for (k, v) in &self.headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
+            let _ = write!(head, "{k}: {v}\r\n");
         }
         head.push_str("\r\n");
-        s.write_all(head.as_bytes())?;
-        s.write_all(&self.body)?;
-        s.flush()?;
-        s.shutdown(std::net::Shutdown::Write)
+        let mut out = Vec::with_capacity(head.len() + self.body.len());
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(&self.body);
+        out
     }
 }
 
@@ -283,5 +305,40 @@ mod tests {
         );
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("a%41"), "aA");
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    #[test]
+    fn heads_in_pieces_and_connection_tokens() {
+        let req = b"POST /v1/decode?format=json HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
+        // A byte at a time, as a caller reading a slow client does.
+        let mut scanned = 0;
+        for cut in 0..=req.len() {
+            let r = parse_head(&req[..cut], scanned, 100).expect("no error");
+            assert_eq!(r.is_some(), cut >= req.len() - 3, "cut at {cut}");
+            if r.is_none() {
+                scanned = cut;
+            }
+        }
+        let h = parse_head(req, 0, 100).unwrap().unwrap();
+        assert_eq!((h.len, h.length, h.keep_alive), (req.len() - 3, 3, true));
+        assert_eq!(h.query, [("format".to_string(), "json".to_string())]);
+        let h = parse_head(b"GET / HTTP/1.1\r\nConnection: Close\r\n\r\n", 0, 0);
+        assert!(!h.unwrap().unwrap().keep_alive);
+        let h = parse_head(b"GET / HTTP/1.0\r\n\r\n", 0, 0);
+        assert!(!h.unwrap().unwrap().keep_alive);
+        let h = parse_head(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 0, 0);
+        assert!(h.unwrap().unwrap().keep_alive);
+        let h = parse_head(b"POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 0, 100);
+        assert!(matches!(h, Err(ReadError::TooLarge(101))));
+        let big = vec![b'a'; MAX_HEAD + 1];
+        assert!(matches!(
+            parse_head(&big, 0, 0),
+            Err(ReadError::Bad(431, _))
+        ));
     }
 }

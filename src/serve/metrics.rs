@@ -41,8 +41,11 @@ pub struct Metrics {
     pub store_objects: AtomicU64,
     /// Requests being worked on.
     pub in_flight: AtomicU64,
-    /// Connections refused with 503 (queue full or shutting down).
+    /// Requests and connections answered 503 (no worker or queue slot, body budget or
+    /// connection cap reached).
     pub rejected: AtomicU64,
+    /// Client connections open.
+    pub connections_open: AtomicU64,
     /// Per worker: objects kept open between requests, and their bytes.
     kept: Mutex<BTreeMap<usize, (u64, u64)>>,
 }
@@ -186,8 +189,14 @@ impl Metrics {
         gauge(
             "ksym_serve_rejected_total",
             "counter",
-            "Connections answered 503 because the queue was full or the server stopping.",
+            "Requests answered 503: no worker or queue slot, or too many connections.",
             get(&self.rejected),
+        );
+        gauge(
+            "ksym_serve_connections_open",
+            "gauge",
+            "Client connections open (idle, being read, answered).",
+            get(&self.connections_open),
         );
         o
     }

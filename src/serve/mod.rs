@@ -1,11 +1,15 @@
 //! `ksym serve`: decode and faddr2line over HTTP, for fleets and CI.
 //!
-//! One thread accepts connections and hands them to a fixed pool of workers; a worker
-//! reads one request ([`http`]), answers it and closes the connection. Connections beyond
-//! the workers plus the queue are answered 503 at once, so memory stays bounded under any
-//! load; a request not received within the timeout (or that waited longer than it in the
-//! queue) is answered 504; a body over the limit 413. SIGTERM or SIGINT stops the
-//! accepting, lets the workers finish every connection already accepted, and returns.
+//! One thread accepts connections and reads their requests without blocking on any
+//! ([`conns`]): an idle or slow connection costs a file descriptor and its buffer, not a
+//! worker. Each complete request goes to a fixed pool of workers (or waits in a bounded
+//! queue); a worker answers it and gives a persistent connection back for its next
+//! request. A request not complete within the timeout of its first byte is answered 408;
+//! one that waited longer than the timeout for a worker 504; a body over the limit 413;
+//! no worker or queue slot, 503. Connections are capped; idle ones are closed after the
+//! idle timeout, or when a new one needs their place. SIGTERM or SIGINT stops the
+//! accepting, closes the idle connections, answers every request already begun, and
+//! returns.
 //!
 //! Objects come from the stores ([`store`]), by build id and release, else from
 //! debuginfod by build id ([`crate::debuginfod::find`]). Each worker keeps the objects
@@ -14,23 +18,24 @@
 //! [`crate::oops::decode::decode`] and of the faddr2line the caller passes in
 //! ([`Faddr2line`]), byte for byte. `docs/serve.md` describes the API.
 
+mod conns;
 pub mod http;
 pub mod metrics;
 pub mod store;
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::AsRawFd;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
 use crate::oops::decode::{self as oops_decode, Options as DecodeOptions, Summary};
-use http::{ReadError, Request, Response};
+use conns::{Conn, Job};
+use http::{Request, Response};
 use metrics::Metrics;
 use store::Index;
 
@@ -66,12 +71,17 @@ pub struct Config {
     pub stores: Vec<PathBuf>,
     /// Worker threads.
     pub workers: usize,
-    /// Connections accepted and waiting for a worker, at most.
+    /// Complete requests waiting for a worker, at most.
     pub queue: usize,
     /// Largest request body, in bytes.
     pub max_body: u64,
-    /// Time from accepting a connection to having read its request.
+    /// Time from a request's first byte to having all of it (else 408), and longest wait
+    /// for a worker (else 504).
     pub timeout: Duration,
+    /// Time a connection may stay open between requests (or before its first).
+    pub idle_timeout: Duration,
+    /// Connections open at once, at most.
+    pub max_connections: usize,
     /// Objects each worker keeps open between requests (0: none).
     pub max_open: usize,
     /// faddr2line.
@@ -83,6 +93,7 @@ static STOP: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_stop_signal(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
+    conns::wake();
 }
 
 fn install_signal_handlers() -> Result<()> {
@@ -104,6 +115,37 @@ fn install_signal_handlers() -> Result<()> {
     Ok(())
 }
 
+/// File descriptors kept for the process itself (listener, pipe, logs, store scans).
+const FDS_KEPT: usize = 64;
+/// File descriptors one decode may hold besides its kept objects.
+const FDS_PER_DECODE: usize = 8;
+
+/// Raise the soft limit of open files to the hard limit; the soft limit then.
+fn raise_fd_limit() -> usize {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit with a valid rlimit.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) != 0 {
+            return 1024;
+        }
+        // An unlimited hard limit is not one the soft limit may take (fs.nr_open).
+        let target = r.rlim_max.min(1 << 20);
+        if r.rlim_cur < target {
+            let want = libc::rlimit {
+                rlim_cur: target,
+                rlim_max: r.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &want) == 0 {
+                r = want;
+            }
+        }
+    }
+    usize::try_from(r.rlim_cur).unwrap_or(usize::MAX)
+}
+
 /// What the workers share.
 struct Shared {
     config: Config,
@@ -111,17 +153,16 @@ struct Shared {
     links: PathBuf,
     last_scan: Mutex<Instant>,
     metrics: Metrics,
-}
-
-struct Job {
-    stream: TcpStream,
-    peer: Option<SocketAddr>,
-    accepted: Instant,
+    /// Bytes of request bodies being read or answered at most: workers + queue bodies of
+    /// `max_body`.
+    body_budget: u64,
+    /// Bytes of that budget taken.
+    body_reserved: AtomicU64,
 }
 
 /// Serve until SIGTERM or SIGINT. `ready` gets one line, `listening on ADDR:PORT`, once
 /// the socket is bound and the stores indexed.
-pub fn run(config: Config, ready: &mut dyn Write) -> Result<()> {
+pub fn run(mut config: Config, ready: &mut dyn Write) -> Result<()> {
     let listener = TcpListener::bind(&config.listen)
         .map_err(io_error(format!("{}: cannot listen", config.listen)))?;
     let addr = listener
@@ -136,13 +177,26 @@ pub fn run(config: Config, ready: &mut dyn Write) -> Result<()> {
         }
     }
     install_signal_handlers()?;
+    let room = raise_fd_limit()
+        .saturating_sub(FDS_KEPT + config.workers.max(1) * (config.max_open + FDS_PER_DECODE));
+    if config.max_connections > room {
+        log_line(&format!(
+            "event=limit max_connections={} fd_room={room}: fewer connections than asked, \
+             for want of file descriptors (RLIMIT_NOFILE)",
+            config.max_connections
+        ));
+        config.max_connections = room.max(1);
+    }
     let links = std::env::temp_dir().join(format!("ksym-serve-{}", std::process::id()));
     std::fs::create_dir_all(&links)
         .map_err(io_error(format!("{}: cannot create", links.display())))?;
     let mut index = Index::default();
     index.scan(&config.stores, &links);
+    let slots = (config.workers.max(1) + config.queue) as u64;
     let shared = Arc::new(Shared {
         metrics: Metrics::default(),
+        body_budget: config.max_body.max(1).saturating_mul(slots),
+        body_reserved: AtomicU64::new(0),
         index: RwLock::new(Index::default()),
         links,
         last_scan: Mutex::new(Instant::now()),
@@ -167,15 +221,17 @@ fn serve(
     ready: &mut dyn Write,
 ) -> Result<()> {
     let workers = shared.config.workers.max(1);
-    let capacity = workers + shared.config.queue;
-    let inside = Arc::new(AtomicUsize::new(0));
-    let (tx, rx) = mpsc::channel::<Job>();
+    let waker = conns::Waker::new().map_err(io_error("cannot create a pipe"))?;
+    let busy = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = mpsc::sync_channel::<Job>(shared.config.queue);
+    let (back_tx, back_rx) = mpsc::channel::<Conn>();
     let rx = Arc::new(Mutex::new(rx));
     let mut handles = Vec::new();
     for i in 0..workers {
         let rx = Arc::clone(&rx);
         let shared = Arc::clone(shared);
-        let inside = Arc::clone(&inside);
+        let busy = Arc::clone(&busy);
+        let back = back_tx.clone();
         let max_open = shared.config.max_open;
         let h = std::thread::Builder::new()
             .name(format!("ksym-serve-{i}"))
@@ -187,12 +243,19 @@ fn serve(
                         Err(_) => break,
                     };
                     let Ok(job) = job else { break };
-                    handle(&shared, job, &inside, i);
+                    if let Some(conn) = work(&shared, job, i) {
+                        let _ = back.send(conn);
+                        conns::wake();
+                    } else if STOP.load(Ordering::SeqCst) {
+                        conns::wake();
+                    }
+                    busy.fetch_sub(1, Ordering::SeqCst);
                 }
             })
             .map_err(io_error("cannot start a worker thread"))?;
         handles.push(h);
     }
+    drop(back_tx);
     listener
         .set_nonblocking(true)
         .map_err(io_error("cannot configure the listening socket"))?;
@@ -200,135 +263,46 @@ fn serve(
         .and_then(|()| ready.flush())
         .map_err(io_error("cannot write"))?;
     log_line(&format!(
-        "event=start listen={addr} workers={workers} queue={} stores={}",
+        "event=start listen={addr} workers={workers} queue={} max_connections={} stores={}",
         shared.config.queue,
+        shared.config.max_connections,
         shared.index.read().map(|i| i.len()).unwrap_or(0)
     ));
-    while !STOP.load(Ordering::SeqCst) {
-        let mut pfd = libc::pollfd {
-            fd: listener.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd for the duration of the call.
-        let n = unsafe { libc::poll(&mut pfd, 1, 200) };
-        if n <= 0 {
-            continue;
-        }
-        match listener.accept() {
-            Ok((stream, peer)) => {
-                let accepted = Instant::now();
-                if stream.set_nonblocking(false).is_err() {
-                    continue;
-                }
-                if inside.load(Ordering::SeqCst) >= capacity {
-                    reject(shared, stream, Some(peer), accepted);
-                    continue;
-                }
-                inside.fetch_add(1, Ordering::SeqCst);
-                let job = Job {
-                    stream,
-                    peer: Some(peer),
-                    accepted,
-                };
-                if let Err(mpsc::SendError(job)) = tx.send(job) {
-                    inside.fetch_sub(1, Ordering::SeqCst);
-                    reject(shared, job.stream, job.peer, job.accepted);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-            Err(e) => {
-                // Out of file descriptors and the like: wait for connections to finish.
-                log_line(&format!(
-                    "event=accept-error error={}",
-                    quote(&e.to_string())
-                ));
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-    }
-    drop(listener);
-    log_line(&format!(
-        "event=stopping in_flight={}",
-        inside.load(Ordering::SeqCst)
-    ));
-    drop(tx);
+    conns::run(shared, listener, tx, back_rx, &waker, &busy);
     for h in handles {
         let _ = h.join();
     }
-    log_line("event=stopped");
     Ok(())
 }
 
-/// Answer 503 without reading the request.
-fn reject(shared: &Shared, mut stream: TcpStream, peer: Option<SocketAddr>, accepted: Instant) {
-    shared.metrics.rejected.fetch_add(1, Ordering::Relaxed);
-    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-    let mut r = Response::error(503, "busy: every worker and queue slot is taken; retry");
-    r.headers.push(("Retry-After", "1".into()));
-    shared.metrics.record("rejected", 503, accepted.elapsed());
-    log_request(peer, "-", "-", 503, None, 0, 0, accepted.elapsed(), 0);
-    let _ = r.write_to(&mut stream);
-}
-
-/// Read, answer and close one connection. The slot in `inside` is given back, the
-/// metrics and the log line written, before the answer is: a client that has its answer
-/// sees them.
-fn handle(shared: &Shared, mut job: Job, inside: &AtomicUsize, worker: usize) {
-    let deadline = job.accepted + shared.config.timeout;
-    let req = if Instant::now() >= deadline {
-        Err(ReadError::Timeout)
-    } else {
-        http::read_request(&mut job.stream, deadline, shared.config.max_body)
-    };
-    let (endpoint, method, path, bytes_in) = match &req {
-        Ok(r) => (
-            endpoint_name(&r.path),
-            r.method.clone(),
-            r.path.clone(),
-            r.body.len(),
-        ),
-        Err(_) => ("invalid", "-".to_string(), "-".to_string(), 0),
-    };
+/// Answer one request: the connection back when it stays open (or has more of the
+/// answer to write). The metrics and the log line are written before the answer is: a
+/// client that has its answer sees them.
+fn work(shared: &Shared, job: Job, worker: usize) -> Option<Conn> {
+    let Job { conn, req } = job;
+    let endpoint = endpoint_name(&req.path);
     shared.metrics.in_flight.fetch_add(1, Ordering::Relaxed);
     let mut warnings = 0;
-    let resp = match req {
-        Ok(r) => {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                route(shared, &r, &mut warnings)
-            }));
-            result.unwrap_or_else(|_| {
-                Response::error(500, "internal error (the request was dropped)")
-            })
-        }
-        Err(ReadError::Gone) => {
-            shared.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
-            inside.fetch_sub(1, Ordering::SeqCst);
-            let took = job.accepted.elapsed();
-            shared.metrics.record("invalid", 499, took);
-            log_request(job.peer, "-", "-", 499, None, 0, 0, took, 0);
-            return;
-        }
-        Err(ReadError::Timeout) => Response::error(
+    let waited = conn.started.elapsed();
+    let resp = if waited > shared.config.timeout {
+        Response::error(
             504,
             &format!(
-                "request not received within {} s",
+                "waited {:.1} s for a worker, over the timeout of {} s",
+                waited.as_secs_f64(),
                 shared.config.timeout.as_secs_f64()
             ),
-        ),
-        Err(ReadError::TooLarge(n)) => Response::error(
-            413,
-            &format!(
-                "body of {n} bytes is over the limit of {} bytes (--max-body)",
-                shared.config.max_body
-            ),
-        ),
-        Err(ReadError::Bad(status, msg)) => Response::error(status, &msg),
+        )
+    } else {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            route(shared, &req, &mut warnings)
+        }));
+        result.unwrap_or_else(|_| Response::error(500, "internal error (the request was dropped)"))
     };
     shared.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
     let (n, bytes) = crate::oops::decode::pool::kept();
     shared.metrics.set_kept(worker, n as u64, bytes);
-    let took = job.accepted.elapsed();
+    let took = conn.started.elapsed();
     shared.metrics.record(endpoint, resp.status, took);
     let exit = resp
         .headers
@@ -336,21 +310,18 @@ fn handle(shared: &Shared, mut job: Job, inside: &AtomicUsize, worker: usize) {
         .find(|(k, _)| *k == "X-Ksym-Exit")
         .and_then(|(_, v)| v.parse().ok());
     log_request(
-        job.peer,
-        &method,
-        &path,
+        conn.peer,
+        &req.method,
+        &req.path,
         resp.status,
         exit,
-        bytes_in,
+        req.body.len(),
         resp.body.len(),
         took,
         warnings,
     );
-    inside.fetch_sub(1, Ordering::SeqCst);
-    let _ = job
-        .stream
-        .set_write_timeout(Some(shared.config.timeout.max(Duration::from_secs(1))));
-    let _ = resp.write_to(&mut job.stream);
+    let keep_alive = req.keep_alive && !STOP.load(Ordering::SeqCst);
+    conn.answered(resp.to_bytes(keep_alive), keep_alive)
 }
 
 fn endpoint_name(path: &str) -> &'static str {

@@ -147,7 +147,6 @@ struct Decoder<'w> {
     summary: Summary,
     /// The `Linux version` banner last seen in the log.
     banner: Option<String>,
-    facts: identity::Cache,
     kallsyms: Option<Result<kaslr::Kallsyms, Error>>,
     /// `--json`: frames outside reports gathered into the next `backtrace` record.
     stray: Option<Stray>,
@@ -202,7 +201,6 @@ impl<'w> Decoder<'w> {
             banner: None,
             kallsyms: None,
             stray: None,
-            facts: identity::Cache::default(),
             module_checks: HashMap::new(),
         }
     }
@@ -226,9 +224,8 @@ impl<'w> Decoder<'w> {
         let Some(Ok(vm)) = self.vmlinux.as_ref() else {
             return Vec::new();
         };
-        let facts = self.facts.facts(&vm.symz);
         let log = identity::LogFacts::of(oops, self.banner.as_deref());
-        identity::vmlinux_checks(vm.symz.path(), facts, &log, oops)
+        identity::vmlinux_checks(vm.symz.path(), vm.facts(), &log, oops)
     }
 
     /// The refusal for a proven mismatch among `checks`: printed once; `None` when
@@ -759,13 +756,12 @@ impl<'w> Decoder<'w> {
                 Ok(_) => {}
             }
             if let Ok(o) = &opened {
-                let facts = self.facts.facts(&o.symz).clone();
                 let log = identity::LogFacts {
                     arch: oops.and_then(identity::log_arch),
                     ..identity::LogFacts::default()
                 };
                 let path = o.symz.path().to_path_buf();
-                let checks = identity::module_checks(name, &path, &facts, build_id, &log);
+                let checks = identity::module_checks(name, &path, o.facts(), build_id, &log);
                 self.module_checks.insert(key.clone(), (path, checks));
             }
             self.modules.insert(key.clone(), opened);

@@ -21,6 +21,7 @@ use std::path::Path;
 use super::bugtable::{self, BugEntry, BugTable};
 use super::{Error, ErrorKind};
 use crate::dwarf::{Frame as Level, NameRule, ObjectKind, PathRule, Symbolizer};
+use crate::oops::identity::FileFacts;
 
 /// Most padding the module loader leaves after a function (section alignment): a
 /// module symbol's printed size is its ELF size rounded up to where the next one starts.
@@ -40,6 +41,9 @@ pub struct Object {
     found_prefix: Option<String>,
     /// The path it was opened from.
     opened_from: std::path::PathBuf,
+    /// What the object says about itself, read on first use and kept with the object
+    /// (a kept object is not read again by later decodes).
+    facts: std::cell::OnceCell<FileFacts>,
 }
 
 impl Object {
@@ -47,6 +51,11 @@ impl Object {
     pub(super) fn keep(self) {
         let path = self.opened_from.clone();
         super::pool::put(&path, self);
+    }
+
+    /// Its build id, banner and machine, for the identity checks.
+    pub fn facts(&self) -> &FileFacts {
+        self.facts.get_or_init(|| FileFacts::of(&self.symz))
     }
 }
 
@@ -114,6 +123,7 @@ impl Object {
             opened_from: path.to_path_buf(),
             prefix: paths.root.clone(),
             paths,
+            facts: std::cell::OnceCell::new(),
         })
     }
 
