@@ -235,10 +235,9 @@ impl Symbolizer {
         self.symbols.get(index)
     }
 
-    /// Build the symbol model and every symbol index now. The first questions about
-    /// symbols are otherwise answered by scanning the symbol table in place, and the
-    /// indexes built after a few scans; callers about to ask hundreds of questions may
-    /// call this first. The answers are the same either way.
+    /// Build every symbol index now (by address, by section, by name); each is otherwise
+    /// built by the first question that needs it. The answers are the same either way;
+    /// the symbol model ([`Self::symbols`]) is not built.
     pub fn index_symbols(&self) {
         self.symbols.index_all();
     }
