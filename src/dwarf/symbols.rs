@@ -44,22 +44,34 @@ pub(crate) struct Symbols {
 #[derive(Default)]
 struct Addrs {
     map: AddrMap,
-    /// `(section, value)` of every symbol with a section, mapping symbols left out,
-    /// sorted: for [`Symbols::kallsyms_size`].
-    by_section: Vec<(usize, u64)>,
+    by_section: BySection,
 }
 
-/// No symbol: the end of a chain, an empty slot.
-const NONE: u32 = u32::MAX;
-
-/// Symbols by name stem: open addressing on the stem's hash, each slot the head of a
-/// chain (in file order) of the symbols with that stem hash.
-struct StemIndex {
-    /// `(stem hash, first symbol)`; `NONE` marks an empty slot.
-    slots: Vec<(u64, u32)>,
-    /// The next symbol of the same chain, by symbol index.
-    next: Vec<u32>,
+/// The values of every symbol with a section, mapping symbols left out, by section: for
+/// [`Symbols::kallsyms_size`].
+#[derive(Default)]
+struct BySection {
+    /// Where each section's values start in `values` (by section index; one more entry
+    /// at the end).
+    starts: Vec<u32>,
+    /// Sorted within each section.
+    values: Vec<u64>,
 }
+
+impl BySection {
+    fn of(&self, section: usize) -> &[u64] {
+        match (self.starts.get(section), self.starts.get(section + 1)) {
+            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Symbols by name stem: `(stem hash << 32) | symbol index`, sorted. The symbols of one
+/// stem hash (32 bits of it: two stems that share them share a list, and names are
+/// compared anyway) are adjacent, in file order. Sorted rather than hashed into a table:
+/// building reads and writes memory in order.
+struct StemIndex(Vec<u64>);
 
 /// The hash of a name's stem: the name up to its first dot (a leading dot does not
 /// count), a NUL or the end of `name`. A symbol whose lookup key is `k` has the stem of
@@ -108,49 +120,28 @@ fn stem_hash(name: &[u8]) -> u64 {
 
 impl StemIndex {
     fn build(t: &ElfSymtab<Bytes>) -> StemIndex {
-        let n = t.len();
-        let cap = (n.saturating_mul(2)).next_power_of_two().max(16);
-        let mut slots = vec![(0u64, NONE); cap];
-        let mut next = vec![NONE; n];
         let strtab = t.strtab();
-        let hashes: Vec<u64> = t
+        let mut v: Vec<u64> = t
             .name_offsets()
-            .map(|off| stem_hash(strtab.get(off as usize..).unwrap_or_default()))
+            .enumerate()
+            .map(|(i, off)| {
+                let h = stem_hash(strtab.get(off as usize..).unwrap_or_default()) as u32;
+                // Indices fit: symbol tables are bounded far below 2^32 entries.
+                (u64::from(h) << 32) | i as u64
+            })
             .collect();
-        // From the last symbol to the first, each pushed at the head: chains in file order.
-        for (i, &h) in hashes.iter().enumerate().rev() {
-            let mut at = (h as usize) & (cap - 1);
-            loop {
-                let slot = &mut slots[at];
-                if slot.1 == NONE || slot.0 == h {
-                    slot.0 = h;
-                    next[i] = slot.1;
-                    // Indices fit: symbol tables are bounded far below 2^32 entries.
-                    slot.1 = i as u32;
-                    break;
-                }
-                at = (at + 1) & (cap - 1);
-            }
-        }
-        StemIndex { slots, next }
+        v.sort_unstable();
+        StemIndex(v)
     }
 
     /// The symbols whose stem hashes as `name`'s does, in file order.
     fn chain(&self, name: &[u8]) -> impl Iterator<Item = usize> + '_ {
-        let h = stem_hash(name);
-        let cap = self.slots.len();
-        let mut at = (h as usize) & (cap - 1);
-        let head = loop {
-            let slot = self.slots[at];
-            if slot.1 == NONE || slot.0 == h {
-                break slot.1;
-            }
-            at = (at + 1) & (cap - 1);
-        };
-        std::iter::successors(Some(head).filter(|&i| i != NONE), |&i| {
-            Some(self.next[i as usize]).filter(|&j| j != NONE)
-        })
-        .map(|i| i as usize)
+        let h = u64::from(stem_hash(name) as u32);
+        let from = self.0.partition_point(|&e| e >> 32 < h);
+        self.0[from..]
+            .iter()
+            .take_while(move |&&e| e >> 32 == h)
+            .map(|&e| (e & 0xffff_ffff) as usize)
     }
 }
 
@@ -221,15 +212,16 @@ impl Symbols {
                 return Addrs::default();
             };
             let strtab = t.strtab();
-            let mut parts = Vec::with_capacity(t.len());
-            let mut by_section = Vec::with_capacity(t.len());
+            let mut parts = Vec::new();
+            let (mut secs, mut values) = (Vec::new(), Vec::new());
             for (index, r) in t.raws().enumerate() {
                 // What the rules read of a name: whether it is empty or a mapping
                 // symbol (`$x`, `$d.1`), which its first three bytes tell.
                 let name = strtab.get(r.name_offset() as usize..).unwrap_or_default();
                 let head = &name[..name.iter().take(3).take_while(|&&b| b != 0).count()];
                 if let (Some(sec), false) = (r.section_index, is_mapping_symbol_name_bytes(head)) {
-                    by_section.push((sec, r.addr));
+                    secs.push(sec as u32);
+                    values.push(r.addr);
                 }
                 if matches!(r.kind, SymKind::Section | SymKind::File) {
                     continue;
@@ -241,31 +233,37 @@ impl Symbols {
                     continue;
                 }
                 parts.push(Part {
-                    index,
                     addr,
                     size: r.size,
+                    index: index as u32,
+                    section: r.section_index.map(|x| x as u32),
                     kind: r.kind,
                     binding: r.binding,
-                    section: r.section_index,
                 });
             }
             // As the model orders names: lossily decoded.
             let map = AddrMap::from_parts(parts, |i| String::from_utf8_lossy(t.name(i)));
-            // By value, then (stably) by section: one counting pass.
-            addrmap::sort_by_address(&mut by_section, |e| e.1);
-            let mut starts = vec![0usize; by_section.iter().map(|e| e.0 + 2).max().unwrap_or(0)];
-            for e in &by_section {
-                starts[e.0 + 1] += 1;
+            // Values by section (a counting pass), then each section's sorted.
+            let mut starts = vec![0u32; secs.iter().map(|&x| x as usize + 2).max().unwrap_or(1)];
+            for &x in &secs {
+                starts[x as usize + 1] += 1;
             }
             for k in 1..starts.len() {
                 starts[k] += starts[k - 1];
             }
-            let mut sorted = vec![(0, 0); by_section.len()];
-            for &e in &by_section {
-                sorted[starts[e.0]] = e;
-                starts[e.0] += 1;
+            let mut by_section = vec![0u64; values.len()];
+            let mut at = starts.clone();
+            for (&x, &v) in secs.iter().zip(&values) {
+                by_section[at[x as usize] as usize] = v;
+                at[x as usize] += 1;
             }
-            let by_section = sorted;
+            for w in starts.windows(2) {
+                by_section[w[0] as usize..w[1] as usize].sort_unstable();
+            }
+            let by_section = BySection {
+                starts,
+                values: by_section,
+            };
             Addrs { map, by_section }
         })
     }
@@ -296,19 +294,13 @@ impl Symbols {
         let r = self.raw(i)?;
         let (addr, sec) = (r.addr, r.section_index?);
         let from = addr.saturating_add(r.size.max(1));
-        let by_section = self.by_section();
-        let list = &by_section[by_section.partition_point(|e| e.0 < sec)..];
-        let list = &list[..list.partition_point(|e| e.0 == sec)];
-        let next = list.get(list.partition_point(|e| e.1 < from)).map(|e| e.1);
+        let list = self.addrs().by_section.of(sec);
+        let next = list.get(list.partition_point(|&v| v < from)).copied();
         let end = match next {
             Some(n) => n,
             None => section_end(sec)?,
         };
         end.checked_sub(addr).filter(|&n| n > 0)
-    }
-
-    fn by_section(&self) -> &[(usize, u64)] {
-        &self.addrs().by_section
     }
 
     fn by_stem(&self) -> Option<&StemIndex> {

@@ -77,61 +77,22 @@ pub fn alias_rank(kind: SymKind, size: u64, binding: Binding) -> (u8, u8, u8) {
 }
 
 /// What [`AddrMap::from_parts`] needs of one symbol: enough to index it without a
-/// [`Symbol`] (a reader of a mapped symbol table gives these without allocating).
+/// [`Symbol`] (a reader of a mapped symbol table gives these without allocating). Kept
+/// small: an index of a vmlinux holds 100k+ of them, and fresh memory costs page faults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Part {
-    /// Index of the symbol (the answer's [`Entry::index`]).
-    pub index: usize,
     /// Lookup address.
     pub addr: u64,
     /// ELF size (0: none).
     pub size: u64,
+    /// Index of the symbol (the answer's [`Entry::index`]).
+    pub index: u32,
+    /// Defining section (unsized symbols run to the next symbol of it).
+    pub section: Option<u32>,
     /// Kind.
     pub kind: SymKind,
     /// Binding.
     pub binding: Binding,
-    /// Defining section (unsized symbols run to the next symbol of it).
-    pub section: Option<usize>,
-}
-
-/// Sort `items` by `key`, stably, in linear time: a least-significant-digit radix sort
-/// on 16-bit digits that skips the digits every key shares (kernel addresses share their
-/// top bits). A comparison sort of 100k+ symbols by address costs several times more.
-pub fn sort_by_address<T: Copy>(items: &mut Vec<T>, key: impl Fn(&T) -> u64) {
-    const DIGITS: usize = 4;
-    const BUCKETS: usize = 1 << 16;
-    if items.len() < 256 || u32::try_from(items.len()).is_err() {
-        items.sort_by_key(|x| key(x));
-        return;
-    }
-    let mut counts = vec![0u32; DIGITS * BUCKETS];
-    for x in items.iter() {
-        let k = key(x);
-        for d in 0..DIGITS {
-            counts[d * BUCKETS + ((k >> (16 * d)) & 0xffff) as usize] += 1;
-        }
-    }
-    let mut other: Vec<T> = Vec::with_capacity(items.len());
-    for d in 0..DIGITS {
-        let counts = &mut counts[d * BUCKETS..(d + 1) * BUCKETS];
-        if counts.iter().any(|&c| c as usize == items.len()) {
-            continue; // every key has this digit
-        }
-        let mut sum = 0;
-        for c in counts.iter_mut() {
-            let n = *c;
-            *c = sum;
-            sum += n;
-        }
-        other.clear();
-        other.resize(items.len(), items[0]);
-        for x in items.iter() {
-            let b = ((key(x) >> (16 * d)) & 0xffff) as usize;
-            other[counts[b] as usize] = *x;
-            counts[b] += 1;
-        }
-        std::mem::swap(items, &mut other);
-    }
 }
 
 impl AddrMap {
@@ -140,12 +101,12 @@ impl AddrMap {
     pub fn build(symbols: &[Symbol], addr_of: impl Fn(&Symbol) -> Option<u64>) -> AddrMap {
         let parts = symbols.iter().enumerate().filter_map(|(index, s)| {
             Some(Part {
-                index,
                 addr: addr_of(s)?,
                 size: s.size.unwrap_or(0),
+                index: u32::try_from(index).ok()?,
+                section: s.section_index.and_then(|x| u32::try_from(x).ok()),
                 kind: s.kind,
                 binding: s.binding,
-                section: s.section_index,
             })
         });
         AddrMap::from_parts(parts.collect(), |i| {
@@ -159,52 +120,52 @@ impl AddrMap {
         parts: Vec<Part>,
         name_of: impl Fn(usize) -> std::borrow::Cow<'n, str>,
     ) -> AddrMap {
-        // By address in linear time (names are read only for aliases), then each run of
-        // aliases by rank, name and index.
+        // By address, rank and index (sorting the parts themselves, in place: moving
+        // 100k+ small records sequentially costs less than gathering them at random);
+        // names are read only to order aliases of equal rank.
+        let rank = |p: &Part| alias_rank(p.kind, p.size, p.binding);
         let mut parts = parts;
-        sort_by_address(&mut parts, |p| p.addr);
+        parts.sort_unstable_by_key(|p| (p.addr, rank(p), p.index));
         let mut start = 0;
         while start < parts.len() {
-            let addr = parts[start].addr;
-            let end = start + parts[start..].iter().take_while(|p| p.addr == addr).count();
+            let first = (parts[start].addr, rank(&parts[start]));
+            let end = start
+                + parts[start..]
+                    .iter()
+                    .take_while(|p| (p.addr, rank(p)) == first)
+                    .count();
             if end - start > 1 {
-                let rank = |p: &Part| alias_rank(p.kind, p.size, p.binding);
-                let first = rank(&parts[start]);
-                if parts[start..end].iter().any(|p| rank(p) != first) {
-                    parts[start..end].sort_by_key(rank);
-                }
-                let mut from = start;
-                while from < end {
-                    let r = rank(&parts[from]);
-                    let to = from + parts[from..end].iter().take_while(|p| rank(p) == r).count();
-                    if to - from > 1 {
-                        let mut named: Vec<(std::borrow::Cow<'_, str>, Part)> = parts[from..to]
-                            .iter()
-                            .map(|p| (name_of(p.index), *p))
-                            .collect();
-                        named
-                            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.index.cmp(&b.1.index)));
-                        for (slot, (_, p)) in parts[from..to].iter_mut().zip(named) {
-                            *slot = p;
-                        }
-                    }
-                    from = to;
+                let mut named: Vec<(std::borrow::Cow<'_, str>, Part)> = parts[start..end]
+                    .iter()
+                    .map(|p| (name_of(p.index as usize), *p))
+                    .collect();
+                named.sort_by(|a, b| a.0.cmp(&b.0));
+                for (slot, (_, p)) in parts[start..end].iter_mut().zip(named) {
+                    *slot = p;
                 }
             }
             start = end;
         }
-        // The next higher address in each symbol's section, in one pass from the top:
-        // per section (slot 0: none), the lowest address seen so far and the distinct one
-        // above it.
-        let mut next_in_section = vec![None; parts.len()];
+        let mut entries: Vec<Entry> = parts
+            .iter()
+            .map(|p| Entry {
+                addr: p.addr,
+                size: p.size,
+                size_from_elf: p.size > 0,
+                index: p.index as usize,
+            })
+            .collect();
+        // An unsized symbol runs to the next higher address in its section: one pass from
+        // the top, keeping per section (slot 0: none) the lowest address seen so far and
+        // the distinct one above it.
         let mut seen: Vec<Option<(u64, Option<u64>)>> = Vec::new();
-        for (pos, p) in parts.iter().enumerate().rev() {
-            let k = p.section.map_or(0, |s| s + 1);
+        for (e, p) in entries.iter_mut().zip(&parts).rev() {
+            let k = p.section.map_or(0, |s| s as usize + 1);
             if k >= seen.len() {
                 seen.resize(k + 1, None);
             }
             let slot = seen[k].get_or_insert((p.addr, None));
-            next_in_section[pos] = if slot.0 > p.addr {
+            let next = if slot.0 > p.addr {
                 Some(slot.0)
             } else {
                 slot.1
@@ -212,25 +173,10 @@ impl AddrMap {
             if p.addr < slot.0 {
                 *slot = (p.addr, Some(slot.0));
             }
+            if p.size == 0 {
+                e.size = next.map_or(0, |n| n - p.addr);
+            }
         }
-        let entries = parts
-            .iter()
-            .zip(next_in_section)
-            .map(|(p, next)| {
-                let (size, size_from_elf) = if p.size > 0 {
-                    (p.size, true)
-                } else {
-                    // Distance to the next symbol at a higher address in the same section.
-                    (next.map_or(0, |n| n - p.addr), false)
-                };
-                Entry {
-                    addr: p.addr,
-                    size,
-                    size_from_elf,
-                    index: p.index,
-                }
-            })
-            .collect();
         AddrMap { entries }
     }
 
