@@ -8,10 +8,14 @@
 //! ([`Symbols::get`]). The indexes:
 //! - by address: [`AddrMap`], the one address-to-symbol index, built from the raw fields
 //!   ([`AddrMap::from_parts`]): the symbol holding an address, the next symbol above one;
-//! - by section: symbol values per section, for the kallsyms size;
-//! - by name: a hash table of name stems (the name up to its first dot), chaining the
-//!   symbols of one stem in file order: exact names and LTO-renamed names (whose lookup
-//!   keys share the symbol's stem) are both found through it.
+//!   The kallsyms size (the next symbol of the same section) is found through it too,
+//!   with the few symbols it leaves out kept aside;
+//! - by name: the symbols sorted by the hash of their name's stem (the name up to its
+//!   first dot), in file order within one stem: exact names and LTO-renamed names (whose
+//!   lookup keys share the symbol's stem) are both found through it.
+//!
+//! Kept small: on a one-address `faddr2line` of a production vmlinux each fresh page of
+//! an index (a page fault) costs more than the instructions a cleverer layout saves.
 //!
 //! The model is built only for callers that want every symbol ([`Symbols::model`]);
 //! `tests/symbol_index.rs` checks the indexes' answers against rules applied to it.
@@ -44,27 +48,14 @@ pub(crate) struct Symbols {
 #[derive(Default)]
 struct Addrs {
     map: AddrMap,
-    by_section: BySection,
-}
-
-/// The values of every symbol with a section, mapping symbols left out, by section: for
-/// [`Symbols::kallsyms_size`].
-#[derive(Default)]
-struct BySection {
-    /// Where each section's values start in `values` (by section index; one more entry
-    /// at the end).
-    starts: Vec<u32>,
-    /// Sorted within each section.
-    values: Vec<u64>,
-}
-
-impl BySection {
-    fn of(&self, section: usize) -> &[u64] {
-        match (self.starts.get(section), self.starts.get(section + 1)) {
-            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
-            _ => &[],
-        }
-    }
+    /// By section index: the highest value of a symbol of the section (mapping symbols
+    /// left out), which bounds [`Symbols::kallsyms_size`]'s walk through `map`.
+    last: Vec<Option<u64>>,
+    /// `(section, value)` of the symbols with a section that `map` leaves out (section
+    /// symbols, nameless ones, symbols without a lookup address), mapping symbols left
+    /// out, sorted: the rest of what [`Symbols::kallsyms_size`] looks through. A few per
+    /// object.
+    others: Vec<(usize, u64)>,
 }
 
 /// Symbols by name stem: `(stem hash << 32) | symbol index`, sorted. The symbols of one
@@ -213,58 +204,42 @@ impl Symbols {
             };
             let strtab = t.strtab();
             let mut parts = Vec::new();
-            let (mut secs, mut values) = (Vec::new(), Vec::new());
+            let mut last: Vec<Option<u64>> = Vec::new();
+            let mut others = Vec::new();
             for (index, r) in t.raws().enumerate() {
                 // What the rules read of a name: whether it is empty or a mapping
                 // symbol (`$x`, `$d.1`), which its first three bytes tell.
                 let name = strtab.get(r.name_offset() as usize..).unwrap_or_default();
                 let head = &name[..name.iter().take(3).take_while(|&&b| b != 0).count()];
-                if let (Some(sec), false) = (r.section_index, is_mapping_symbol_name_bytes(head)) {
-                    secs.push(sec as u32);
-                    values.push(r.addr);
+                let section = r
+                    .section_index
+                    .filter(|_| !is_mapping_symbol_name_bytes(head));
+                if let Some(sec) = section {
+                    if sec >= last.len() {
+                        last.resize(sec + 1, None);
+                    }
+                    last[sec] = last[sec].max(Some(r.addr));
                 }
-                if matches!(r.kind, SymKind::Section | SymKind::File) {
-                    continue;
+                let addr = self.address_of(r.addr, r.section_index);
+                let indexed = !matches!(r.kind, SymKind::Section | SymKind::File)
+                    && addr.is_some()
+                    && addrmap::indexable_parts(r.kind, head, t.letter_of(&r));
+                match addr.filter(|_| indexed) {
+                    Some(addr) => parts.push(Part {
+                        addr,
+                        size: r.size,
+                        index: index as u32,
+                        section: r.section_index.map(|x| x as u32),
+                        kind: r.kind,
+                        binding: r.binding,
+                    }),
+                    None => others.extend(section.map(|sec| (sec, r.addr))),
                 }
-                let Some(addr) = self.address_of(r.addr, r.section_index) else {
-                    continue;
-                };
-                if !addrmap::indexable_parts(r.kind, head, t.letter_of(&r)) {
-                    continue;
-                }
-                parts.push(Part {
-                    addr,
-                    size: r.size,
-                    index: index as u32,
-                    section: r.section_index.map(|x| x as u32),
-                    kind: r.kind,
-                    binding: r.binding,
-                });
             }
+            others.sort_unstable();
             // As the model orders names: lossily decoded.
             let map = AddrMap::from_parts(parts, |i| String::from_utf8_lossy(t.name(i)));
-            // Values by section (a counting pass), then each section's sorted.
-            let mut starts = vec![0u32; secs.iter().map(|&x| x as usize + 2).max().unwrap_or(1)];
-            for &x in &secs {
-                starts[x as usize + 1] += 1;
-            }
-            for k in 1..starts.len() {
-                starts[k] += starts[k - 1];
-            }
-            let mut by_section = vec![0u64; values.len()];
-            let mut at = starts.clone();
-            for (&x, &v) in secs.iter().zip(&values) {
-                by_section[at[x as usize] as usize] = v;
-                at[x as usize] += 1;
-            }
-            for w in starts.windows(2) {
-                by_section[w[0] as usize..w[1] as usize].sort_unstable();
-            }
-            let by_section = BySection {
-                starts,
-                values: by_section,
-            };
-            Addrs { map, by_section }
+            Addrs { map, last, others }
         })
     }
 
@@ -294,8 +269,29 @@ impl Symbols {
         let r = self.raw(i)?;
         let (addr, sec) = (r.addr, r.section_index?);
         let from = addr.saturating_add(r.size.max(1));
-        let list = self.addrs().by_section.of(sec);
-        let next = list.get(list.partition_point(|&v| v < from)).copied();
+        let addrs = self.addrs();
+        // The first symbol of the section at or past `from`: through the address index
+        // (a symbol's lookup address orders as its value within a section), up to the
+        // section's last value, and among the symbols the index leaves out.
+        let mut next = None;
+        let last = addrs.last.get(sec).copied().flatten();
+        let lookup = |v: u64| match &self.bases {
+            None => Some(v),
+            Some(bases) => bases.get(sec).filter(|&&b| b != 0)?.checked_add(v),
+        };
+        if let (Some(start), Some(last)) = (lookup(from), last.and_then(lookup)) {
+            let entries = addrs.map.entries();
+            next = entries[entries.partition_point(|e| e.addr < start)..]
+                .iter()
+                .take_while(|e| e.addr <= last)
+                .filter_map(|e| self.raw(e.index))
+                .find(|x| x.section_index == Some(sec))
+                .map(|x| x.addr);
+        }
+        let others = &addrs.others[addrs.others.partition_point(|e| e < &(sec, from))..];
+        if let Some(&(_, v)) = others.first().filter(|e| e.0 == sec) {
+            next = Some(next.map_or(v, |n| n.min(v)));
+        }
         let end = match next {
             Some(n) => n,
             None => section_end(sec)?,
