@@ -67,8 +67,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// FNV-1a, 64 bits: a fast, stable hash (the symbol name index, cache file names and
-/// checksums).
+/// FNV-1a, 64 bits: a fast, stable hash (cache file names and checksums).
 pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
