@@ -23,7 +23,7 @@ mod oops_parse;
 mod paths;
 mod reliability;
 mod serve;
-mod symbol_scans;
+mod symbol_index;
 mod symbolize_diff;
 mod syms_cli;
 mod sysroot;

@@ -50,8 +50,7 @@ crate::error::error_type! {
     /// at fault.
 }
 
-/// FNV-1a, 64 bits: a fast, stable hash (the symbol name index, cache file names and
-/// checksums).
+/// FNV-1a, 64 bits: a fast, stable hash (cache file names and checksums).
 pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -220,10 +219,9 @@ impl Symbolizer {
         self.symbols.get(index)
     }
 
-    /// Build the symbol model and every symbol index now. The first questions about
-    /// symbols are otherwise answered by scanning the symbol table in place, and the
-    /// indexes built after a few scans; callers about to ask hundreds of questions may
-    /// call this first. The answers are the same either way.
+    /// Build every symbol index now (by address, by section, by name); each is otherwise
+    /// built by the first question that needs it. The answers are the same either way;
+    /// the symbol model ([`Self::symbols`]) is not built.
     pub fn index_symbols(&self) {
         self.symbols.index_all();
     }

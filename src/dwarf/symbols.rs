@@ -1,29 +1,34 @@
-//! The object's ELF symbols: read in place for a few questions, indexed for many.
+//! The object's ELF symbols: every question answered from small indexes over the mapped
+//! symbol table, each built the first time a question needs it.
 //!
-//! A production vmlinux has 130,000 symbols. Building the [`Symbol`] model and its
-//! indexes (by address, by name, by section) costs more than a whole `faddr2line` answer
-//! needs, so the first questions are answered by scanning the mapped `.symtab` in place
-//! ([`ElfSymtab`]), which allocates nothing; once [`SCANS_BEFORE_INDEX`] scans have been
-//! made, or the model has been built for another reason, the index a question needs is
-//! built and used from then on. Both ways give the same answers: the scans implement the
-//! indexes' rules (`tests/symbol_scans.rs` compares them question by question).
+//! A production vmlinux has 130,000 symbols. The [`Symbol`] model (names, section and
+//! file names as owned strings) costs more to build than a whole `faddr2line` or `decode`
+//! answer needs, so no question builds it: the indexes are made from the raw table
+//! ([`ElfSymtab`], read in place), and a symbol is decoded alone when asked for
+//! ([`Symbols::get`]). The indexes:
+//! - by address: [`AddrMap`], the one address-to-symbol index, built from the raw fields
+//!   ([`AddrMap::from_parts`]): the symbol holding an address, the next symbol above one;
+//!   The kallsyms size (the next symbol of the same section) is found through it too,
+//!   with the few symbols it leaves out kept aside;
+//! - by name: the symbols sorted by the hash of their name's stem (the name up to its
+//!   first dot), in file order within one stem: exact names and LTO-renamed names (whose
+//!   lookup keys share the symbol's stem) are both found through it.
+//!
+//! Kept small: on a one-address `faddr2line` of a production vmlinux each fresh page of
+//! an index (a page fault) costs more than the instructions a cleverer layout saves.
+//!
+//! The model is built only for callers that want every symbol ([`Symbols::model`]);
+//! `tests/symbol_index.rs` checks the indexes' answers against rules applied to it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
-use symtab::addrmap::{self, AddrMap};
+use symtab::addrmap::{self, AddrMap, Part};
 use symtab::name::Name;
 use symtab::read::{ElfSymtab, RawSymbol};
-use symtab::{SymKind, Symbol};
+use symtab::{is_mapping_symbol_name_bytes, SymKind, Symbol};
 
-use super::fnv1a64;
 use super::loader::Bytes;
-
-/// Raw scans allowed before the indexes are built: a scan costs about 1/50 of building
-/// the model and the index on a production vmlinux.
-pub(crate) const SCANS_BEFORE_INDEX: u32 = 16;
 
 /// The symbols of one object (see the module documentation).
 pub(crate) struct Symbols {
@@ -32,15 +37,103 @@ pub(crate) struct Symbols {
     /// sections that are not laid out); `None` for linked objects, whose symbol values
     /// are lookup addresses.
     bases: Option<Vec<u64>>,
-    scans: AtomicU32,
     model: OnceLock<Vec<Symbol>>,
-    addrmap: OnceLock<AddrMap>,
-    /// Sorted symbol values per section, for [`Symbols::kallsyms_size`].
-    by_section: OnceLock<Vec<(usize, u64)>>,
-    /// `(name hash, symbol index)` sorted, for [`Symbols::named`].
-    by_name: OnceLock<Vec<(u64, u32)>>,
-    /// LTO lookup key -> symbol indices, for [`Symbols::lto_named`].
-    by_lto_name: OnceLock<HashMap<String, Vec<usize>>>,
+    /// For the questions by address.
+    addrs: OnceLock<Addrs>,
+    /// For [`Symbols::named`] and [`Symbols::lto_named`].
+    by_stem: OnceLock<StemIndex>,
+}
+
+/// The indexes by address, built in one pass over the table.
+#[derive(Default)]
+struct Addrs {
+    map: AddrMap,
+    /// By section index: the highest value of a symbol of the section (mapping symbols
+    /// left out), which bounds [`Symbols::kallsyms_size`]'s walk through `map`.
+    last: Vec<Option<u64>>,
+    /// `(section, value)` of the symbols with a section that `map` leaves out (section
+    /// symbols, nameless ones, symbols without a lookup address), mapping symbols left
+    /// out, sorted: the rest of what [`Symbols::kallsyms_size`] looks through. A few per
+    /// object.
+    others: Vec<(usize, u64)>,
+}
+
+/// Symbols by name stem: `(stem hash << 32) | symbol index`, sorted. The symbols of one
+/// stem hash (32 bits of it: two stems that share them share a list, and names are
+/// compared anyway) are adjacent, in file order. Sorted rather than hashed into a table:
+/// building reads and writes memory in order.
+struct StemIndex(Vec<u64>);
+
+/// The hash of a name's stem: the name up to its first dot (a leading dot does not
+/// count), a NUL or the end of `name`. A symbol whose lookup key is `k` has the stem of
+/// `k`: a key is the symbol's base ([`Name::parse`]) followed by some of its suffixes,
+/// each starting with a dot. Eight bytes at a time: the index hashes every name.
+fn stem_hash(name: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
+    // The lowest byte of `w` that is 0 is the lowest flagged (higher flags may be false).
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut at = 0;
+    loop {
+        let rest = &name[at.min(name.len())..];
+        let w = match rest.first_chunk::<8>() {
+            Some(chunk) => u64::from_le_bytes(*chunk),
+            None => {
+                let mut word = [0u8; 8];
+                word[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(word)
+            }
+        };
+        let mut dots = zero(w ^ DOTS);
+        if at == 0 {
+            dots &= !0x80; // a leading dot is part of the stem
+        }
+        // Bytes past the end of `name` are zeros: they end it too. (A false flag can
+        // only follow a true one or the masked leading dot, and depends on the bytes
+        // before it only: equal stems still hash equally.)
+        let stop = zero(w) | dots;
+        if stop != 0 {
+            let keep = stop.trailing_zeros() / 8;
+            let w = if keep == 0 {
+                0
+            } else {
+                w & (u64::MAX >> (64 - 8 * keep))
+            };
+            return mix(h, w ^ u64::from(keep) << 59);
+        }
+        h = mix(h, w);
+        at += 8;
+    }
+}
+
+impl StemIndex {
+    fn build(t: &ElfSymtab<Bytes>) -> StemIndex {
+        let strtab = t.strtab();
+        let mut v: Vec<u64> = t
+            .name_offsets()
+            .enumerate()
+            .map(|(i, off)| {
+                let h = stem_hash(strtab.get(off as usize..).unwrap_or_default()) as u32;
+                // Indices fit: symbol tables are bounded far below 2^32 entries.
+                (u64::from(h) << 32) | i as u64
+            })
+            .collect();
+        v.sort_unstable();
+        StemIndex(v)
+    }
+
+    /// The symbols whose stem hashes as `name`'s does, in file order.
+    fn chain(&self, name: &[u8]) -> impl Iterator<Item = usize> + '_ {
+        let h = u64::from(stem_hash(name) as u32);
+        let from = self.0.partition_point(|&e| e >> 32 < h);
+        self.0[from..]
+            .iter()
+            .take_while(move |&&e| e >> 32 == h)
+            .map(|&e| (e & 0xffff_ffff) as usize)
+    }
 }
 
 impl Symbols {
@@ -49,32 +142,16 @@ impl Symbols {
         Symbols {
             table,
             bases,
-            scans: AtomicU32::new(0),
             model: OnceLock::new(),
-            addrmap: OnceLock::new(),
-            by_section: OnceLock::new(),
-            by_name: OnceLock::new(),
-            by_lto_name: OnceLock::new(),
+            addrs: OnceLock::new(),
+            by_stem: OnceLock::new(),
         }
     }
 
-    /// Build the model and every index now; with the model built, scans are not used.
+    /// Build every index now (callers about to ask many questions from several threads).
     pub(crate) fn index_all(&self) {
-        self.addrmap();
-        self.by_section();
-        self.by_name();
-        self.by_lto_name();
-    }
-
-    /// The table to scan, while scanning is still cheaper than indexing: before
-    /// [`SCANS_BEFORE_INDEX`] scans, and while the model is not built (once it is, an
-    /// index costs little more than one scan).
-    fn scan(&self) -> Option<&ElfSymtab<Bytes>> {
-        let table = self.table.as_ref()?;
-        if self.model.get().is_some() {
-            return None;
-        }
-        (self.scans.fetch_add(1, Ordering::Relaxed) < SCANS_BEFORE_INDEX).then_some(table)
+        self.addrs();
+        self.by_stem();
     }
 
     /// Number of symbols.
@@ -97,6 +174,12 @@ impl Symbols {
         (i < t.len()).then(|| Cow::Owned(t.symbol(i)))
     }
 
+    /// The raw fields of symbol `i`.
+    fn raw(&self, i: usize) -> Option<RawSymbol> {
+        let t = self.table.as_ref().filter(|t| i < t.len())?;
+        Some(t.raw(i))
+    }
+
     /// The lookup address of a symbol with this value and section.
     fn address_of(&self, addr: u64, section: Option<usize>) -> Option<u64> {
         match &self.bases {
@@ -108,53 +191,68 @@ impl Symbols {
         }
     }
 
-    /// The address index (lookup addresses), built on first use.
+    /// The address index (lookup addresses): [`addrmap::indexable`] symbols with a
+    /// lookup address; built on first use, with the section index, from the raw table.
     pub(crate) fn addrmap(&self) -> &AddrMap {
-        self.addrmap.get_or_init(|| {
-            AddrMap::build(self.model(), |s| {
-                addrmap::indexable(s)
-                    .then(|| self.address_of(s.addr, s.section_index))
-                    .flatten()
-            })
+        &self.addrs().map
+    }
+
+    fn addrs(&self) -> &Addrs {
+        self.addrs.get_or_init(|| {
+            let Some(t) = self.table.as_ref() else {
+                return Addrs::default();
+            };
+            let strtab = t.strtab();
+            let mut parts = Vec::new();
+            let mut last: Vec<Option<u64>> = Vec::new();
+            let mut others = Vec::new();
+            for (index, r) in t.raws().enumerate() {
+                // What the rules read of a name: whether it is empty or a mapping
+                // symbol (`$x`, `$d.1`), which its first three bytes tell.
+                let name = strtab.get(r.name_offset() as usize..).unwrap_or_default();
+                let head = &name[..name.iter().take(3).take_while(|&&b| b != 0).count()];
+                let section = r
+                    .section_index
+                    .filter(|_| !is_mapping_symbol_name_bytes(head));
+                if let Some(sec) = section {
+                    if sec >= last.len() {
+                        last.resize(sec + 1, None);
+                    }
+                    last[sec] = last[sec].max(Some(r.addr));
+                }
+                let addr = self.address_of(r.addr, r.section_index);
+                let indexed = !matches!(r.kind, SymKind::Section | SymKind::File)
+                    && addr.is_some()
+                    && addrmap::indexable_parts(r.kind, head, t.letter_of(&r));
+                match addr.filter(|_| indexed) {
+                    Some(addr) => parts.push(Part {
+                        addr,
+                        size: r.size,
+                        index: index as u32,
+                        section: r.section_index.map(|x| x as u32),
+                        kind: r.kind,
+                        binding: r.binding,
+                    }),
+                    None => others.extend(section.map(|sec| (sec, r.addr))),
+                }
+            }
+            others.sort_unstable();
+            // As the model orders names: lossily decoded.
+            let map = AddrMap::from_parts(parts, |i| String::from_utf8_lossy(t.name(i)));
+            Addrs { map, last, others }
         })
     }
 
     /// The symbol whose range holds lookup address `addr`, and the offset into it: the
     /// answer of [`AddrMap::containing`].
     pub(crate) fn containing(&self, addr: u64) -> Option<(usize, u64)> {
-        if self.addrmap.get().is_none() {
-            if let Some(t) = self.scan() {
-                return containing_scan(t, addr, |a, s| self.address_of(a, s));
-            }
-        }
         let e = self.addrmap().containing(addr)?;
         Some((e.index, addr - e.addr))
     }
 
     /// The lowest lookup address above `addr` where an indexed symbol starts (any
-    /// section): from the address index when built, else by a scan.
+    /// section).
     pub(crate) fn next_above(&self, addr: u64) -> Option<u64> {
-        if self.addrmap.get().is_none() {
-            if let Some(t) = self.scan() {
-                // Cheap tests first: the name and letter only of a closer candidate.
-                let mut best: Option<u64> = None;
-                for r in t.raws() {
-                    if matches!(r.kind, SymKind::Section | SymKind::File) {
-                        continue;
-                    }
-                    let Some(a) = self.address_of(r.addr, r.section_index) else {
-                        continue;
-                    };
-                    if a > addr
-                        && best.is_none_or(|b| a < b)
-                        && addrmap::indexable_parts(r.kind, t.name_of(&r), t.letter_of(&r))
-                    {
-                        best = Some(a);
-                    }
-                }
-                return best;
-            }
-        }
         let entries = self.addrmap().entries();
         entries
             .get(entries.partition_point(|e| e.addr <= addr))
@@ -168,39 +266,32 @@ impl Symbols {
         i: usize,
         section_end: impl Fn(usize) -> Option<u64>,
     ) -> Option<u64> {
-        let (addr, size, sec) = match self.model.get() {
-            Some(m) => {
-                let s = m.get(i)?;
-                (s.addr, s.size.unwrap_or(0), s.section_index?)
-            }
-            None => {
-                let t = self.table.as_ref().filter(|t| i < t.len())?;
-                let r = t.raw(i);
-                (r.addr, r.size, r.section_index?)
-            }
+        let r = self.raw(i)?;
+        let (addr, sec) = (r.addr, r.section_index?);
+        let from = addr.saturating_add(r.size.max(1));
+        let addrs = self.addrs();
+        // The first symbol of the section at or past `from`: through the address index
+        // (a symbol's lookup address orders as its value within a section), up to the
+        // section's last value, and among the symbols the index leaves out.
+        let mut next = None;
+        let last = addrs.last.get(sec).copied().flatten();
+        let lookup = |v: u64| match &self.bases {
+            None => Some(v),
+            Some(bases) => bases.get(sec).filter(|&&b| b != 0)?.checked_add(v),
         };
-        let from = addr.saturating_add(size.max(1));
-        let scan = match self.by_section.get() {
-            None => self.scan(),
-            Some(_) => None,
-        };
-        let next = match scan {
-            Some(t) => t
-                .raws()
-                .filter(|r| {
-                    r.section_index == Some(sec)
-                        && r.addr >= from
-                        && !symtab::is_mapping_symbol_name_bytes(t.name_of(r))
-                })
-                .map(|r| r.addr)
-                .min(),
-            None => {
-                let by_section = self.by_section();
-                let list = &by_section[by_section.partition_point(|e| e.0 < sec)..];
-                let list = &list[..list.partition_point(|e| e.0 == sec)];
-                list.get(list.partition_point(|e| e.1 < from)).map(|e| e.1)
-            }
-        };
+        if let (Some(start), Some(last)) = (lookup(from), last.and_then(lookup)) {
+            let entries = addrs.map.entries();
+            next = entries[entries.partition_point(|e| e.addr < start)..]
+                .iter()
+                .take_while(|e| e.addr <= last)
+                .filter_map(|e| self.raw(e.index))
+                .find(|x| x.section_index == Some(sec))
+                .map(|x| x.addr);
+        }
+        let others = &addrs.others[addrs.others.partition_point(|e| e < &(sec, from))..];
+        if let Some(&(_, v)) = others.first().filter(|e| e.0 == sec) {
+            next = Some(next.map_or(v, |n| n.min(v)));
+        }
         let end = match next {
             Some(n) => n,
             None => section_end(sec)?,
@@ -208,196 +299,48 @@ impl Symbols {
         end.checked_sub(addr).filter(|&n| n > 0)
     }
 
-    fn by_section(&self) -> &[(usize, u64)] {
-        self.by_section.get_or_init(|| {
-            let mut v: Vec<(usize, u64)> = self
-                .model()
-                .iter()
-                .filter(|s| !s.is_mapping_symbol())
-                .filter_map(|s| Some((s.section_index?, s.addr)))
-                .collect();
-            v.sort_unstable();
-            v
-        })
+    fn by_stem(&self) -> Option<&StemIndex> {
+        let t = self.table.as_ref()?;
+        Some(self.by_stem.get_or_init(|| StemIndex::build(t)))
     }
 
-    fn by_name(&self) -> &[(u64, u32)] {
-        self.by_name.get_or_init(|| {
-            let mut v: Vec<(u64, u32)> = self
-                .model()
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| Some((fnv1a64(s.name.as_bytes()), u32::try_from(i).ok()?)))
-                .collect();
-            v.sort_unstable();
-            v
-        })
-    }
-
-    fn by_lto_name(&self) -> &HashMap<String, Vec<usize>> {
-        self.by_lto_name.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, s) in self.model().iter().enumerate() {
-                if s.name.contains('.') {
-                    for key in Name::parse(&s.name).lookup_keys() {
-                        index.entry(key.into_owned()).or_default().push(i);
-                    }
-                }
-            }
-            index
-        })
-    }
-
-    /// Indices of the symbols named exactly `name`, in file order.
-    pub(crate) fn named(&self, name: &str) -> Vec<usize> {
-        // Names that are not UTF-8 are compared as the model shows them (lossily).
-        if self.by_name.get().is_none() && !name.contains(char::REPLACEMENT_CHARACTER) {
-            if let Some(t) = self.scan() {
-                return t
-                    .raws()
-                    .enumerate()
-                    .filter(|(_, r)| t.name_is(r, name.as_bytes()))
-                    .map(|(i, _)| i)
-                    .collect();
-            }
+    /// The symbols a name may be among: its stem's chain, or for a name that is not
+    /// valid UTF-8 as given (the model shows such names lossily, with U+FFFD) all of
+    /// them.
+    fn candidates(&self, name: &str) -> Box<dyn Iterator<Item = usize> + '_> {
+        if name.contains(char::REPLACEMENT_CHARACTER) {
+            return Box::new(0..self.len());
         }
-        let index = self.by_name();
-        let model = self.model();
-        let h = fnv1a64(name.as_bytes());
-        let from = index.partition_point(|e| e.0 < h);
-        index[from..]
-            .iter()
-            .take_while(|e| e.0 == h)
-            .map(|e| e.1 as usize)
-            .filter(|&i| model[i].name == name)
+        match self.by_stem() {
+            Some(index) => Box::new(index.chain(name.as_bytes())),
+            None => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// Indices of the symbols named exactly `name` (as the model shows names), in file
+    /// order.
+    pub(crate) fn named(&self, name: &str) -> Vec<usize> {
+        let Some(t) = self.table.as_ref() else {
+            return Vec::new();
+        };
+        self.candidates(name)
+            .filter(|&i| String::from_utf8_lossy(t.name(i)) == name)
             .collect()
     }
 
     /// Indices of the symbols whose [`Name::lookup_keys`] hold `name`, in file order.
     pub(crate) fn lto_named(&self, name: &str) -> Vec<usize> {
-        if self.by_lto_name.get().is_none() {
-            if let Some(t) = self.scan() {
-                // Every key starts with the symbol's base, so the base of `name` is the
-                // symbol's base: only names starting with it need parsing.
-                let base = Name::parse(name).base.as_bytes();
-                return t
-                    .raws()
-                    .enumerate()
-                    .filter(|(_, r)| {
-                        t.name_starts_with(r, base) && {
-                            let full = String::from_utf8_lossy(t.name_of(r));
-                            Name::parse(&full).lookup_keys().iter().any(|k| k == name)
-                        }
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-            }
-        }
-        let index = self.by_lto_name();
-        index.get(name).cloned().unwrap_or_default()
-    }
-}
-
-/// [`AddrMap::containing`] by one pass over the table: the highest-starting symbol whose
-/// range holds `addr` (ELF size, or for unsized symbols the distance to the next indexed
-/// symbol of the section), then its preferred alias (rank, name, index).
-fn containing_scan(
-    t: &ElfSymtab<Bytes>,
-    addr: u64,
-    address_of: impl Fn(u64, Option<usize>) -> Option<u64>,
-) -> Option<(usize, u64)> {
-    // `addrmap::indexable`, on the raw fields; the name and letter are read last.
-    let indexed = |r: &RawSymbol| -> Option<u64> {
-        if matches!(r.kind, SymKind::Section | SymKind::File) {
-            return None;
-        }
-        let a = address_of(r.addr, r.section_index)?;
-        addrmap::indexable_parts(r.kind, t.name_of(r), t.letter_of(r)).then_some(a)
-    };
-    // Per section (slot 0: none): the highest start at or below `addr`, whether an
-    // unsized symbol starts there, and the lowest start above `addr`.
-    #[derive(Clone, Copy, Default)]
-    struct Sec {
-        below: Option<u64>,
-        unsized_below: bool,
-        above: Option<u64>,
-    }
-    let slot = |r: &RawSymbol| r.section_index.map_or(0, |s| s + 1);
-    let mut secs: Vec<Sec> = Vec::new();
-    let mut best: Option<u64> = None;
-    // Indexed symbols at or below `addr` that were, when seen, at the top of their
-    // section or the best container: the final answer is one of them.
-    let mut seen: Vec<(usize, RawSymbol, u64)> = Vec::new();
-    for (i, r) in t.raws().enumerate() {
-        // Cheap tests first: most symbols change nothing.
-        let Some(a) = address_of(r.addr, r.section_index) else {
-            continue;
+        let Some(t) = self.table.as_ref() else {
+            return Vec::new();
         };
-        let k = slot(&r);
-        if k >= secs.len() {
-            secs.resize(k + 1, Sec::default());
-        }
-        let sec = secs[k];
-        let contains = r.size > 0 && addr < a.saturating_add(r.size);
-        let matters = if a <= addr {
-            sec.below.is_none_or(|b| a >= b) || (contains && best.is_none_or(|b| a >= b))
-        } else {
-            sec.above.is_none_or(|b| a < b)
-        };
-        if !matters || indexed(&r).is_none() {
-            continue;
-        }
-        let sec = &mut secs[k];
-        if a <= addr {
-            if sec.below.is_none_or(|b| a > b) {
-                sec.below = Some(a);
-                sec.unsized_below = false;
-            }
-            if sec.below == Some(a) && r.size == 0 {
-                sec.unsized_below = true;
-            }
-            if contains && best.is_none_or(|b| a > b) {
-                best = Some(a);
-            }
-            seen.push((i, r, a));
-        } else if sec.above.is_none_or(|b| a < b) {
-            sec.above = Some(a);
-        }
+        self.candidates(name)
+            .filter(|&i| {
+                let raw = t.name(i);
+                raw.contains(&b'.') && {
+                    let full = String::from_utf8_lossy(raw);
+                    Name::parse(&full).lookup_keys().iter().any(|k| k == name)
+                }
+            })
+            .collect()
     }
-    for sec in &secs {
-        if let (Some(b), true, Some(_)) = (sec.below, sec.unsized_below, sec.above) {
-            if best.is_none_or(|x| b > x) {
-                best = Some(b);
-            }
-        }
-    }
-    let at = best?;
-    // The aliases at `at` that hold `addr`; the preferred one wins.
-    let mut pick: Option<(usize, (u8, u8, u8))> = None;
-    for &(i, r, a) in &seen {
-        if a != at {
-            continue;
-        }
-        let holds = if r.size > 0 {
-            addr < at.saturating_add(r.size)
-        } else {
-            secs.get(slot(&r))
-                .is_some_and(|s| s.below == Some(at) && s.above.is_some())
-        };
-        if !holds {
-            continue;
-        }
-        let key = addrmap::alias_rank(r.kind, r.size, r.binding);
-        let better = match pick {
-            None => true,
-            Some((j, k)) => {
-                (key, String::from_utf8_lossy(t.name_of(&r)))
-                    < (k, String::from_utf8_lossy(t.name(j)))
-            }
-        };
-        if better {
-            pick = Some((i, key));
-        }
-    }
-    pick.map(|(i, _)| (i, addr - at))
 }

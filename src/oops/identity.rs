@@ -23,7 +23,7 @@
 
 use std::path::Path;
 
-use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
+use object::{Object as _, ObjectSection as _};
 use serde::Serialize;
 use symtab::Arch;
 
@@ -133,17 +133,23 @@ impl FileFacts {
         if let Ok(Some(id)) = file.build_id() {
             f.build_id = Some(id.iter().map(|b| format!("{b:02x}")).collect());
         }
-        f.banner = linux_banner(&file);
+        f.banner = linux_banner(symz, &file);
         f
     }
 }
 
-/// The `linux_banner` string of a vmlinux.
-fn linux_banner(file: &object::File<'_>) -> Option<String> {
-    let sym = file.symbols().find(|s| s.name() == Ok("linux_banner"))?;
-    let sec = file.section_by_index(sym.section_index()?).ok()?;
-    let size = if sym.size() > 0 { sym.size() } else { 512 };
-    let off = sym.address().checked_sub(sec.address())?;
+/// The `linux_banner` string of a vmlinux: the first symbol of that name in the file's
+/// own `.symtab` (found through the symbolizer's name index, which reads that table when
+/// the file has one).
+fn linux_banner(symz: &Symbolizer, file: &object::File<'_>) -> Option<String> {
+    file.section_by_name(".symtab")?;
+    let index = *symz.symbols_named("linux_banner").first()?;
+    let sym = symz.symbol(index)?;
+    let sec = file
+        .section_by_index(object::SectionIndex(sym.section_index?))
+        .ok()?;
+    let size = sym.size.filter(|&z| z > 0).unwrap_or(512);
+    let off = sym.addr.checked_sub(sec.address())?;
     let data = sec.data().ok()?;
     let start = usize::try_from(off).ok()?;
     let end = start

@@ -76,58 +76,106 @@ pub fn alias_rank(kind: SymKind, size: u64, binding: Binding) -> (u8, u8, u8) {
     (kind, u8::from(size == 0), bind)
 }
 
-fn rank(s: &Symbol) -> (u8, u8, u8) {
-    alias_rank(s.kind, s.size.unwrap_or(0), s.binding)
+/// What [`AddrMap::from_parts`] needs of one symbol: enough to index it without a
+/// [`Symbol`] (a reader of a mapped symbol table gives these without allocating). Kept
+/// small: an index of a vmlinux holds 100k+ of them, and fresh memory costs page faults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Lookup address.
+    pub addr: u64,
+    /// ELF size (0: none).
+    pub size: u64,
+    /// Index of the symbol (the answer's [`Entry::index`]).
+    pub index: u32,
+    /// Defining section (unsized symbols run to the next symbol of it).
+    pub section: Option<u32>,
+    /// Kind.
+    pub kind: SymKind,
+    /// Binding.
+    pub binding: Binding,
 }
 
 impl AddrMap {
     /// Index the symbols for which `addr_of` gives an address (return `None` to leave a
     /// symbol out; [`indexable`] is a good filter to start from).
     pub fn build(symbols: &[Symbol], addr_of: impl Fn(&Symbol) -> Option<u64>) -> AddrMap {
-        // Sort keys computed once: addresses decide almost every comparison, so the names
-        // are looked at only for aliases of equal rank.
-        let mut keyed: Vec<(u64, (u8, u8, u8), usize)> = symbols
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| addr_of(s).map(|a| (a, rank(s), i)))
-            .collect();
-        keyed.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| a.1.cmp(&b.1))
-                .then_with(|| symbols[a.2].name.cmp(&symbols[b.2].name))
-                .then_with(|| a.2.cmp(&b.2))
+        let parts = symbols.iter().enumerate().filter_map(|(index, s)| {
+            Some(Part {
+                addr: addr_of(s)?,
+                size: s.size.unwrap_or(0),
+                index: u32::try_from(index).ok()?,
+                section: s.section_index.and_then(|x| u32::try_from(x).ok()),
+                kind: s.kind,
+                binding: s.binding,
+            })
         });
-        // The next higher address in each symbol's section, in one pass from the top:
-        // per section (slot 0: none), the lowest address seen so far and the distinct one
-        // above it.
-        let mut next_in_section = vec![None; keyed.len()];
+        AddrMap::from_parts(parts.collect(), |i| {
+            std::borrow::Cow::Borrowed(symbols[i].name.as_str())
+        })
+    }
+
+    /// Index `parts`; `name_of` gives a symbol's name (by index), read only to order
+    /// aliases of equal rank. [`AddrMap::build`] is this over a slice of [`Symbol`]s.
+    pub fn from_parts<'n>(
+        parts: Vec<Part>,
+        name_of: impl Fn(usize) -> std::borrow::Cow<'n, str>,
+    ) -> AddrMap {
+        // By address, rank and index (sorting the parts themselves, in place: moving
+        // 100k+ small records sequentially costs less than gathering them at random);
+        // names are read only to order aliases of equal rank.
+        let rank = |p: &Part| alias_rank(p.kind, p.size, p.binding);
+        let mut parts = parts;
+        parts.sort_unstable_by_key(|p| (p.addr, rank(p), p.index));
+        let mut start = 0;
+        while start < parts.len() {
+            let first = (parts[start].addr, rank(&parts[start]));
+            let end = start
+                + parts[start..]
+                    .iter()
+                    .take_while(|p| (p.addr, rank(p)) == first)
+                    .count();
+            if end - start > 1 {
+                let mut named: Vec<(std::borrow::Cow<'_, str>, Part)> = parts[start..end]
+                    .iter()
+                    .map(|p| (name_of(p.index as usize), *p))
+                    .collect();
+                named.sort_by(|a, b| a.0.cmp(&b.0));
+                for (slot, (_, p)) in parts[start..end].iter_mut().zip(named) {
+                    *slot = p;
+                }
+            }
+            start = end;
+        }
+        let mut entries: Vec<Entry> = parts
+            .iter()
+            .map(|p| Entry {
+                addr: p.addr,
+                size: p.size,
+                size_from_elf: p.size > 0,
+                index: p.index as usize,
+            })
+            .collect();
+        // An unsized symbol runs to the next higher address in its section: one pass from
+        // the top, keeping per section (slot 0: none) the lowest address seen so far and
+        // the distinct one above it.
         let mut seen: Vec<Option<(u64, Option<u64>)>> = Vec::new();
-        for (pos, &(addr, _, index)) in keyed.iter().enumerate().rev() {
-            let k = symbols[index].section_index.map_or(0, |s| s + 1);
+        for (e, p) in entries.iter_mut().zip(&parts).rev() {
+            let k = p.section.map_or(0, |s| s as usize + 1);
             if k >= seen.len() {
                 seen.resize(k + 1, None);
             }
-            let slot = seen[k].get_or_insert((addr, None));
-            next_in_section[pos] = if slot.0 > addr { Some(slot.0) } else { slot.1 };
-            if addr < slot.0 {
-                *slot = (addr, Some(slot.0));
-            }
-        }
-        let mut entries = Vec::with_capacity(keyed.len());
-        for (pos, &(addr, _, index)) in keyed.iter().enumerate() {
-            let elf = symbols[index].size.unwrap_or(0);
-            let (size, size_from_elf) = if elf > 0 {
-                (elf, true)
+            let slot = seen[k].get_or_insert((p.addr, None));
+            let next = if slot.0 > p.addr {
+                Some(slot.0)
             } else {
-                // Distance to the next symbol at a higher address in the same section.
-                (next_in_section[pos].map_or(0, |n| n - addr), false)
+                slot.1
             };
-            entries.push(Entry {
-                addr,
-                size,
-                size_from_elf,
-                index,
-            });
+            if p.addr < slot.0 {
+                *slot = (p.addr, Some(slot.0));
+            }
+            if p.size == 0 {
+                e.size = next.map_or(0, |n| n - p.addr);
+            }
         }
         AddrMap { entries }
     }

@@ -109,12 +109,6 @@ impl Object {
             return Ok(o);
         }
         let symz = Symbolizer::open(path)?;
-        // A report asks several symbol questions per frame (the name, the sizes a kernel
-        // may print, the symbol at the address): past a few frames the symbol table's
-        // in-place scans cost more than the model and its indexes, so build them now.
-        // Measured on the shared x86_64 vmlinux, a 40-frame oops: 24 ms of CPU this way,
-        // 33 ms through the scans.
-        symz.symbols();
         let paths = symz.path_rule();
         Ok(Object {
             symz,

@@ -142,6 +142,13 @@ pub struct RawSymbol {
     shndx: u16,
 }
 
+impl RawSymbol {
+    /// `st_name`: where the name starts in [`ElfSymtab::strtab`].
+    pub fn name_offset(&self) -> u32 {
+        self.name
+    }
+}
+
 impl Default for RawSymbol {
     fn default() -> RawSymbol {
         RawSymbol {
@@ -214,7 +221,13 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
                     "invalid section of symbol {e}: missing extended section index"
                 )));
             }
-            if let Some(s) = self.decode_entry(e, entry).section_index {
+            // `decode_entry`'s section index, without decoding the rest.
+            let section = match shndx {
+                elf::SHN_XINDEX => self.decode_entry(e, entry).section_index,
+                s if s < elf::SHN_LORESERVE && s != elf::SHN_UNDEF => Some(usize::from(s)),
+                _ => None,
+            };
+            if let Some(s) = section {
                 if s >= self.at.sections.len() {
                     return Err(Error::malformed(format!(
                         "symbol {e} ({}) names section {s}, past the {} sections",
@@ -336,6 +349,23 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
             .enumerate()
             .skip(1)
             .map(|(e, entry)| self.decode_entry(e, entry))
+    }
+
+    /// The string table the names are in: a name starts at its symbol's
+    /// [`RawSymbol::name_offset`] (or [`ElfSymtab::name_offsets`]) and ends at a NUL
+    /// (checked when parsed).
+    pub fn strtab(&self) -> &[u8] {
+        &self.data[self.at.strtab.clone()]
+    }
+
+    /// Every symbol's name offset into [`ElfSymtab::strtab`], in file order: the names
+    /// without decoding the rest of each entry.
+    pub fn name_offsets(&self) -> impl Iterator<Item = u32> + '_ {
+        let entries = &self.data[self.at.syms.clone()];
+        entries
+            .chunks_exact(self.entry_size())
+            .skip(1)
+            .map(|entry| self.rd32(&entry[0..4]))
     }
 
     /// The raw name bytes of a symbol.
