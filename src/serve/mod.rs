@@ -1,7 +1,7 @@
 //! `ksym serve`: decode and faddr2line over HTTP, for fleets and CI.
 //!
 //! One thread accepts connections and reads their requests without blocking on any
-//! ([`conns`]): an idle or slow connection costs a file descriptor and its buffer, not a
+//! (`conns`): an idle or slow connection costs a file descriptor and its buffer, not a
 //! worker. Each complete request goes to a fixed pool of workers (or waits in a bounded
 //! queue); a worker answers it and gives a persistent connection back for its next
 //! request. A request not complete within the timeout of its first byte is answered 408;
