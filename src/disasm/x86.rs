@@ -269,22 +269,26 @@ fn riz(
     }
 }
 
+/// An implicit string-instruction operand (`(%rsi)`, `(%rdi)` and their segments).
+fn is_string_operand(k: iced_x86::OpKind) -> bool {
+    use iced_x86::OpKind;
+    matches!(
+        k,
+        OpKind::MemorySegSI
+            | OpKind::MemorySegESI
+            | OpKind::MemorySegRSI
+            | OpKind::MemoryESDI
+            | OpKind::MemoryESEDI
+            | OpKind::MemoryESRDI
+    )
+}
+
 /// Where objdump's AT&T text differs from iced's: string operands with their segments
 /// (`%ds:(%rsi)`, `%es:(%rdi)`, `(%dx)`), `repz ret`, and a segment prefix on a `nop`
 /// printed as a prefix (`cs nopw 0x0(%rax,%rax,1)`).
 fn objdump_att(insn: &iced_x86::Instruction, mnemonic: &mut String, operands: &mut String) {
     use iced_x86::{OpKind, Register};
-    let string_op = insn.op_kinds().any(|k| {
-        matches!(
-            k,
-            OpKind::MemorySegSI
-                | OpKind::MemorySegESI
-                | OpKind::MemorySegRSI
-                | OpKind::MemoryESDI
-                | OpKind::MemoryESEDI
-                | OpKind::MemoryESRDI
-        )
-    });
+    let string_op = insn.op_kinds().any(is_string_operand);
     if string_op {
         let mut parts: Vec<String> = operands.split(',').map(str::to_string).collect();
         // AT&T lists the operands in the reverse of iced's (Intel) order.
@@ -374,17 +378,7 @@ fn objdump_intel(insn: &iced_x86::Instruction, mnemonic: &mut String, operands: 
         }
     }
     let kinds: Vec<OpKind> = insn.op_kinds().collect();
-    let string_op = kinds.iter().any(|k| {
-        matches!(
-            k,
-            OpKind::MemorySegSI
-                | OpKind::MemorySegESI
-                | OpKind::MemorySegRSI
-                | OpKind::MemoryESDI
-                | OpKind::MemoryESEDI
-                | OpKind::MemoryESRDI
-        )
-    });
+    let string_op = kinds.iter().copied().any(is_string_operand);
     if string_op {
         let (prefix, base) = match mnemonic.rsplit_once(' ') {
             Some((p, b)) => (format!("{p} "), b.to_string()),

@@ -830,6 +830,16 @@ impl<'w> Decoder<'w> {
         }
         let exact = !self.opts.call_site || f.exact();
         let trap = f.role == FrameRole::Pc;
+        // A printed `name+off/size` is resolved by name; a bare address by address.
+        let target = match (f.symbol.as_deref(), f.offset) {
+            (Some(name), Some(offset)) => Some(Target::Symbol {
+                name,
+                offset,
+                size: f.size,
+                rule,
+            }),
+            _ => None,
+        };
         if let Some(m) = &f.module {
             let id = f.build_id.clone().or_else(|| {
                 oops?
@@ -838,24 +848,13 @@ impl<'w> Decoder<'w> {
                     .find(|g| g.module.as_ref() == Some(m) && g.build_id.is_some())
                     .and_then(|g| g.build_id.clone())
             });
-            let result = match (f.symbol.as_deref(), f.offset) {
-                (Some(name), Some(offset)) => self
+            let result = match target {
+                Some(target) => self
                     .module(m, id.as_deref(), oops)
                     .map(|_| ())
                     .and_then(|()| self.module_refusal(m))
                     .and_then(|()| self.module(m, id.as_deref(), oops))
-                    .and_then(|obj| {
-                        obj.resolve(
-                            Target::Symbol {
-                                name,
-                                offset,
-                                size: f.size,
-                                rule,
-                            },
-                            exact,
-                            trap,
-                        )
-                    })
+                    .and_then(|obj| obj.resolve(target, exact, trap))
                     .inspect(|r| {
                         let object = format!("module {m}");
                         self.warn_size(f, r, &object);
@@ -885,19 +884,7 @@ impl<'w> Decoder<'w> {
             Ok(v) => v,
             Err(e) => return Some(Err(e)),
         };
-        let by_name = match (f.symbol.as_deref(), f.offset) {
-            (Some(name), Some(offset)) => Some(vm.resolve(
-                Target::Symbol {
-                    name,
-                    offset,
-                    size: f.size,
-                    rule,
-                },
-                exact,
-                trap,
-            )),
-            _ => None,
-        };
+        let by_name = target.map(|target| vm.resolve(target, exact, trap));
         match (by_name, f.address) {
             (Some(Ok(r)), _) => {
                 let object = self
