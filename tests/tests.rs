@@ -17,6 +17,7 @@ mod livepatch;
 mod lp_inlined;
 mod lp_map;
 mod modsections;
+mod names;
 mod nm_diff;
 mod oops_corpus;
 mod oops_parse;

@@ -260,14 +260,7 @@ fn numeric_with_evidence() {
 // At scale: the production maps and the shared kernels.
 
 fn shared() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
-    assert!(
-        p.join("maps").is_dir() && p.join("kernels").is_dir(),
-        "/work/shared (seen as {}) is missing: this test needs the shared kernels and \
-         production maps",
-        p.display()
-    );
-    p
+    crate::common::shared()
 }
 
 fn read_map(rel: &str) -> SymbolTable {
@@ -340,6 +333,7 @@ fn count(s: &Scan, k: SuffixKind) -> usize {
 
 #[test]
 fn production_maps_at_scale() {
+    crate::common::needs_full_env!();
     for (rel, cold) in [
         ("maps/debian-6.1.0-56-amd64.System.map.xz", true),
         ("maps/debian-6.1.0-56-arm64.System.map.xz", false),
@@ -376,6 +370,7 @@ fn production_maps_at_scale() {
 
 #[test]
 fn shared_kernels_at_scale() {
+    crate::common::needs_full_env!();
     for (arch, llvm) in [("x86_64-thin", 801), ("arm64-thin", 556)] {
         let rel = format!("kernels/{arch}/System.map");
         let t = read_map(&rel);
@@ -423,7 +418,7 @@ fn shared_kernels_at_scale() {
 // their own link inputs compiled here without LTO (same names before LTO).
 
 fn fixture_inputs(arch: &str, dir: &std::path::Path) -> BTreeSet<String> {
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/lto/kern/src");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/lto/kern/src");
     let mut names = BTreeSet::new();
     for f in ["start.c", "sched.c", "net.c", "fs.c", "lib.c"] {
         let obj = dir.join(f.replace(".c", ".o"));
@@ -460,12 +455,13 @@ fn fixture_inputs(arch: &str, dir: &std::path::Path) -> BTreeSet<String> {
 
 #[test]
 fn clang_lto_fixtures_with_evidence() {
+    crate::common::needs_full_env!();
     let dir = std::env::temp_dir().join(format!("ksym-names-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     for arch in ["x86_64", "aarch64"] {
         let inputs = fixture_inputs(arch, &dir);
         for (lto, renamed_kind) in [("full", Numeric), ("thin", LlvmPromoted)] {
-            let rel = format!("../testdata/lto/kern/clang-{lto}-{arch}/prog");
+            let rel = format!("testdata/lto/kern/clang-{lto}-{arch}/prog");
             let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&rel);
             let t = symtab::read::read_path(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
             let mut renamed = 0;
