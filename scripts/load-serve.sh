@@ -106,7 +106,7 @@ echo "load ($CLIENTS clients, a new connection per request, $CLOSE_SECONDS s):"
 "$LOAD" --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$CLOSE_SECONDS" --close
 if [ "$SOAK_SECONDS" -gt 0 ]; then
     echo "soak ($SOAK_SECONDS s, RSS every 10 s in MiB):"
-    "$LOAD" --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$SOAK_SECONDS" &
+    "$LOAD" --addr "$ADDR" --reports "$W/reports" --clients "$CLIENTS" --seconds "$SOAK_SECONDS" --max-requests 100000000 &
     C=$!
     rss=
     while kill -0 $C 2>/dev/null; do
