@@ -98,47 +98,100 @@ impl RangeAttrs {
     }
 }
 
+/// What [`Functions::parse`] reads of a DIE, by its abbreviation.
+#[derive(Clone, Copy)]
+enum Plan {
+    /// Nothing: step over its attributes (into its children, if any).
+    Skip,
+    /// Only its `DW_AT_sibling` (attribute `.0`), to jump over its children: GCC gives
+    /// DIEs with children one, so types' members and functions' bodies are not walked
+    /// (inline trees are read per function, on demand).
+    Jump(usize),
+    /// A subprogram that may have an address range: every attribute.
+    Ranges,
+}
+
+impl Plan {
+    fn of(abbrev: &gimli::Abbreviation) -> Plan {
+        let attrs = abbrev.attributes();
+        let has = |name| attrs.iter().position(|a| a.name() == name);
+        let ranged = [
+            gimli::DW_AT_low_pc,
+            gimli::DW_AT_high_pc,
+            gimli::DW_AT_ranges,
+        ]
+        .into_iter()
+        .any(|n| has(n).is_some());
+        if abbrev.tag() == gimli::DW_TAG_subprogram && ranged {
+            return Plan::Ranges;
+        }
+        let unit = matches!(
+            abbrev.tag(),
+            gimli::DW_TAG_compile_unit | gimli::DW_TAG_partial_unit
+        );
+        match has(gimli::DW_AT_sibling) {
+            Some(at) if abbrev.has_children() && !unit => Plan::Jump(at),
+            _ => Plan::Skip,
+        }
+    }
+}
+
 impl Functions {
     /// One pass over the unit's DIEs: every subprogram with an address range.
     pub(crate) fn parse(unit: Unit<'_>) -> Result<Functions, Error> {
         let mut functions = Vec::new();
         let mut addresses = Vec::new();
+        let mut plans: Vec<Option<Plan>> = Vec::new();
         let mut entries = unit.entries_raw(None)?;
         while !entries.is_empty() {
             let offset = entries.next_offset();
             let Some(abbrev) = entries.read_abbreviation()? else {
                 continue;
             };
-            let subprogram = abbrev.tag() == gimli::DW_TAG_subprogram;
-            // GCC gives DIEs with children a DW_AT_sibling: jump over types' members
-            // and functions' bodies (inline trees are read per function, on demand).
-            let jump = abbrev.has_children()
-                && abbrev.tag() != gimli::DW_TAG_compile_unit
-                && abbrev.tag() != gimli::DW_TAG_partial_unit
-                && abbrev
-                    .attributes()
-                    .iter()
-                    .any(|a| a.name() == gimli::DW_AT_sibling);
-            if !subprogram && !jump {
-                entries.skip_attributes(abbrev.attributes())?;
-                continue;
-            }
-            let mut ranges = RangeAttrs::default();
-            let mut sibling = None;
-            for spec in abbrev.attributes() {
-                let attr = entries.read_attribute(*spec)?;
-                if let (gimli::DW_AT_sibling, AttributeValue::UnitRef(o)) =
-                    (attr.name(), attr.value())
-                {
-                    sibling = Some(o);
-                } else if subprogram {
-                    ranges.read(unit, &attr)?;
+            // What to read of a DIE depends on its abbreviation only: planned once per
+            // abbreviation (codes are small and dense in practice).
+            let code = usize::try_from(abbrev.code()).unwrap_or(usize::MAX);
+            let plan = match plans.get(code).copied().flatten() {
+                Some(p) => p,
+                None => {
+                    let p = Plan::of(abbrev);
+                    if code < 1 << 16 {
+                        if code >= plans.len() {
+                            plans.resize(code + 1, None);
+                        }
+                        plans[code] = Some(p);
+                    }
+                    p
                 }
-            }
-            if subprogram {
-                let index = functions.len();
-                if ranges.each(unit, |b, e| addresses.push((b, e, index)))? {
-                    functions.push((offset, OnceLock::new()));
+            };
+            let attrs = abbrev.attributes();
+            let mut sibling = None;
+            match plan {
+                Plan::Skip => entries.skip_attributes(attrs)?,
+                Plan::Jump(at) => {
+                    entries.skip_attributes(&attrs[..at])?;
+                    let attr = entries.read_attribute(attrs[at])?;
+                    entries.skip_attributes(&attrs[at + 1..])?;
+                    if let AttributeValue::UnitRef(o) = attr.value() {
+                        sibling = Some(o);
+                    }
+                }
+                Plan::Ranges => {
+                    let mut ranges = RangeAttrs::default();
+                    for spec in attrs {
+                        let attr = entries.read_attribute(*spec)?;
+                        if let (gimli::DW_AT_sibling, AttributeValue::UnitRef(o)) =
+                            (attr.name(), attr.value())
+                        {
+                            sibling = Some(o);
+                        } else {
+                            ranges.read(unit, &attr)?;
+                        }
+                    }
+                    let index = functions.len();
+                    if ranges.each(unit, |b, e| addresses.push((b, e, index)))? {
+                        functions.push((offset, OnceLock::new()));
+                    }
                 }
             }
             if let Some(next) = sibling.filter(|&o| o > offset) {
