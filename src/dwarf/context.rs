@@ -222,12 +222,15 @@ impl Context {
                 None => None,
             };
             let row = lines.as_ref().and_then(|t| t.find(addr));
-            let file = |f: Option<u64>| f.and_then(|f| lines.as_ref()?.file(f).map(str::to_string));
+            let file = |f: Option<u64>| {
+                let f = u32::try_from(f?).ok()?;
+                lines.as_ref()?.file(unit, f).map(str::to_string)
+            };
             // The innermost frame's location is the line table's; each outer frame's is
             // the call site of the frame inside it.
             let mut next = row.map(|r| RawFrame {
                 function: None,
-                file: file(Some(r.file)),
+                file: file(Some(u64::from(r.file))),
                 line: (r.line != 0).then_some(r.line),
                 column: (r.line != 0).then_some(r.column),
             });
@@ -266,9 +269,11 @@ impl Context {
 
     fn line_file_here(&self, addr: u64) -> Result<Option<String>, Error> {
         for index in self.units_at(addr) {
-            let lines = self.units[index].lines(&self.dwarf, &self.abbrevs)?;
+            let slot = &self.units[index];
+            let lines = slot.lines(&self.dwarf, &self.abbrevs)?;
             if let Some(row) = lines.find(addr) {
-                return Ok(lines.file(row.file).map(str::to_string));
+                let unit = slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf);
+                return Ok(lines.file(unit, row.file).map(str::to_string));
             }
         }
         Ok(None)

@@ -8,6 +8,8 @@
 //! wrapping arithmetic, finds rows as LLVM does (on well-formed tables that is also
 //! addr2line's answer), and records each row's discriminator.
 
+use std::sync::OnceLock;
+
 use gimli::Reader as _;
 
 use super::context::Reader;
@@ -33,22 +35,28 @@ const DW_LNE_SET_DISCRIMINATOR: u8 = 4;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Row {
     pub addr: u64,
-    pub file: u64,
+    /// The file index (an index past `u32::MAX` is kept as `u32::MAX`, which names no
+    /// file).
+    pub file: u32,
     pub line: u32,
     pub column: u32,
     pub discriminator: u32,
 }
 
+/// One sequence: its address range and its rows, `rows[first..end]` of the table.
 struct Sequence {
     start: u64,
     end: u64,
-    rows: Vec<Row>,
+    first: usize,
+    last: usize,
 }
 
-/// The rows of one unit's line program, by sequence, and its rendered file names.
+/// The rows of one unit's line program, by sequence, and its file names, each rendered
+/// the first time a row asked for names it.
 pub(crate) struct LineTable {
-    files: Vec<String>,
+    files: Vec<OnceLock<Option<String>>>,
     sequences: Vec<Sequence>,
+    rows: Vec<Row>,
 }
 
 fn push_path(path: &mut String, p: &str) {
@@ -100,22 +108,35 @@ impl LineTable {
     /// The rendered names of the unit's file entries, by file index (before DWARF 5,
     /// which has no entry 0, index 0 is an empty name), without running the program.
     pub(crate) fn file_names(unit: gimli::UnitRef<'_, Reader>) -> Result<Vec<String>, Error> {
+        (0..Self::file_count(unit))
+            .map(|i| Ok(Self::render(unit, i as u64)?.unwrap_or_default()))
+            .collect()
+    }
+
+    /// Number of file indexes of the unit's line program (counting the empty index 0
+    /// before DWARF 5).
+    fn file_count(unit: gimli::UnitRef<'_, Reader>) -> usize {
         let Some(program) = unit.line_program.as_ref() else {
-            return Ok(Vec::new());
+            return 0;
         };
         let header = program.header();
-        let mut files = Vec::new();
-        let mut i = if header.version() <= 4 {
-            files.push(String::new());
-            1
-        } else {
-            0
+        header.file_names().len() + usize::from(header.version() <= 4)
+    }
+
+    /// The rendered name of file index `i` (`None`: no such entry; empty: index 0 before
+    /// DWARF 5).
+    fn render(unit: gimli::UnitRef<'_, Reader>, i: u64) -> Result<Option<String>, Error> {
+        let Some(program) = unit.line_program.as_ref() else {
+            return Ok(None);
         };
-        while let Some(f) = header.file(i) {
-            files.push(render_file(unit, f, header)?);
-            i += 1;
+        let header = program.header();
+        if i == 0 && header.version() <= 4 {
+            return Ok(Some(String::new()));
         }
-        Ok(files)
+        match header.file(i) {
+            Some(f) => Ok(Some(render_file(unit, f, header)?)),
+            None => Ok(None),
+        }
     }
 
     fn build(unit: gimli::UnitRef<'_, Reader>, ranges_only: bool) -> Result<LineTable, Error> {
@@ -123,6 +144,7 @@ impl LineTable {
             return Ok(LineTable {
                 files: Vec::new(),
                 sequences: Vec::new(),
+                rows: Vec::new(),
             });
         };
         let header = program.header();
@@ -133,11 +155,17 @@ impl LineTable {
         let files = if ranges_only {
             Vec::new()
         } else {
-            Self::file_names(unit)?
+            (0..Self::file_count(unit))
+                .map(|_| OnceLock::new())
+                .collect()
         };
 
         let mut sequences = Vec::new();
-        let mut rows: Vec<Row> = Vec::new();
+        // Reserved for a row every two bytes of program (more than compilers write):
+        // pages of it that are never written are never touched.
+        let program_len = header.raw_program_buf().len();
+        let mut rows: Vec<Row> = Vec::with_capacity(if ranges_only { 0 } else { program_len / 2 });
+        let mut first = 0;
         let initial = Row {
             addr: 0,
             file: 1,
@@ -146,9 +174,9 @@ impl LineTable {
             discriminator: 0,
         };
         let mut st = initial;
-        let emit = |st: &mut Row, rows: &mut Vec<Row>| {
+        let emit = |st: &mut Row, rows: &mut Vec<Row>, first: usize| {
             // A sequence's range needs only its first row.
-            if !ranges_only || rows.is_empty() {
+            if !ranges_only || rows.len() == first {
                 rows.push(*st);
             }
             st.discriminator = 0;
@@ -168,16 +196,21 @@ impl LineTable {
                 let mut rest = input.split(len)?;
                 match rest.read_u8()? {
                     DW_LNE_END_SEQUENCE => {
-                        if let Some(start) = rows.first().map(|r| r.addr) {
-                            if start < st.addr {
+                        match rows.get(first).map(|r| r.addr) {
+                            Some(start) if start < st.addr => {
                                 sequences.push(Sequence {
                                     start,
                                     end: st.addr,
-                                    rows: std::mem::take(&mut rows),
+                                    first,
+                                    last: rows.len(),
                                 });
+                                if ranges_only {
+                                    rows.clear();
+                                }
                             }
+                            _ => rows.truncate(first),
                         }
-                        rows.clear();
+                        first = rows.len();
                         st = initial;
                     }
                     DW_LNE_SET_ADDRESS => st.addr = rest.read_address(header.address_size())?,
@@ -189,10 +222,10 @@ impl LineTable {
                 st.addr = st.addr.wrapping_add(min_len.wrapping_mul(adj / line_range));
                 let delta = line_base + (adj % line_range) as i64;
                 st.line = (i64::from(st.line) + delta) as u32;
-                emit(&mut st, &mut rows);
+                emit(&mut st, &mut rows, first);
             } else {
                 match op {
-                    DW_LNS_COPY => emit(&mut st, &mut rows),
+                    DW_LNS_COPY => emit(&mut st, &mut rows, first),
                     DW_LNS_ADVANCE_PC => {
                         let n = input.read_uleb128()?;
                         st.addr = st.addr.wrapping_add(min_len.wrapping_mul(n));
@@ -201,7 +234,9 @@ impl LineTable {
                         let n = input.read_sleb128()?;
                         st.line = (i64::from(st.line).wrapping_add(n)) as u32;
                     }
-                    DW_LNS_SET_FILE => st.file = input.read_uleb128()?,
+                    DW_LNS_SET_FILE => {
+                        st.file = u32::try_from(input.read_uleb128()?).unwrap_or(u32::MAX)
+                    }
                     DW_LNS_SET_COLUMN => st.column = input.read_uleb128()? as u32,
                     DW_LNS_CONST_ADD_PC => {
                         let adj = 255u64.saturating_sub(opcode_base);
@@ -228,8 +263,14 @@ impl LineTable {
                 }
             }
         }
+        // Rows after the last end of a sequence belong to none.
+        rows.truncate(first);
         sequences.sort_by_key(|s| s.start);
-        Ok(LineTable { files, sequences })
+        Ok(LineTable {
+            files,
+            sequences,
+            rows,
+        })
     }
 
     /// The row covering `addr`: in the sequence holding it, the last row at or below it,
@@ -240,7 +281,7 @@ impl LineTable {
     pub(crate) fn find(&self, addr: u64) -> Option<&Row> {
         let idx = self.sequences.partition_point(|s| s.start <= addr);
         let seq = self.sequences[..idx].iter().rev().find(|s| addr < s.end)?;
-        let rows = &seq.rows;
+        let rows = &self.rows[seq.first..seq.last];
         let (mut first, mut len) = (1usize, rows.len().saturating_sub(1));
         while len > 0 {
             let half = len / 2;
@@ -266,7 +307,7 @@ impl LineTable {
     /// address order); a row followed by another at the same address covers nothing.
     pub(crate) fn spans(&self) -> impl Iterator<Item = (&Row, u64)> + '_ {
         self.sequences.iter().flat_map(|s| {
-            let mut order: Vec<&Row> = s.rows.iter().collect();
+            let mut order: Vec<&Row> = self.rows[s.first..s.last].iter().collect();
             order.sort_by_key(|r| r.addr);
             let ends: Vec<u64> = order
                 .iter()
@@ -278,10 +319,12 @@ impl LineTable {
         })
     }
 
-    /// The rendered name of file entry `index`.
-    pub(crate) fn file(&self, index: u64) -> Option<&str> {
+    /// The rendered name of file entry `index` of `unit` (the unit this table was
+    /// built from).
+    pub(crate) fn file(&self, unit: gimli::UnitRef<'_, Reader>, index: u32) -> Option<&str> {
         self.files
-            .get(usize::try_from(index).ok()?)
-            .map(String::as_str)
+            .get(usize::try_from(index).ok()?)?
+            .get_or_init(|| Self::render(unit, u64::from(index)).ok().flatten())
+            .as_deref()
     }
 }
