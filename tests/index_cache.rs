@@ -1,5 +1,5 @@
-//! The unit-index cache (`src/dwarf/index.rs`): written on the first opening of a large
-//! object, read on the next ones, ignored and rewritten when stale or damaged, off when
+//! The unit-index cache (`src/dwarf/index.rs`) and the symbol indexes' (`src/dwarf/
+//! symbols.rs`): written on the first opening of a large object, read on the next ones, ignored and rewritten when stale or damaged, off when
 //! `KSYM_CACHE_DIR` is empty; answers are the same with and without it. One test also
 //! proves the file is read: a well-formed file whose ranges were removed changes the
 //! answers.
@@ -77,13 +77,37 @@ fn cached(obj: &Path, dir: &Path) -> Output {
     faddr2line(obj, INPUTS, &[("KSYM_CACHE_DIR", Some(dir))])
 }
 
-/// The cache files in `dir`.
+/// The unit-index cache files in `dir`.
 fn files(dir: &Path) -> Vec<PathBuf> {
+    cache_files(dir, "units")
+}
+
+/// The cache files in `dir` with this extension.
+fn cache_files(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == extension))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
+}
+
+/// The symbol cache's checksum (`src/dwarf/index.rs`, `checksum`).
+fn words_checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().unwrap());
+        h = (h ^ w).wrapping_mul(K).rotate_left(27);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    (h ^ u64::from_le_bytes(last)).wrapping_mul(K)
 }
 
 fn fnv64(bytes: &[u8]) -> u64 {
@@ -196,13 +220,72 @@ fn cache_is_written_read_checked_and_optional() {
     assert_eq!(rebuilt[body.clone()], first[body], "same units and ranges");
 }
 
+/// The symbol indexes' cache file (`src/dwarf/symbols.rs`): written next to the unit
+/// index's, read on the next opening (a well-formed file without address entries changes
+/// the answers), damaged files ignored and rewritten; answers the same as without it.
+#[test]
+fn symbol_cache_is_written_read_and_checked() {
+    crate::common::needs_full_env!();
+    let tmp = common::TempDir::new("symbol-cache");
+    let obj = vmlinux(tmp.path());
+    let dir = tmp.path().join("cache");
+    let off = [("KSYM_CACHE_DIR", Some(Path::new("")))];
+    let reference = answer(&obj, INPUTS, &off);
+    assert!(reference.starts_with("status Some(0)"), "{reference}");
+    let env = [("KSYM_CACHE_DIR", Some(dir.as_path()))];
+    assert_eq!(answer(&obj, INPUTS, &env), reference);
+    let written = cache_files(&dir, "symbols");
+    assert_eq!(written.len(), 1, "{written:?}");
+    let file = &written[0];
+    let first = std::fs::read(file).expect("cache file");
+    assert_eq!(&first[..8], b"KSYMSYMS");
+    assert_eq!(answer(&obj, INPUTS, &env), reference);
+    assert_eq!(std::fs::read(file).expect("cache file"), first, "untouched");
+
+    // Read: the same file with no address entries (counts and checksum redone).
+    let entries = u32::from_le_bytes(first[88..92].try_into().unwrap()) as usize;
+    let mut blind = first[..104].to_vec();
+    blind[88..92].fill(0);
+    blind.extend_from_slice(&first[104 + 24 * entries..first.len() - 8]);
+    let sum = words_checksum(&blind);
+    blind.extend_from_slice(&sum.to_le_bytes());
+    std::fs::write(file, &blind).expect("write");
+    assert_ne!(
+        answer(&obj, INPUTS, &env),
+        reference,
+        "the file was not read"
+    );
+
+    // Damaged: garbage, truncated, one byte changed (in an entry), an entry out of order.
+    let mut flipped = first.clone();
+    flipped[104 + 24 * 7 + 3] ^= 1;
+    let mut unordered = first[..first.len() - 8].to_vec();
+    unordered[104..104 + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    let sum = words_checksum(&unordered);
+    unordered.extend_from_slice(&sum.to_le_bytes());
+    for damaged in [
+        b"garbage".to_vec(),
+        first[..first.len() / 2].to_vec(),
+        flipped,
+        unordered,
+    ] {
+        std::fs::write(file, &damaged).expect("write");
+        assert_eq!(answer(&obj, INPUTS, &env), reference);
+        assert_eq!(std::fs::read(file).expect("cache file"), first, "rewritten");
+    }
+}
+
 #[test]
 fn small_objects_are_not_cached() {
     let tmp = common::TempDir::new("index-cache-small");
     let dir = tmp.path().join("cache");
     let obj = common::root().join("testdata/lto/kern/gcc-lto-x86_64/prog");
     faddr2line(&obj, &["_start+0x4"], &[("KSYM_CACHE_DIR", Some(&dir))]);
-    assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+    assert!(
+        !dir.exists(),
+        "{:?}",
+        std::fs::read_dir(&dir).map(|d| d.count())
+    );
 }
 
 /// The same file with every unit offset moved one byte on (still ascending, still inside

@@ -357,7 +357,7 @@ fn identity((file, build_id): &(symtab::input::FileId, Option<Vec<u8>>), info: &
     id
 }
 
-fn producer() -> u32 {
+pub(crate) fn producer() -> u32 {
     fnv32(env!("CARGO_PKG_VERSION").as_bytes())
 }
 
@@ -381,42 +381,88 @@ impl CacheFile {
         if info.len() < MIN_CACHED_INFO {
             return None;
         }
+        CacheFile::named(dir, object, "units", source, info)
+    }
+
+    /// The file in `dir` keeping other indexes of `object` (its symbols': see
+    /// `super::symbols`), named with `extension` instead of `units`, identified as the
+    /// unit index's file is, with `region` (bytes of the file the indexes describe) in the
+    /// place of `.debug_info`.
+    pub(crate) fn named(
+        dir: &Path,
+        object: &Path,
+        extension: &str,
+        source: &(symtab::input::FileId, Option<Vec<u8>>),
+        region: &[u8],
+    ) -> Option<CacheFile> {
         let canonical = std::fs::canonicalize(object).ok()?;
         let name = format!(
-            "{:016x}.units",
+            "{:016x}.{extension}",
             fnv1a64(canonical.as_os_str().as_encoded_bytes())
         );
         Some(CacheFile {
             path: dir.join(name),
-            id: identity(source, info),
-            info_len: info.len(),
+            id: identity(source, region),
+            info_len: region.len(),
         })
+    }
+
+    /// What identifies the object now (the header's bytes 16..80 of a unit index file).
+    pub(crate) fn id(&self) -> &[u8; ID] {
+        &self.id
+    }
+
+    /// The file's bytes, mapped, when it exists and is a regular file of a sane size
+    /// (unchecked: the reader checks every field).
+    pub(crate) fn map(&self) -> Option<impl std::ops::Deref<Target = [u8]>> {
+        symtab::input::map_own_file(&self.path, MAX_CACHE_FILE).ok()
     }
 
     /// The cached index, when the file exists, is a regular file of a sane size, and
     /// every field checks.
     pub(crate) fn load(&self) -> Option<UnitIndex> {
-        let bytes = symtab::input::read_own_file(&self.path, MAX_CACHE_FILE).ok()?;
-        decode(&bytes, &self.id, self.info_len)
+        decode(&self.map()?, &self.id, self.info_len)
     }
 
     /// Keep `index` for the next opening of the object; failures are ignored.
     pub(crate) fn store(&self, index: &UnitIndex) {
+        if let Some(bytes) = encode(index, &self.id) {
+            self.store_bytes(&bytes);
+        }
+    }
+
+    /// Replace the file with `bytes`, atomically; failures are ignored.
+    pub(crate) fn store_bytes(&self, bytes: &[u8]) {
         use std::io::Write as _;
-        let (Some(bytes), Some(dir)) = (encode(index, &self.id), self.path.parent()) else {
+        let Some(dir) = self.path.parent() else {
             return;
         };
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
         // Write aside in a private file, then rename: readers see a whole file or none.
-        let Ok((mut file, tmp)) = symtab::input::create_private(dir, ".units-", ".tmp") else {
+        let Ok((mut file, tmp)) = symtab::input::create_private(dir, ".cache-", ".tmp") else {
             return;
         };
-        if file.write_all(&bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
+        if file.write_all(bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+/// The checksum ending a cache file of several MiB: 8 bytes at a time (a byte-wise hash
+/// would cost a good part of what the cache saves), the last partial word zero-padded,
+/// the length folded in.
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(27);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    (h ^ u64::from_le_bytes(last)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// The file's bytes (see the module documentation).

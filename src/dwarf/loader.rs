@@ -55,7 +55,7 @@ pub(crate) struct Bytes {
 
 impl Bytes {
     /// `fstat` of the opened file and its GNU build id, read through the mapping.
-    fn source(&self) -> Option<(symtab::input::FileId, Option<Vec<u8>>)> {
+    pub(crate) fn source(&self) -> Option<(symtab::input::FileId, Option<Vec<u8>>)> {
         match &*self.backing {
             Backing::Input(i) => Some((i.identity(), i.build_id().map(<[u8]>::to_vec))),
             Backing::Owned(_) => None,

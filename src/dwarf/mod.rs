@@ -140,6 +140,15 @@ impl Symbolizer {
             Err(e) if e.kind() == symtab::ErrorKind::NotFound => None,
             Err(e) => return Err(Error::from(e).prefixed(path.display())),
         };
+        // The symbol indexes' cache file, for a table of the file opened.
+        let symbol_cache = table.as_ref().and_then(|t| {
+            if t.len() < symbols::MIN_CACHED_SYMBOLS {
+                return None;
+            }
+            let dir = index::cache_dir(cache)?;
+            let source = loader.main.source()?;
+            index::CacheFile::named(&dir, path, "symbols", &source, t.strtab())
+        });
         if table.is_none() {
             // A fully stripped object: its separate debug file keeps the symbol table.
             if let Some(debug) = &loader.debug_file {
@@ -167,7 +176,7 @@ impl Symbolizer {
         };
         Ok(Symbolizer {
             loader,
-            symbols: symbols::Symbols::new(table, bases),
+            symbols: symbols::Symbols::new(table, bases, symbol_cache),
             context,
         })
     }

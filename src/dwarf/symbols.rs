@@ -17,17 +17,46 @@
 //! Kept small: on a one-address `faddr2line` of a production vmlinux each fresh page of
 //! an index (a page fault) costs more than the instructions a cleverer layout saves.
 //!
+//! # The cache file
+//!
+//! A table of [`MIN_CACHED_SYMBOLS`] or more symbols keeps both indexes in a file beside
+//! the unit index's (`super::index`: same directory, same rules for naming, identifying
+//! the object, writing and ignoring a stale or damaged file), `<hash>.symbols`: reading
+//! 4 MiB costs a tenth of sorting 130,000 symbols twice. Little-endian:
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 8 | magic `KSYMSYMS` |
+//! | 8 | 4 | format version, 1 |
+//! | 12 | 4 | producer: FNV-1a 32 of ksym's version string |
+//! | 16 | 64 | the object's identity, as in the unit index file, with the symbol string table in the place of `.debug_info` |
+//! | 80 | 8 | number of symbols in the table |
+//! | 88 | 4 | E, entries of the address index |
+//! | 92 | 4 | S, entries of the stem index |
+//! | 96 | 4 | O, symbols the address index leaves out |
+//! | 100 | 4 | L, sections with a last symbol value |
+//! | 104 | 24·E | address, size (8 each), symbol index (4), 1 when the size is the ELF size else 0 (4); by address |
+//! | | 8·S | stem index entries (`hash << 32 | symbol index`), ascending |
+//! | | 16·O | section index, value (8 each), ascending |
+//! | | 16·L | 1 when the section has a last value else 0, the value (8 each) |
+//! | | 8 | checksum of every byte before it, 8 bytes at a time (`index::checksum`) |
+//!
+//! Used only when every field checks: magic, version, producer, identity, the symbol
+//! count against the table, the counts against the file length, the checksum, symbol
+//! indices inside the table, flags, and the orders above.
+//!
 //! The model is built only for callers that want every symbol ([`Symbols::model`]);
 //! `tests/symbol_index.rs` checks the indexes' answers against rules applied to it.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use symtab::addrmap::{self, AddrMap, Part};
+use symtab::addrmap::{self, AddrMap, Entry, Part};
 use symtab::name::Name;
 use symtab::read::{ElfSymtab, RawSymbol};
 use symtab::{is_mapping_symbol_name_bytes, SymKind, Symbol};
 
+use super::index::{self, CacheFile};
 use super::loader::Bytes;
 
 /// The symbols of one object (see the module documentation).
@@ -42,6 +71,10 @@ pub(crate) struct Symbols {
     addrs: OnceLock<Addrs>,
     /// For [`Symbols::named`] and [`Symbols::lto_named`].
     by_stem: OnceLock<StemIndex>,
+    /// Where both indexes are kept between runs, for large tables (see "The cache file").
+    cache: Option<CacheFile>,
+    /// Both indexes, from `cache` or built and then kept there.
+    cached: OnceLock<Option<(Addrs, StemIndex)>>,
 }
 
 /// The indexes by address, built in one pass over the table.
@@ -121,7 +154,8 @@ impl StemIndex {
                 (u64::from(h) << 32) | i as u64
             })
             .collect();
-        v.sort_unstable();
+        // Built in index order: a stable sort by the hash alone orders by both.
+        symtab::radix::sort_by_key(&mut v, &mut Vec::new(), |&e| e >> 32);
         StemIndex(v)
     }
 
@@ -136,15 +170,80 @@ impl StemIndex {
     }
 }
 
+/// Tables from this many symbols keep their indexes in a cache file (a vmlinux has
+/// 100k+; a module a few thousand, indexed faster than a file is read).
+pub(crate) const MIN_CACHED_SYMBOLS: usize = 20_000;
+
+const CACHE_MAGIC: &[u8; 8] = b"KSYMSYMS";
+const CACHE_VERSION: u32 = 1;
+const CACHE_HEADER: usize = 104;
+
+/// A cache file's bytes for the indexes `both` of a table of `n` symbols.
+fn encode_cache((addrs, stems): &(Addrs, StemIndex), n: usize, id: &[u8; 64]) -> Vec<u8> {
+    let entries = addrs.map.entries();
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+    let mut b = Vec::with_capacity(
+        CACHE_HEADER
+            + 24 * entries.len()
+            + 8 * stems.0.len()
+            + 16 * (addrs.others.len() + addrs.last.len())
+            + 8,
+    );
+    b.extend_from_slice(CACHE_MAGIC);
+    b.extend_from_slice(&CACHE_VERSION.to_le_bytes());
+    b.extend_from_slice(&index::producer().to_le_bytes());
+    b.extend_from_slice(id);
+    b.extend_from_slice(&(n as u64).to_le_bytes());
+    for len in [
+        entries.len(),
+        stems.0.len(),
+        addrs.others.len(),
+        addrs.last.len(),
+    ] {
+        b.extend_from_slice(&count(len));
+    }
+    for e in entries {
+        b.extend_from_slice(&e.addr.to_le_bytes());
+        b.extend_from_slice(&e.size.to_le_bytes());
+        b.extend_from_slice(&count(e.index));
+        b.extend_from_slice(&u32::from(e.size_from_elf).to_le_bytes());
+    }
+    for &e in &stems.0 {
+        b.extend_from_slice(&e.to_le_bytes());
+    }
+    for &(sec, v) in &addrs.others {
+        b.extend_from_slice(&(sec as u64).to_le_bytes());
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    for &l in &addrs.last {
+        b.extend_from_slice(&u64::from(l.is_some()).to_le_bytes());
+        b.extend_from_slice(&l.unwrap_or(0).to_le_bytes());
+    }
+    let sum = index::checksum(&b);
+    b.extend_from_slice(&sum.to_le_bytes());
+    b
+}
+
 impl Symbols {
-    /// `bases`: see the field; `table`: `None` for an object without symbols.
-    pub(crate) fn new(table: Option<ElfSymtab<Bytes>>, bases: Option<Vec<u64>>) -> Symbols {
+    /// `bases`: see the field; `table`: `None` for an object without symbols; `cache`:
+    /// the file keeping the indexes, used when the table has at least
+    /// [`MIN_CACHED_SYMBOLS`] symbols.
+    pub(crate) fn new(
+        table: Option<ElfSymtab<Bytes>>,
+        bases: Option<Vec<u64>>,
+        cache: Option<CacheFile>,
+    ) -> Symbols {
+        let large = table
+            .as_ref()
+            .is_some_and(|t| t.len() >= MIN_CACHED_SYMBOLS);
         Symbols {
             table,
             bases,
             model: OnceLock::new(),
             addrs: OnceLock::new(),
             by_stem: OnceLock::new(),
+            cache: cache.filter(|_| large),
+            cached: OnceLock::new(),
         }
     }
 
@@ -198,49 +297,58 @@ impl Symbols {
     }
 
     fn addrs(&self) -> &Addrs {
-        self.addrs.get_or_init(|| {
-            let Some(t) = self.table.as_ref() else {
-                return Addrs::default();
-            };
-            let strtab = t.strtab();
-            let mut parts = Vec::new();
-            let mut last: Vec<Option<u64>> = Vec::new();
-            let mut others = Vec::new();
-            for (index, r) in t.raws().enumerate() {
-                // What the rules read of a name: whether it is empty or a mapping
-                // symbol (`$x`, `$d.1`), which its first three bytes tell.
-                let name = strtab.get(r.name_offset() as usize..).unwrap_or_default();
-                let head = &name[..name.iter().take(3).take_while(|&&b| b != 0).count()];
-                let section = r
-                    .section_index
-                    .filter(|_| !is_mapping_symbol_name_bytes(head));
-                if let Some(sec) = section {
-                    if sec >= last.len() {
-                        last.resize(sec + 1, None);
-                    }
-                    last[sec] = last[sec].max(Some(r.addr));
+        if let Some((addrs, _)) = self.cached() {
+            return addrs;
+        }
+        self.addrs.get_or_init(|| self.build_addrs())
+    }
+
+    fn build_addrs(&self) -> Addrs {
+        let Some(t) = self.table.as_ref() else {
+            return Addrs::default();
+        };
+        let strtab = t.strtab();
+        let mut parts = Vec::with_capacity(t.len());
+        let mut last: Vec<Option<u64>> = Vec::new();
+        let mut others = Vec::new();
+        for (index, r) in t.raws().enumerate() {
+            // What the rules read of a name: whether it is empty or a mapping
+            // symbol (`$x`, `$d.1`), which its first three bytes tell.
+            let name = strtab.get(r.name_offset() as usize..).unwrap_or_default();
+            let head = &name[..name.iter().take(3).take_while(|&&b| b != 0).count()];
+            let section = r
+                .section_index
+                .filter(|_| !is_mapping_symbol_name_bytes(head));
+            if let Some(sec) = section {
+                if sec >= last.len() {
+                    last.resize(sec + 1, None);
                 }
-                let addr = self.address_of(r.addr, r.section_index);
-                let indexed = !matches!(r.kind, SymKind::Section | SymKind::File)
-                    && addr.is_some()
-                    && addrmap::indexable_parts(r.kind, head, t.letter_of(&r));
-                match addr.filter(|_| indexed) {
-                    Some(addr) => parts.push(Part {
-                        addr,
-                        size: r.size,
-                        index: index as u32,
-                        section: r.section_index.map(|x| x as u32),
-                        kind: r.kind,
-                        binding: r.binding,
-                    }),
-                    None => others.extend(section.map(|sec| (sec, r.addr))),
-                }
+                last[sec] = last[sec].max(Some(r.addr));
             }
-            others.sort_unstable();
-            // As the model orders names: lossily decoded.
-            let map = AddrMap::from_parts(parts, |i| String::from_utf8_lossy(t.name(i)));
-            Addrs { map, last, others }
-        })
+            let addr = self.address_of(r.addr, r.section_index);
+            let indexed = !matches!(r.kind, SymKind::Section | SymKind::File)
+                && addr.is_some()
+                && addrmap::indexable_parts(r.kind, head, t.letter_of(&r));
+            match addr.filter(|_| indexed) {
+                Some(addr) => parts.push(Part {
+                    addr,
+                    size: r.size,
+                    index: index as u32,
+                    section: r.section_index.map(|x| x as u32),
+                    kind: r.kind,
+                    binding: r.binding,
+                }),
+                None => others.extend(section.map(|sec| (sec, r.addr))),
+            }
+        }
+        others.sort_unstable();
+        // As the model orders names: lossily decoded (valid ones, nearly all, as
+        // they are).
+        let map = AddrMap::from_parts(parts, |i| match std::str::from_utf8(t.name(i)) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(t.name(i)),
+        });
+        Addrs { map, last, others }
     }
 
     /// The symbol whose range holds lookup address `addr`, and the offset into it: the
@@ -301,7 +409,96 @@ impl Symbols {
 
     fn by_stem(&self) -> Option<&StemIndex> {
         let t = self.table.as_ref()?;
+        if let Some((_, stems)) = self.cached() {
+            return Some(stems);
+        }
         Some(self.by_stem.get_or_init(|| StemIndex::build(t)))
+    }
+
+    /// Both indexes of a large table: read from the cache file when it checks, else built
+    /// and written there.
+    fn cached(&self) -> Option<&(Addrs, StemIndex)> {
+        let file = self.cache.as_ref()?;
+        self.cached
+            .get_or_init(|| {
+                let t = self.table.as_ref()?;
+                if let Some(both) = file.map().and_then(|b| self.decode_cache(&b, file.id())) {
+                    return Some(both);
+                }
+                let both = (self.build_addrs(), StemIndex::build(t));
+                file.store_bytes(&encode_cache(&both, t.len(), file.id()));
+                Some(both)
+            })
+            .as_ref()
+    }
+
+    /// The indexes in a cache file's bytes `b`, when every field checks (see "The cache
+    /// file").
+    fn decode_cache(&self, b: &[u8], id: &[u8; 64]) -> Option<(Addrs, StemIndex)> {
+        let t = self.table.as_ref()?;
+        let u32_at = |at: usize| symtab::objfile::u32_at(b, at, true);
+        let u64_at = |at: usize| symtab::objfile::u64_at(b, at, true);
+        if b.get(0..8)? != CACHE_MAGIC
+            || u32_at(8)? != CACHE_VERSION
+            || u32_at(12)? != index::producer()
+            || b.get(16..80)? != id
+            || u64_at(80)? != t.len() as u64
+        {
+            return None;
+        }
+        let count = |at: usize| u32_at(at).map(|n| n as usize);
+        let (ne, ns, no, nl) = (count(88)?, count(92)?, count(96)?, count(100)?);
+        let body = CACHE_HEADER + 24 * ne + 8 * ns + 16 * no + 16 * nl;
+        if b.len() != body + 8 || u64_at(body)? != index::checksum(&b[..body]) {
+            return None;
+        }
+        let n = t.len();
+        let le64 = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
+        let (entry_bytes, rest) = b[CACHE_HEADER..body].split_at(24 * ne);
+        let (stem_bytes, rest) = rest.split_at(8 * ns);
+        let (other_bytes, last_bytes) = rest.split_at(16 * no);
+        // Checked for what the readers rely on (indices in the table, order, flags); the
+        // identity and the checksum tell a stale or damaged file.
+        let mut entries = Vec::with_capacity(ne);
+        for w in entry_bytes.chunks_exact(24) {
+            let (addr, size, rest) = (le64(&w[0..8]), le64(&w[8..16]), le64(&w[16..24]));
+            let (index, flags) = ((rest & 0xffff_ffff) as usize, rest >> 32);
+            if index >= n || flags > 1 || entries.last().is_some_and(|e: &Entry| e.addr > addr) {
+                return None;
+            }
+            entries.push(Entry {
+                addr,
+                size,
+                size_from_elf: flags == 1,
+                index,
+            });
+        }
+        let mut stems: Vec<u64> = Vec::with_capacity(ns);
+        for w in stem_bytes.chunks_exact(8) {
+            let e = le64(w);
+            if (e & 0xffff_ffff) as usize >= n || stems.last().is_some_and(|&l| l >= e) {
+                return None;
+            }
+            stems.push(e);
+        }
+        let mut others = Vec::with_capacity(no);
+        for w in other_bytes.chunks_exact(16) {
+            let o = (usize::try_from(le64(&w[0..8])).ok()?, le64(&w[8..16]));
+            if others.last().is_some_and(|l| l > &o) {
+                return None;
+            }
+            others.push(o);
+        }
+        let mut last = Vec::with_capacity(nl);
+        for w in last_bytes.chunks_exact(16) {
+            last.push(match le64(&w[0..8]) {
+                0 => None,
+                1 => Some(le64(&w[8..16])),
+                _ => return None,
+            });
+        }
+        let map = AddrMap::from_entries(entries)?;
+        Some((Addrs { map, last, others }, StemIndex(stems)))
     }
 
     /// The symbols a name may be among: its stem's chain, or for a name that is not

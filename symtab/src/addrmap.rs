@@ -120,46 +120,67 @@ impl AddrMap {
         parts: Vec<Part>,
         name_of: impl Fn(usize) -> std::borrow::Cow<'n, str>,
     ) -> AddrMap {
-        // By address, rank and index (sorting the parts themselves, in place: moving
-        // 100k+ small records sequentially costs less than gathering them at random);
-        // names are read only to order aliases of equal rank.
-        let rank = |p: &Part| alias_rank(p.kind, p.size, p.binding);
+        // By address, rank and index: radix sorts of small records (address, rank,
+        // position), by rank and then by address; both stable, and the parts taken in
+        // index order first. Names are read only to order aliases of equal rank.
         let mut parts = parts;
-        parts.sort_unstable_by_key(|p| (p.addr, rank(p), p.index));
+        if !parts.is_sorted_by_key(|p| p.index) {
+            parts.sort_unstable_by_key(|p| p.index);
+        }
+        let rank = |p: &Part| {
+            let (kind, no_size, bind) = alias_rank(p.kind, p.size, p.binding);
+            u64::from(kind) << 16 | u64::from(no_size) << 8 | u64::from(bind)
+        };
+        let mut keys: Vec<u128> = parts
+            .iter()
+            .zip(0u32..)
+            .map(|(p, at)| u128::from(p.addr) << 64 | u128::from(rank(p)) << 32 | u128::from(at))
+            .collect();
+        keys.sort_unstable();
+        let mut order: Vec<(u64, u32, u32)> = keys
+            .iter()
+            .map(|&k| ((k >> 64) as u64, (k >> 32) as u32, k as u32))
+            .collect();
+        drop(keys);
         let mut start = 0;
-        while start < parts.len() {
-            let first = (parts[start].addr, rank(&parts[start]));
+        while start < order.len() {
+            let first = (order[start].0, order[start].1);
             let end = start
-                + parts[start..]
+                + order[start..]
                     .iter()
-                    .take_while(|p| (p.addr, rank(p)) == first)
+                    .take_while(|o| (o.0, o.1) == first)
                     .count();
             if end - start > 1 {
-                let mut named: Vec<(std::borrow::Cow<'_, str>, Part)> = parts[start..end]
+                let mut named: Vec<(std::borrow::Cow<'_, str>, (u64, u32, u32))> = order
+                    [start..end]
                     .iter()
-                    .map(|p| (name_of(p.index as usize), *p))
+                    .map(|o| (name_of(parts[o.2 as usize].index as usize), *o))
                     .collect();
-                named.sort_by(|a, b| a.0.cmp(&b.0));
-                for (slot, (_, p)) in parts[start..end].iter_mut().zip(named) {
-                    *slot = p;
+                named.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1 .2.cmp(&b.1 .2)));
+                for (slot, (_, o)) in order[start..end].iter_mut().zip(named) {
+                    *slot = o;
                 }
             }
             start = end;
         }
-        let mut entries: Vec<Entry> = parts
+        let mut entries: Vec<Entry> = order
             .iter()
-            .map(|p| Entry {
-                addr: p.addr,
-                size: p.size,
-                size_from_elf: p.size > 0,
-                index: p.index as usize,
+            .map(|o| {
+                let p = &parts[o.2 as usize];
+                Entry {
+                    addr: p.addr,
+                    size: p.size,
+                    size_from_elf: p.size > 0,
+                    index: p.index as usize,
+                }
             })
             .collect();
         // An unsized symbol runs to the next higher address in its section: one pass from
         // the top, keeping per section (slot 0: none) the lowest address seen so far and
         // the distinct one above it.
         let mut seen: Vec<Option<(u64, Option<u64>)>> = Vec::new();
-        for (e, p) in entries.iter_mut().zip(&parts).rev() {
+        for (e, o) in entries.iter_mut().zip(&order).rev() {
+            let p = &parts[o.2 as usize];
             let k = p.section.map_or(0, |s| s as usize + 1);
             if k >= seen.len() {
                 seen.resize(k + 1, None);
@@ -178,6 +199,14 @@ impl AddrMap {
             }
         }
         AddrMap { entries }
+    }
+
+    /// The index of `entries` as [`AddrMap::entries`] gave them (a cache of a map built
+    /// before); `None` unless sorted by address.
+    pub fn from_entries(entries: Vec<Entry>) -> Option<AddrMap> {
+        entries
+            .is_sorted_by_key(|e| e.addr)
+            .then_some(AddrMap { entries })
     }
 
     /// All entries, sorted by address.

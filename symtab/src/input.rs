@@ -259,21 +259,19 @@ fn map(file: &File) -> io::Result<memmap2::Mmap> {
     unsafe { memmap2::Mmap::map(file) }
 }
 
-/// Read a small file ksym keeps for itself (a cache file): opened with
-/// `O_NOFOLLOW|O_NONBLOCK` (never through a symlink, never blocking on a FIFO), read only
-/// when it is a regular file of at most `max` bytes.
-pub fn read_own_file(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+/// Map a file ksym keeps for itself (a cache file): opened with `O_NOFOLLOW|O_NONBLOCK`
+/// (never through a symlink, never blocking on a FIFO), mapped only when it is a
+/// non-empty regular file of at most `max` bytes. The bytes are the caller's to check.
+pub fn map_own_file(path: &Path, max: u64) -> io::Result<impl std::ops::Deref<Target = [u8]>> {
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(path)?;
     let meta = file.metadata()?;
-    if !meta.is_file() || meta.len() > max {
+    if !meta.is_file() || meta.len() == 0 || meta.len() > max {
         return Err(io::Error::other("not a regular file of a sane size"));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max).read_to_end(&mut bytes)?;
-    Ok(bytes)
+    map(&file)
 }
 
 /// A new private temporary file: random name in `$TMPDIR`, `O_CREAT|O_EXCL|O_NOFOLLOW`,

@@ -17,6 +17,7 @@ pub mod input;
 pub mod kallsyms;
 pub mod name;
 pub mod objfile;
+pub mod radix;
 pub mod read;
 mod symbol;
 pub mod sympos;
