@@ -35,9 +35,14 @@ pub(crate) struct RawFrame {
 /// One unit: where it starts, and what is parsed of it on demand.
 struct Slot {
     offset: usize,
-    header: OnceLock<Result<gimli::UnitHeader<Reader>, Error>>,
-    unit: OnceLock<Result<gimli::Unit<Reader>, Error>>,
+    // Boxed: a vmlinux has thousands of slots, most never parsed, and a slot's size is
+    // fresh memory (page faults) on every opening.
+    header: OnceLock<Result<Box<gimli::UnitHeader<Reader>>, Error>>,
+    unit: OnceLock<Result<Box<gimli::Unit<Reader>>, Error>>,
     lines: OnceLock<Result<Arc<LineTable>, Error>>,
+    /// Before `lines` is built: the table of the one address asked so far
+    /// ([`LineTable::parse_at`]).
+    probe: Mutex<Option<(u64, Arc<LineTable>)>>,
     functions: OnceLock<Result<Functions, Error>>,
     name: OnceLock<Result<Option<String>, Error>>,
 }
@@ -160,11 +165,12 @@ impl Context {
                 offset,
                 header: headers
                     .next()
-                    .map(Ok)
+                    .map(|h| Ok(Box::new(h)))
                     .map(OnceLock::from)
                     .unwrap_or_default(),
                 unit: OnceLock::new(),
                 lines: OnceLock::new(),
+                probe: Mutex::new(None),
                 functions: OnceLock::new(),
                 name: OnceLock::new(),
             })
@@ -218,7 +224,7 @@ impl Context {
             let unit = slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf);
             let function = slot.functions(unit)?.find(self, unit, addr)?;
             let lines = match unit.line_program {
-                Some(_) => Some(slot.lines(&self.dwarf, &self.abbrevs)?),
+                Some(_) => Some(slot.lines_at(&self.dwarf, &self.abbrevs, addr)?),
                 None => None,
             };
             let row = lines.as_ref().and_then(|t| t.find(addr));
@@ -270,7 +276,7 @@ impl Context {
     fn line_file_here(&self, addr: u64) -> Result<Option<String>, Error> {
         for index in self.units_at(addr) {
             let slot = &self.units[index];
-            let lines = slot.lines(&self.dwarf, &self.abbrevs)?;
+            let lines = slot.lines_at(&self.dwarf, &self.abbrevs, addr)?;
             if let Some(row) = lines.find(addr) {
                 let unit = slot.unit(&self.dwarf, &self.abbrevs)?.unit_ref(&self.dwarf);
                 return Ok(lines.file(unit, row.file).map(str::to_string));
@@ -287,7 +293,7 @@ impl Context {
     fn discriminator_here(&self, addr: u64) -> Result<u32, Error> {
         for index in self.units_at(addr) {
             let slot = &self.units[index];
-            if let Some(row) = slot.lines(&self.dwarf, &self.abbrevs)?.find(addr) {
+            if let Some(row) = slot.lines_at(&self.dwarf, &self.abbrevs, addr)?.find(addr) {
                 return Ok(row.discriminator);
             }
         }
@@ -393,11 +399,14 @@ impl Slot {
     fn header(&self, dwarf: &gimli::Dwarf<Reader>) -> Result<&gimli::UnitHeader<Reader>, Error> {
         self.header
             .get_or_init(|| {
-                Ok(dwarf
-                    .debug_info
-                    .header_from_offset(gimli::DebugInfoOffset(self.offset))?)
+                Ok(Box::new(
+                    dwarf
+                        .debug_info
+                        .header_from_offset(gimli::DebugInfoOffset(self.offset))?,
+                ))
             })
             .as_ref()
+            .map(|h| &**h)
             .map_err(Error::clone)
     }
 
@@ -456,13 +465,14 @@ impl Slot {
         self.unit
             .get_or_init(|| {
                 let abbrevs = self.abbreviations(dwarf, cache)?;
-                Ok(gimli::Unit::new_with_abbreviations(
+                Ok(Box::new(gimli::Unit::new_with_abbreviations(
                     dwarf,
                     self.header(dwarf)?.clone(),
                     abbrevs,
-                )?)
+                )?))
             })
             .as_ref()
+            .map(|u| &**u)
             .map_err(Error::clone)
     }
 
@@ -522,6 +532,36 @@ impl Slot {
                 Ok(Arc::new(LineTable::parse(unit.unit_ref(dwarf))?))
             })
             .clone()
+    }
+
+    /// A table that answers [`LineTable::find`] of `addr` as the whole one does: the first
+    /// address asked of a unit runs its program keeping only that address's row (a
+    /// unit's rows are hundreds of KiB, and one decoded report asks one address of most
+    /// units it touches); a second address builds the whole table.
+    fn lines_at(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        cache: &AbbrevCache,
+        addr: u64,
+    ) -> Result<Arc<LineTable>, Error> {
+        if let Some(t) = self.lines.get() {
+            return t.clone();
+        }
+        let mut probe = self.probe.lock().unwrap_or_else(|e| e.into_inner());
+        match &*probe {
+            Some((a, t)) if *a == addr => Ok(t.clone()),
+            Some(_) => {
+                *probe = None;
+                drop(probe);
+                self.lines(dwarf, cache)
+            }
+            None => {
+                let unit = self.unit(dwarf, cache)?;
+                let t = Arc::new(LineTable::parse_at(unit.unit_ref(dwarf), addr)?);
+                *probe = Some((addr, t.clone()));
+                Ok(t)
+            }
+        }
     }
 
     fn functions(&self, unit: gimli::UnitRef<'_, Reader>) -> Result<&Functions, Error> {

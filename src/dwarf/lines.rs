@@ -92,17 +92,45 @@ fn render_file(
     Ok(path)
 }
 
+thread_local! {
+    /// The rows of one sequence while a program runs for [`Keep::At`], kept from one run
+    /// to the next: the pages of the largest sequence are faulted in once, not per unit.
+    static SCRATCH: std::cell::RefCell<Vec<Row>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// What [`LineTable::build`] keeps of the rows.
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    /// Every row.
+    All,
+    /// The first row of each sequence (for its range).
+    Ranges,
+    /// The row [`LineTable::find`] gives for this address, in the sequence it picks.
+    At(u64),
+}
+
 impl LineTable {
     /// Decode and run the unit's line program.
     pub(crate) fn parse(unit: gimli::UnitRef<'_, Reader>) -> Result<LineTable, Error> {
-        Self::build(unit, false)
+        Self::build(unit, Keep::All)
+    }
+
+    /// The table as far as `addr` is concerned: [`LineTable::find`] of `addr`, and file
+    /// names, are those of the whole table, but no other row is kept (the program runs
+    /// to its end with one sequence's rows in memory at a time). For a unit where one
+    /// address is asked: a vmlinux unit's rows are hundreds of KiB.
+    pub(crate) fn parse_at(
+        unit: gimli::UnitRef<'_, Reader>,
+        addr: u64,
+    ) -> Result<LineTable, Error> {
+        Self::build(unit, Keep::At(addr))
     }
 
     /// The address ranges of the unit's line sequences only (no rows, no file names).
     pub(crate) fn sequence_ranges(
         unit: gimli::UnitRef<'_, Reader>,
     ) -> Result<Vec<(u64, u64)>, Error> {
-        Ok(Self::build(unit, true)?.ranges().collect())
+        Ok(Self::build(unit, Keep::Ranges)?.ranges().collect())
     }
 
     /// The rendered names of the unit's file entries, by file index (before DWARF 5,
@@ -139,7 +167,8 @@ impl LineTable {
         }
     }
 
-    fn build(unit: gimli::UnitRef<'_, Reader>, ranges_only: bool) -> Result<LineTable, Error> {
+    fn build(unit: gimli::UnitRef<'_, Reader>, keep: Keep) -> Result<LineTable, Error> {
+        let ranges_only = keep == Keep::Ranges;
         let Some(program) = unit.line_program.as_ref() else {
             return Ok(LineTable {
                 files: Vec::new(),
@@ -164,8 +193,16 @@ impl LineTable {
         // Reserved for a row every two bytes of program (more than compilers write):
         // pages of it that are never written are never touched.
         let program_len = header.raw_program_buf().len();
-        let mut rows: Vec<Row> = Vec::with_capacity(if ranges_only { 0 } else { program_len / 2 });
+        let mut rows: Vec<Row> = match keep {
+            Keep::All => Vec::with_capacity(program_len / 2),
+            Keep::At(_) => SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut())),
+            Keep::Ranges => Vec::new(),
+        };
         let mut first = 0;
+        // For `Keep::At`: the sequence `find` would pick so far (the highest start, the
+        // later of equal ones) and the row it gives.
+        let mut best: Option<Sequence> = None;
+        let mut best_row: Option<Row> = None;
         let initial = Row {
             addr: 0,
             file: 1,
@@ -198,14 +235,26 @@ impl LineTable {
                     DW_LNE_END_SEQUENCE => {
                         match rows.get(first).map(|r| r.addr) {
                             Some(start) if start < st.addr => {
-                                sequences.push(Sequence {
+                                let seq = Sequence {
                                     start,
                                     end: st.addr,
                                     first,
                                     last: rows.len(),
-                                });
-                                if ranges_only {
-                                    rows.clear();
+                                };
+                                match keep {
+                                    Keep::All => sequences.push(seq),
+                                    Keep::Ranges => {
+                                        sequences.push(seq);
+                                        rows.clear();
+                                    }
+                                    Keep::At(addr) => {
+                                        let holds = start <= addr && addr < seq.end;
+                                        if holds && best.as_ref().is_none_or(|b| b.start <= start) {
+                                            best_row = find_in(&rows[first..], addr).copied();
+                                            best = Some(seq);
+                                        }
+                                        rows.clear();
+                                    }
                                 }
                             }
                             _ => rows.truncate(first),
@@ -265,6 +314,19 @@ impl LineTable {
         }
         // Rows after the last end of a sequence belong to none.
         rows.truncate(first);
+        if let Keep::At(_) = keep {
+            let mut scratch = std::mem::take(&mut rows);
+            scratch.clear();
+            SCRATCH.with(|s| *s.borrow_mut() = scratch);
+            if let (Some(seq), Some(row)) = (best, best_row) {
+                rows.push(row);
+                sequences.push(Sequence {
+                    first: 0,
+                    last: 1,
+                    ..seq
+                });
+            }
+        }
         sequences.sort_by_key(|s| s.start);
         Ok(LineTable {
             files,
@@ -281,19 +343,7 @@ impl LineTable {
     pub(crate) fn find(&self, addr: u64) -> Option<&Row> {
         let idx = self.sequences.partition_point(|s| s.start <= addr);
         let seq = self.sequences[..idx].iter().rev().find(|s| addr < s.end)?;
-        let rows = &self.rows[seq.first..seq.last];
-        let (mut first, mut len) = (1usize, rows.len().saturating_sub(1));
-        while len > 0 {
-            let half = len / 2;
-            let middle = first + half;
-            if addr < rows[middle].addr {
-                len = half;
-            } else {
-                first = middle + 1;
-                len = len - half - 1;
-            }
-        }
-        rows.get(first - 1)
+        find_in(&self.rows[seq.first..seq.last], addr)
     }
 
     /// The address ranges of the sequences.
@@ -327,4 +377,20 @@ impl LineTable {
             .get_or_init(|| Self::render(unit, u64::from(index)).ok().flatten())
             .as_deref()
     }
+}
+
+/// The row of one sequence's `rows` covering `addr` (see [`LineTable::find`]).
+fn find_in(rows: &[Row], addr: u64) -> Option<&Row> {
+    let (mut first, mut len) = (1usize, rows.len().saturating_sub(1));
+    while len > 0 {
+        let half = len / 2;
+        let middle = first + half;
+        if addr < rows[middle].addr {
+            len = half;
+        } else {
+            first = middle + 1;
+            len = len - half - 1;
+        }
+    }
+    rows.get(first - 1)
 }
