@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 secs=${1:-60}
 shift || true
-all=(elf_sections elf_symtab dwarf_object unit_cache oops_parse symbol_text kallsyms_dump bitcode name_parse)
+all=(elf_sections elf_symtab dwarf_object unit_cache symbol_cache oops_parse symbol_text kallsyms_dump bitcode name_parse)
 if (($#)); then targets=("$@"); else targets=("${all[@]}"); fi
 
 work=${KSYM_FUZZ_DIR:-$PWD/target/fuzz-work}
@@ -67,6 +67,9 @@ done
 head -c 40 /dev/zero >"$seeds/elf_sections/zero"
 cp "$seeds/t.bc" "$seeds/bitcode/t.bc"
 printf 'xxxxxxxxxxxxxxxx\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' >"$seeds/unit_cache/empty"
+# A symbol cache file of a table of 0 symbols, no entries: identity (64), count (8),
+# four counts (16).
+head -c 88 /dev/zero >"$seeds/symbol_cache/empty"
 printf 'do_one_initcall\nfoo.llvm.123456\n__cfi_bar.lto_priv.0\n' >"$seeds/name_parse/names"
 shared=../shared/kernels/x86_64-thin
 if [ -f "$shared/System.map" ]; then

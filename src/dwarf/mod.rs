@@ -41,6 +41,8 @@ pub use loader::{check_release, system_path, ObjectKind, SectionInfo};
 pub(crate) use loader::{map_file, section_layout, Bytes};
 pub use paths::{kernel_relative, PathRule};
 pub use printed::{NameRule, Named};
+#[doc(hidden)]
+pub use symbols::fuzz_symbol_cache;
 pub use walk::{InlinedCopy, LineSpan};
 
 crate::error::error_type! {

@@ -224,6 +224,104 @@ fn encode_cache((addrs, stems): &(Addrs, StemIndex), n: usize, id: &[u8; 64]) ->
     b
 }
 
+/// The indexes in a cache file's bytes `b` for a table of `n` symbols, when every field
+/// checks (see "The cache file").
+fn decode_cache(b: &[u8], id: &[u8; 64], n: usize) -> Option<(Addrs, StemIndex)> {
+    let u32_at = |at: usize| symtab::objfile::u32_at(b, at, true);
+    let u64_at = |at: usize| symtab::objfile::u64_at(b, at, true);
+    if b.get(0..8)? != CACHE_MAGIC
+        || u32_at(8)? != CACHE_VERSION
+        || u32_at(12)? != index::producer()
+        || b.get(16..80)? != id
+        || u64_at(80)? != n as u64
+    {
+        return None;
+    }
+    let count = |at: usize| u32_at(at).map(|n| n as usize);
+    let (ne, ns, no, nl) = (count(88)?, count(92)?, count(96)?, count(100)?);
+    let body = CACHE_HEADER + 24 * ne + 8 * ns + 16 * no + 16 * nl;
+    if b.len() != body + 8 || u64_at(body)? != index::checksum(&b[..body]) {
+        return None;
+    }
+    let le64 = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
+    let (entry_bytes, rest) = b[CACHE_HEADER..body].split_at(24 * ne);
+    let (stem_bytes, rest) = rest.split_at(8 * ns);
+    let (other_bytes, last_bytes) = rest.split_at(16 * no);
+    // Checked for what the readers rely on (indices in the table, order, flags); the
+    // identity and the checksum tell a stale or damaged file.
+    let mut entries = Vec::with_capacity(ne);
+    for w in entry_bytes.chunks_exact(24) {
+        let (addr, size, rest) = (le64(&w[0..8]), le64(&w[8..16]), le64(&w[16..24]));
+        let (index, flags) = ((rest & 0xffff_ffff) as usize, rest >> 32);
+        if index >= n || flags > 1 || entries.last().is_some_and(|e: &Entry| e.addr > addr) {
+            return None;
+        }
+        entries.push(Entry {
+            addr,
+            size,
+            size_from_elf: flags == 1,
+            index,
+        });
+    }
+    let mut stems: Vec<u64> = Vec::with_capacity(ns);
+    for w in stem_bytes.chunks_exact(8) {
+        let e = le64(w);
+        if (e & 0xffff_ffff) as usize >= n || stems.last().is_some_and(|&l| l >= e) {
+            return None;
+        }
+        stems.push(e);
+    }
+    let mut others = Vec::with_capacity(no);
+    for w in other_bytes.chunks_exact(16) {
+        let o = (usize::try_from(le64(&w[0..8])).ok()?, le64(&w[8..16]));
+        if others.last().is_some_and(|l| l > &o) {
+            return None;
+        }
+        others.push(o);
+    }
+    let mut last = Vec::with_capacity(nl);
+    for w in last_bytes.chunks_exact(16) {
+        last.push(match le64(&w[0..8]) {
+            0 if le64(&w[8..16]) == 0 => None,
+            1 => Some(le64(&w[8..16])),
+            _ => return None,
+        });
+    }
+    let map = AddrMap::from_entries(entries)?;
+    Some((Addrs { map, last, others }, StemIndex(stems)))
+}
+
+/// Fuzzing entry: `body` as a symbol cache file's bytes after its magic, version and
+/// producer, with a correct checksum appended (so that every later check is reached).
+/// Refused, or indexes that keep the file's promises and encode to the same bytes.
+pub fn fuzz_symbol_cache(body: &[u8]) {
+    let mut b = Vec::with_capacity(16 + body.len() + 8);
+    b.extend_from_slice(CACHE_MAGIC);
+    b.extend_from_slice(&CACHE_VERSION.to_le_bytes());
+    b.extend_from_slice(&index::producer().to_le_bytes());
+    b.extend_from_slice(body);
+    let sum = index::checksum(&b);
+    b.extend_from_slice(&sum.to_le_bytes());
+    let (Some(id), Some(n)) = (
+        b.get(16..80).and_then(|s| <[u8; 64]>::try_from(s).ok()),
+        b.get(80..88)
+            .map(|s| u64::from_le_bytes(s.try_into().unwrap_or_default())),
+    ) else {
+        return;
+    };
+    let Ok(n) = usize::try_from(n) else {
+        return;
+    };
+    if let Some(both) = decode_cache(&b, &id, n) {
+        let entries = both.0.map.entries();
+        assert!(entries.windows(2).all(|w| w[0].addr <= w[1].addr));
+        assert!(entries.iter().all(|e| e.index < n));
+        assert!(both.1 .0.windows(2).all(|w| w[0] < w[1]));
+        assert!(both.1 .0.iter().all(|&e| ((e & 0xffff_ffff) as usize) < n));
+        assert_eq!(encode_cache(&both, n, &id), b);
+    }
+}
+
 impl Symbols {
     /// `bases`: see the field; `table`: `None` for an object without symbols; `cache`:
     /// the file keeping the indexes, used when the table has at least
@@ -422,7 +520,10 @@ impl Symbols {
         self.cached
             .get_or_init(|| {
                 let t = self.table.as_ref()?;
-                if let Some(both) = file.map().and_then(|b| self.decode_cache(&b, file.id())) {
+                if let Some(both) = file
+                    .map()
+                    .and_then(|b| decode_cache(&b, file.id(), t.len()))
+                {
                     return Some(both);
                 }
                 let both = (self.build_addrs(), StemIndex::build(t));
@@ -430,75 +531,6 @@ impl Symbols {
                 Some(both)
             })
             .as_ref()
-    }
-
-    /// The indexes in a cache file's bytes `b`, when every field checks (see "The cache
-    /// file").
-    fn decode_cache(&self, b: &[u8], id: &[u8; 64]) -> Option<(Addrs, StemIndex)> {
-        let t = self.table.as_ref()?;
-        let u32_at = |at: usize| symtab::objfile::u32_at(b, at, true);
-        let u64_at = |at: usize| symtab::objfile::u64_at(b, at, true);
-        if b.get(0..8)? != CACHE_MAGIC
-            || u32_at(8)? != CACHE_VERSION
-            || u32_at(12)? != index::producer()
-            || b.get(16..80)? != id
-            || u64_at(80)? != t.len() as u64
-        {
-            return None;
-        }
-        let count = |at: usize| u32_at(at).map(|n| n as usize);
-        let (ne, ns, no, nl) = (count(88)?, count(92)?, count(96)?, count(100)?);
-        let body = CACHE_HEADER + 24 * ne + 8 * ns + 16 * no + 16 * nl;
-        if b.len() != body + 8 || u64_at(body)? != index::checksum(&b[..body]) {
-            return None;
-        }
-        let n = t.len();
-        let le64 = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
-        let (entry_bytes, rest) = b[CACHE_HEADER..body].split_at(24 * ne);
-        let (stem_bytes, rest) = rest.split_at(8 * ns);
-        let (other_bytes, last_bytes) = rest.split_at(16 * no);
-        // Checked for what the readers rely on (indices in the table, order, flags); the
-        // identity and the checksum tell a stale or damaged file.
-        let mut entries = Vec::with_capacity(ne);
-        for w in entry_bytes.chunks_exact(24) {
-            let (addr, size, rest) = (le64(&w[0..8]), le64(&w[8..16]), le64(&w[16..24]));
-            let (index, flags) = ((rest & 0xffff_ffff) as usize, rest >> 32);
-            if index >= n || flags > 1 || entries.last().is_some_and(|e: &Entry| e.addr > addr) {
-                return None;
-            }
-            entries.push(Entry {
-                addr,
-                size,
-                size_from_elf: flags == 1,
-                index,
-            });
-        }
-        let mut stems: Vec<u64> = Vec::with_capacity(ns);
-        for w in stem_bytes.chunks_exact(8) {
-            let e = le64(w);
-            if (e & 0xffff_ffff) as usize >= n || stems.last().is_some_and(|&l| l >= e) {
-                return None;
-            }
-            stems.push(e);
-        }
-        let mut others = Vec::with_capacity(no);
-        for w in other_bytes.chunks_exact(16) {
-            let o = (usize::try_from(le64(&w[0..8])).ok()?, le64(&w[8..16]));
-            if others.last().is_some_and(|l| l > &o) {
-                return None;
-            }
-            others.push(o);
-        }
-        let mut last = Vec::with_capacity(nl);
-        for w in last_bytes.chunks_exact(16) {
-            last.push(match le64(&w[0..8]) {
-                0 => None,
-                1 => Some(le64(&w[8..16])),
-                _ => return None,
-            });
-        }
-        let map = AddrMap::from_entries(entries)?;
-        Some((Addrs { map, last, others }, StemIndex(stems)))
     }
 
     /// The symbols a name may be among: its stem's chain, or for a name that is not
