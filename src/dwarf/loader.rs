@@ -17,7 +17,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use object::{elf, Object, ObjectSection, ObjectSymbol};
+use object::{elf, Object as _, ObjectSection as _, ObjectSymbol as _};
 use symtab::Arch;
 
 use super::{Error, ErrorKind};
@@ -59,6 +59,24 @@ impl Bytes {
         match &*self.backing {
             Backing::Input(i) => Some((i.identity(), i.build_id().map(<[u8]>::to_vec))),
             Backing::Owned(_) => None,
+        }
+    }
+
+    /// The opened file these bytes are (all of), if they are one.
+    pub(crate) fn input(&self) -> Option<&symtab::input::Input> {
+        match &*self.backing {
+            Backing::Input(i) if self.start == 0 && self.end == i.len() => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The ELF headers of the opened file, parsed once per opened file and shared by
+    /// every reader of it ([`symtab::input::Input::object`]); a buffer the loader built
+    /// is no file.
+    pub(crate) fn object(&self) -> Result<&symtab::objfile::Object, Error> {
+        match self.input() {
+            Some(i) => Ok(i.object()?),
+            None => Err(Error::new(ErrorKind::UnknownFormat, "not an opened file")),
         }
     }
 
@@ -114,25 +132,10 @@ pub enum ObjectKind {
     Relocatable,
 }
 
-/// One section of the object, with the address lookups use for it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SectionInfo {
-    /// ELF section index.
-    pub index: usize,
-    /// Section name.
-    pub name: String,
-    /// `sh_addr` for linked files; the synthetic base for relocatable ones (0 when the
-    /// section is not `SHF_ALLOC`).
-    pub addr: u64,
-    /// Section size in memory.
-    pub size: u64,
-    /// `SHF_ALLOC`.
-    pub alloc: bool,
-    /// `SHF_EXECINSTR`.
-    pub exec: bool,
-    /// `sh_addralign` (at least 1).
-    pub align: u64,
-}
+/// One section of the object, with the address lookups use for it: `sh_addr` for
+/// linked files; the synthetic base for relocatable ones (0 when the section is not
+/// `SHF_ALLOC`).
+pub type SectionInfo = symtab::objfile::Section;
 
 /// The DWARF sections ksym reads. Location lists (`.debug_loc`, `.debug_loclists`, as
 /// large as `.debug_info` on some kernels) are never read, so never decompressed or
@@ -155,6 +158,8 @@ pub struct Loader {
     pub(crate) path: PathBuf,
     pub(crate) main: Bytes,
     pub(crate) debug_file: Option<PathBuf>,
+    /// The separate debug file as mapped (its headers parsed once, with it).
+    pub(crate) debug_map: Option<Bytes>,
     pub(crate) kind: ObjectKind,
     pub(crate) arch: Arch,
     pub(crate) little_endian: bool,
@@ -178,14 +183,15 @@ pub(crate) fn map_file(path: &Path) -> Result<Bytes, Error> {
     Ok(Bytes::whole(Backing::Input(input)))
 }
 
-fn parse<'a>(path: &Path, data: &'a [u8]) -> Result<object::File<'a>, Error> {
-    if !data.starts_with(b"\x7fELF") {
+/// The ELF headers of `main` (opened from `path`), parsed once per opened file.
+fn parse<'a>(path: &Path, main: &'a Bytes) -> Result<&'a symtab::objfile::Object, Error> {
+    if !main.starts_with(b"\x7fELF") {
         return Err(Error::new(
             ErrorKind::UnknownFormat,
             format!("{}: not an ELF file", path.display()),
         ));
     }
-    object::File::parse(data).map_err(|e| {
+    main.object().map_err(|e| {
         Error::new(
             ErrorKind::Malformed,
             format!("{}: invalid ELF file: {e}", path.display()),
@@ -200,35 +206,29 @@ const SYNTHETIC_END: u64 = 1 << 56;
 /// Section table with addresses: `sh_addr`, or a synthetic layout for relocatable files.
 fn layout(
     path: &Path,
-    file: &object::File<'_>,
+    obj: &symtab::objfile::Object,
     relocatable: bool,
 ) -> Result<Vec<SectionInfo>, Error> {
     let mut next = SYNTHETIC_START;
-    let mut out = Vec::new();
-    for s in file.sections() {
-        let (alloc, exec) = match s.flags() {
-            object::SectionFlags::Elf { sh_flags } => (
-                sh_flags & u64::from(elf::SHF_ALLOC) != 0,
-                sh_flags & u64::from(elf::SHF_EXECINSTR) != 0,
-            ),
-            _ => (false, false),
-        };
-        let size = s.size();
-        let addr = if !relocatable {
-            s.address()
-        } else if alloc {
-            let align = s.align().clamp(16, 1 << 16);
+    let mut out = obj.sections().to_vec();
+    if !relocatable {
+        return Ok(out);
+    }
+    for s in &mut out {
+        s.addr = if s.alloc {
+            let align = s.align.clamp(16, 1 << 16);
             let base = next.div_ceil(align) * align;
             // `.bss` has no bytes in the file to bound its size: a forged one is refused.
-            next = match base.checked_add(size.max(1)) {
+            next = match base.checked_add(s.size.max(1)) {
                 Some(end) if end <= SYNTHETIC_END => end.div_ceil(0x1000) * 0x1000,
                 _ => {
                     return Err(Error::new(
                         ErrorKind::Malformed,
                         format!(
-                            "{}: section {}: size {size:#x} is larger than any module's",
+                            "{}: section {}: size {:#x} is larger than any module's",
                             path.display(),
-                            s.name().unwrap_or("?")
+                            if s.name.is_empty() { "?" } else { &s.name },
+                            s.size
                         ),
                     ))
                 }
@@ -237,24 +237,16 @@ fn layout(
         } else {
             0
         };
-        out.push(SectionInfo {
-            index: s.index().0,
-            name: s.name().unwrap_or("").to_string(),
-            addr,
-            size,
-            alloc,
-            exec,
-            align: s.align().max(1),
-        });
     }
     Ok(out)
 }
 
-/// The section table of the ELF file `data` (read from `path`) with lookup addresses:
-/// the synthetic layout of a relocatable object, the same one [`Loader::open_mapped`] gives it.
-pub(crate) fn section_layout(path: &Path, data: &[u8]) -> Result<Vec<SectionInfo>, Error> {
-    let file = parse(path, data)?;
-    layout(path, &file, file.kind() == object::ObjectKind::Relocatable)
+/// The section table of the opened ELF file `main` (opened from `path`) with lookup
+/// addresses: the synthetic layout of a relocatable object, the same one
+/// [`Loader::open_mapped`] gives it.
+pub(crate) fn section_layout(path: &Path, main: &Bytes) -> Result<Vec<SectionInfo>, Error> {
+    let obj = parse(path, main)?;
+    layout(path, obj, obj.is_relocatable())
 }
 
 /// Apply the RELA relocations of one debug section of a relocatable object.
@@ -315,44 +307,57 @@ fn relocate(
     Ok(())
 }
 
-/// Read the debug sections of `file` (mapped as `map`), decompressing and relocating.
+/// Read the debug sections of `obj` (mapped as `map`), decompressing and relocating.
 fn debug_sections(
     path: &Path,
     map: &Bytes,
-    file: &object::File<'_>,
+    obj: &symtab::objfile::Object,
     sections: &[SectionInfo],
     relocatable: bool,
     arch: Arch,
 ) -> Result<HashMap<&'static str, Bytes>, Error> {
+    // Relocations need `object`'s full reader (symbols, relocation entries): a
+    // relocatable object's is parsed once, here.
+    let full = if relocatable {
+        Some(obj.elf(map).map_err(|e| {
+            Error::new(
+                ErrorKind::Malformed,
+                format!("{}: invalid ELF file: {e}", path.display()),
+            )
+        })?)
+    } else {
+        None
+    };
     let mut out = HashMap::new();
     for &name in DEBUG_SECTIONS {
-        let Some(section) = file.section_by_name(name) else {
+        let Some(info) = obj.debug_section(name) else {
             continue;
         };
-        let data = section_data(&section).map_err(|e| {
+        let data = section_data(obj, map, info).map_err(|e| {
             e.map_message(|e| format!("{}: cannot read section {name}: {e}", path.display()))
         })?;
-        let has_relocs = relocatable && section.relocations().next().is_some();
+        let relocs = full.as_ref().and_then(|f| {
+            let section = f.section_by_index(object::SectionIndex(info.index)).ok()?;
+            section
+                .relocations()
+                .next()
+                .is_some()
+                .then_some((f, section))
+        });
         let bytes = match data {
-            std::borrow::Cow::Borrowed(slice) if !has_relocs => {
-                // The place in the file comes from the section header, never from where
-                // the slice points (an empty section's slice need not point into the
-                // file); `object` checked the range when it gave the slice.
-                let (start, end) = section
-                    .file_range()
-                    .and_then(|(o, n)| Some((usize::try_from(o).ok()?, usize::try_from(n).ok()?)))
-                    .and_then(|(o, n)| Some((o, o.checked_add(n)?)))
-                    .filter(|&(o, e)| e <= map.len() && e - o == slice.len())
-                    .unwrap_or((0, 0));
+            std::borrow::Cow::Borrowed(_) if relocs.is_none() => {
+                // The place in the file comes from the section header (`section_data`
+                // checked that it lies in the file).
+                let span = info.file_span(map.len()).unwrap_or(0..0);
                 Bytes {
                     backing: map.backing.clone(),
-                    start,
-                    end,
+                    start: span.start,
+                    end: span.end,
                 }
             }
             data => {
                 let mut owned = data.into_owned();
-                if has_relocs {
+                if let Some((file, section)) = relocs {
                     relocate(file, &section, sections, arch, &mut owned)
                         .map_err(|e| e.prefixed(format!("{}: section {name}", path.display())))?;
                 }
@@ -373,31 +378,24 @@ fn debug_sections(
 /// A section's bytes, decompressed when compressed (never trusting the size its header
 /// promises: see [`symtab::input::decompress_section`]).
 fn section_data<'a>(
-    section: &object::Section<'a, '_>,
+    obj: &symtab::objfile::Object,
+    data: &'a [u8],
+    section: &SectionInfo,
 ) -> Result<std::borrow::Cow<'a, [u8]>, Error> {
-    use symtab::input::{decompress_section, SectionCompression};
-    let c = section
-        .compressed_data()
-        .map_err(|e| Error::new(ErrorKind::Malformed, e.to_string()))?;
-    let format = match c.format {
-        object::CompressionFormat::None => return Ok(std::borrow::Cow::Borrowed(c.data)),
-        object::CompressionFormat::Zlib => SectionCompression::Zlib,
-        object::CompressionFormat::Zstandard => SectionCompression::Zstd,
-        f => {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!("unsupported compression {f:?}"),
-            ))
-        }
-    };
-    decompress_section(format, c.data, c.uncompressed_size)
-        .map(std::borrow::Cow::Owned)
-        .map_err(Error::from)
+    match obj.compressed(data, section)? {
+        None => section
+            .data(data)
+            .map(std::borrow::Cow::Borrowed)
+            .ok_or_else(|| Error::new(ErrorKind::Malformed, "past the end of the file")),
+        Some(c) => symtab::input::decompress_section(c.format, c.data, c.uncompressed_size)
+            .map(std::borrow::Cow::Owned)
+            .map_err(Error::from),
+    }
 }
 
-fn has_dwarf(file: &object::File<'_>) -> bool {
-    file.section_by_name(".debug_info")
-        .is_some_and(|s| s.size() > 0 && s.kind() != object::SectionKind::UninitializedData)
+fn has_dwarf(obj: &symtab::objfile::Object) -> bool {
+    obj.debug_section(".debug_info")
+        .is_some_and(|s| s.size > 0 && s.sh_type != elf::SHT_NOBITS)
 }
 
 /// A system path (`/usr/lib/debug/...`, `/lib/modules/...`) under the system root:
@@ -443,9 +441,9 @@ pub fn check_release(release: &str) -> Result<&str, Error> {
 }
 
 /// Candidate separate debug files: by build id, then by `.gnu_debuglink`.
-fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
+fn debug_file_candidates(path: &Path, obj: &symtab::objfile::Object, data: &[u8]) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if let Ok(Some(id)) = file.build_id() {
+    if let Some(id) = obj.build_id(data) {
         if id.len() >= 2 {
             let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
             out.push(system_path(&format!(
@@ -457,9 +455,9 @@ fn debug_file_candidates(path: &Path, file: &object::File<'_>) -> Vec<PathBuf> {
     }
     // A debuglink names a file, never a path: one with a `/` (or `.`/`..`) would lead
     // out of the places below, and is ignored.
-    if let Ok(Some((name, _crc))) = file
-        .gnu_debuglink()
-        .map(|l| l.filter(|(n, _)| !n.contains(&b'/') && !matches!(*n, b"" | b"." | b"..")))
+    if let Some((name, _crc)) = obj
+        .gnu_debuglink(data)
+        .filter(|(n, _)| !n.contains(&b'/') && !matches!(*n, b"" | b"." | b".."))
     {
         let name = String::from_utf8_lossy(name).into_owned();
         let dir = path.parent().unwrap_or(Path::new("."));
@@ -476,59 +474,57 @@ impl Loader {
     /// Prepare the debug sections of `path` (or those of its separate debug file), mapped
     /// as `main` (by [`map_file`]).
     pub fn open_mapped(path: &Path, main: Bytes) -> Result<Loader, Error> {
-        let file = parse(path, &main)?;
-        let arch = symtab::read::elf_arch(match &file {
-            object::File::Elf64(f) => f.elf_header().e_machine.get(f.endian()),
-            object::File::Elf32(f) => f.elf_header().e_machine.get(f.endian()),
-            _ => 0,
-        });
-        let kind = match file.kind() {
-            object::ObjectKind::Relocatable => ObjectKind::Relocatable,
-            object::ObjectKind::Dynamic => ObjectKind::Shared,
+        let obj = parse(path, &main)?;
+        let arch = symtab::read::elf_arch(obj.machine());
+        let kind = match obj.e_type() {
+            elf::ET_REL => ObjectKind::Relocatable,
+            elf::ET_DYN => ObjectKind::Shared,
             _ => ObjectKind::Executable,
         };
         let relocatable = kind == ObjectKind::Relocatable;
         // Every lookup scans the symbol table first.
         for name in [".symtab", ".strtab"] {
-            if let Some((offset, len)) = file.section_by_name(name).and_then(|s| s.file_range()) {
+            if let Some((offset, len)) = obj.section_by_name(name).and_then(|s| s.file_range) {
                 main.will_need(offset, len);
             }
         }
-        let sections = layout(path, &file, relocatable)?;
+        let sections = layout(path, obj, relocatable)?;
         let mut debug_file = None;
+        let mut debug_map = None;
         let mut debug = HashMap::new();
         let mut dwarf_source = main.source();
-        if has_dwarf(&file) {
-            debug = debug_sections(path, &main, &file, &sections, relocatable, arch)?;
+        if has_dwarf(obj) {
+            debug = debug_sections(path, &main, obj, &sections, relocatable, arch)?;
         } else {
             // A candidate that cannot be used (not a regular file, not ELF, damaged, without
             // DWARF) is passed over: the object is then read without DWARF.
-            for cand in debug_file_candidates(path, &file) {
+            for cand in debug_file_candidates(path, obj, &main) {
                 if !cand.is_file() {
                     continue;
                 }
                 let Ok(map) = map_file(&cand) else {
                     continue;
                 };
-                let Ok(dfile) = parse(&cand, &map) else {
+                let Ok(dobj) = parse(&cand, &map) else {
                     continue;
                 };
-                if !has_dwarf(&dfile) {
+                if !has_dwarf(dobj) {
                     continue;
                 }
-                let dsections = layout(&cand, &dfile, relocatable)?;
-                debug = debug_sections(&cand, &map, &dfile, &dsections, relocatable, arch)?;
+                let dsections = layout(&cand, dobj, relocatable)?;
+                debug = debug_sections(&cand, &map, dobj, &dsections, relocatable, arch)?;
                 dwarf_source = map.source();
                 debug_file = Some(cand);
+                debug_map = Some(map);
                 break;
             }
         }
-        let little_endian = file.is_little_endian();
-        drop(file);
+        let little_endian = obj.is_little_endian();
         Ok(Loader {
             path: path.to_path_buf(),
             main,
             debug_file,
+            debug_map,
             kind,
             arch,
             little_endian,

@@ -137,7 +137,9 @@ impl Symbolizer {
         cache: &IndexCache,
     ) -> Result<Symbolizer> {
         let loader = loader::Loader::open_mapped(path, main)?;
-        let mut table = match symtab::read::ElfSymtab::parse(loader.main.clone()) {
+        // The symbol table is located with the headers the loader parsed.
+        let headers = loader.main.object()?;
+        let mut table = match symtab::read::ElfSymtab::from_object(loader.main.clone(), headers) {
             Ok(t) => Some(t),
             Err(e) if e.kind() == symtab::ErrorKind::NotFound => None,
             Err(e) => return Err(Error::from(e).prefixed(path.display())),
@@ -153,9 +155,11 @@ impl Symbolizer {
         });
         if table.is_none() {
             // A fully stripped object: its separate debug file keeps the symbol table.
-            if let Some(debug) = &loader.debug_file {
-                let map = loader::map_file(debug)?;
-                table = symtab::read::ElfSymtab::parse(map).ok();
+            if let Some(map) = &loader.debug_map {
+                table = map
+                    .object()
+                    .ok()
+                    .and_then(|o| symtab::read::ElfSymtab::from_object(map.clone(), o).ok());
             }
         }
         let bases = (loader.kind == ObjectKind::Relocatable).then(|| {
@@ -276,32 +280,47 @@ impl Symbolizer {
         self.section_base(name).map(|b| b + offset)
     }
 
+    /// The first section named `name`, with its lookup address.
+    pub fn section_named(&self, name: &str) -> Option<&SectionInfo> {
+        self.loader.sections.iter().find(|s| s.name == name)
+    }
+
+    /// The bytes of section `s` (one of [`Self::sections`]) in the file, as stored;
+    /// `None` when its header puts them outside the file.
+    pub fn section_data(&self, s: &SectionInfo) -> Option<&[u8]> {
+        s.data(self.loader.data())
+    }
+
+    /// True for a little-endian object.
+    pub fn is_little_endian(&self) -> bool {
+        self.loader.little_endian
+    }
+
+    /// The GNU build id of the opened file (its `NT_GNU_BUILD_ID` note), read through
+    /// the headers parsed when it was opened.
+    pub fn build_id(&self) -> Option<&[u8]> {
+        self.loader.main.object().ok()?.build_id(self.loader.data())
+    }
+
+    /// `object`'s full reader over the opened file, for what needs more than the
+    /// section table (symbols and relocations of the `__bug_table` of a `.ko`): it
+    /// parses again, so call it once per use, never per question.
+    pub(crate) fn elf(&self) -> Result<object::File<'_>> {
+        let obj = self.loader.main.object()?;
+        obj.elf(self.loader.data())
+            .map_err(|e| Error::from(e).prefixed(self.path().display()))
+    }
+
     /// The file's bytes of `len` bytes at lookup address `addr`, inside one `SHF_ALLOC`
     /// section with contents (shorter when the section ends first; `None` outside any).
     /// Module bytes are as in the file: relocations not applied.
     pub fn bytes_at(&self, addr: u64, len: u64) -> Option<&[u8]> {
-        use object::{Object as _, ObjectSection as _};
-        let (sec, off) = self.section_offset(addr)?;
-        let file = object::File::parse(self.loader.data()).ok()?;
-        let data = file
-            .section_by_index(object::SectionIndex(sec.index))
-            .ok()?
-            .data()
-            .ok()?;
-        let start = usize::try_from(off).ok()?;
-        let end = start
-            .saturating_add(usize::try_from(len).ok()?)
-            .min(data.len());
-        data.get(start..end)
+        symtab::objfile::bytes_at(self.loader.data(), &self.loader.sections, addr, len)
     }
 
-    /// Lookup address → `(section, offset)`, for `SHF_ALLOC` sections.
+    /// Lookup address → `(section, offset)`, for `SHF_ALLOC` sections
+    /// ([`symtab::objfile::section_at`] over the lookup addresses).
     pub fn section_offset(&self, addr: u64) -> Option<(&SectionInfo, u64)> {
-        self.loader
-            .sections
-            .iter()
-            .filter(|s| s.alloc && s.size > 0)
-            .find(|s| addr >= s.addr && addr - s.addr < s.size)
-            .map(|s| (s, addr - s.addr))
+        symtab::objfile::section_at(&self.loader.sections, addr)
     }
 }

@@ -103,12 +103,10 @@ impl Symbolizer {
     /// Whether this object's `.modinfo` says `intree=Y`; `None` when it has no
     /// `.modinfo` (not a module).
     fn modinfo_in_tree(&self) -> Option<bool> {
-        use object::{Object, ObjectSection};
         if self.kind() != ObjectKind::Relocatable {
             return None;
         }
-        let file = object::File::parse(self.data()).ok()?;
-        let data = file.section_by_name(".modinfo")?.data().ok()?;
+        let data = self.section_data(self.section_named(".modinfo")?)?;
         Some(data.split(|&b| b == 0).any(|kv| kv == b"intree=Y"))
     }
 

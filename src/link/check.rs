@@ -15,11 +15,11 @@
 
 use std::collections::HashMap;
 
-use object::read::elf::{FileHeader, SectionHeader};
-use object::{elf, Endianness};
+use symtab::input::Input;
+use symtab::objfile::Object;
 
 use super::initcall::{parse_name, Parsed};
-use super::{invalid, Error, ErrorKind};
+use super::{Error, ErrorKind};
 use symtab::addrmap::{self, AddrMap};
 use symtab::{Arch, Symbol, SymbolTable};
 
@@ -89,11 +89,12 @@ pub fn levels_of(table: &str) -> Vec<String> {
     }
 }
 
-/// Read the initcall tables of the ELF image `data`.
-pub fn read_tables(data: &[u8], kind: Option<EntryKind>) -> Result<Vec<Table>, Error> {
-    let table = symtab::read::read_elf(data)?;
+/// Read the initcall tables of the ELF image `input`.
+pub fn read_tables(input: &Input, kind: Option<EntryKind>) -> Result<Vec<Table>, Error> {
+    let obj = input.object()?;
+    let table = symtab::read::read_elf_object(input, obj)?;
     let kind = kind.unwrap_or_else(|| EntryKind::for_arch(table.arch));
-    let image = Image::parse(data)?;
+    let image = Image { data: input, obj };
     let addr_of = |name: &str| {
         table
             .symbols
@@ -135,7 +136,7 @@ fn read_table(
 ) -> Result<Table, Error> {
     let size = match kind {
         EntryKind::Prel32 => 4,
-        EntryKind::Pointer if image.is_64 => 8,
+        EntryKind::Pointer if image.obj.is_64() => 8,
         EntryKind::Pointer => 4,
     };
     if end < start || !(end - start).is_multiple_of(size) {
@@ -218,55 +219,23 @@ impl<'a> SymbolIndex<'a> {
     }
 }
 
-/// The loaded sections of an ELF image, for reading memory by address.
+/// An ELF image's bytes and headers, for reading memory by address.
 struct Image<'a> {
-    sections: Vec<(u64, &'a [u8])>,
-    is_64: bool,
-    little: bool,
+    data: &'a [u8],
+    obj: &'a Object,
 }
 
 impl<'a> Image<'a> {
-    fn parse(data: &'a [u8]) -> Result<Image<'a>, Error> {
-        if data.get(4) == Some(&elf::ELFCLASS32) {
-            return Self::parse_with::<elf::FileHeader32<Endianness>>(data, false);
-        }
-        Self::parse_with::<elf::FileHeader64<Endianness>>(data, true)
-    }
-
-    fn parse_with<H: FileHeader<Endian = Endianness>>(
-        data: &'a [u8],
-        is_64: bool,
-    ) -> Result<Image<'a>, Error> {
-        let header = H::parse(data).map_err(invalid("invalid ELF header"))?;
-        let endian = header.endian().map_err(invalid("invalid ELF header"))?;
-        let sections = header
-            .sections(endian, data)
-            .map_err(invalid("invalid ELF section table"))?;
-        let mut out = Vec::new();
-        for s in sections.iter() {
-            if s.sh_type(endian) != elf::SHT_PROGBITS || s.sh_addr(endian).into() == 0 {
-                continue;
-            }
-            if let Ok(bytes) = s.data(endian, data) {
-                out.push((s.sh_addr(endian).into(), bytes));
-            }
-        }
-        Ok(Image {
-            sections: out,
-            is_64,
-            little: endian == Endianness::Little,
-        })
-    }
-
+    /// `len` bytes at `addr`, inside the one section holding `addr`
+    /// ([`symtab::objfile::section_at`]).
     fn read(&self, addr: u64, len: usize) -> Option<&'a [u8]> {
-        self.sections.iter().find_map(|&(base, bytes)| {
-            let off = usize::try_from(addr.checked_sub(base)?).ok()?;
-            bytes.get(off..off.checked_add(len)?)
-        })
+        let (sec, off) = self.obj.section_at(addr)?;
+        let off = usize::try_from(off).ok()?;
+        sec.data(self.data)?.get(off..off.checked_add(len)?)
     }
 
     fn word(&self, raw: &[u8]) -> u64 {
-        symtab::objfile::uint(raw, 0, raw.len(), self.little).unwrap_or(0)
+        symtab::objfile::uint(raw, 0, raw.len(), self.obj.is_little_endian()).unwrap_or(0)
     }
 }
 

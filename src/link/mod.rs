@@ -23,11 +23,6 @@ crate::error::error_type! {
     /// it where ksym replaces one).
 }
 
-/// `what: {e}` as a [`ErrorKind::Malformed`] error, for the ELF readers' errors.
-fn invalid(what: &'static str) -> impl Fn(object::read::Error) -> Error {
-    move |e| Error::new(ErrorKind::Malformed, format!("{what}: {e}"))
-}
-
 /// Every symbol name defined or referenced in `files` (objects, bitcode, archives).
 pub fn input_names(files: &[PathBuf]) -> Result<HashSet<String>, Error> {
     let mut names = HashSet::new();

@@ -15,7 +15,7 @@
 
 use std::io::Write;
 
-use super::{invalid, Error, ErrorKind};
+use super::{Error, ErrorKind};
 
 /// The output sections the generic `module.lds` (6.1, `CONFIG_LTO_CLANG`) names, in its order.
 pub const SCRIPT_ORDER: [&str; 13] = [
@@ -172,45 +172,24 @@ pub fn check(sections: &[String]) -> Vec<Finding> {
     findings
 }
 
-/// The allocated, non-relocation section names of an ELF relocatable object, in order.
-pub fn section_names(data: &[u8]) -> Result<Vec<String>, Error> {
-    use object::read::elf::{FileHeader, SectionHeader};
-    use object::{elf, Endianness};
-    fn names<H: FileHeader<Endian = Endianness>>(data: &[u8]) -> Result<Vec<String>, Error> {
-        let header = H::parse(data).map_err(invalid("invalid ELF header"))?;
-        let endian = header.endian().map_err(invalid("invalid ELF header"))?;
-        if header.e_type(endian) != elf::ET_REL {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                "not a relocatable object (a .ko is ET_REL)",
-            ));
-        }
-        let table = header
-            .sections(endian, data)
-            .map_err(invalid("invalid ELF section table"))?;
-        let mut out = Vec::new();
-        for s in table.iter() {
-            let flags: u64 = s.sh_flags(endian).into();
-            if flags & u64::from(elf::SHF_ALLOC) == 0
-                || matches!(s.sh_type(endian), elf::SHT_REL | elf::SHT_RELA)
-            {
-                continue;
-            }
-            let name = table
-                .section_name(endian, s)
-                .map_err(invalid("invalid section name"))?;
-            out.push(String::from_utf8_lossy(name).into_owned());
-        }
-        Ok(out)
+/// The allocated, non-relocation section names of an ELF relocatable object (opened as
+/// `input`), in order.
+pub fn section_names(input: &symtab::input::Input) -> Result<Vec<String>, Error> {
+    use object::elf;
+    let obj = input.object()?;
+    if !obj.is_relocatable() {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            "not a relocatable object (a .ko is ET_REL)",
+        ));
     }
-    if !data.starts_with(b"\x7fELF") {
-        return Err(Error::new(ErrorKind::UnknownFormat, "not an ELF file"));
-    }
-    if data.get(4) == Some(&elf::ELFCLASS32) {
-        names::<elf::FileHeader32<Endianness>>(data)
-    } else {
-        names::<elf::FileHeader64<Endianness>>(data)
-    }
+    obj.check_names()?;
+    Ok(obj
+        .sections()
+        .iter()
+        .filter(|s| s.alloc && !matches!(s.sh_type, elf::SHT_REL | elf::SHT_RELA))
+        .map(|s| s.name.clone())
+        .collect())
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use object::{Object, ObjectSection};
 use symtab::sympos::KallsymsOrder;
 use symtab::{Arch, Symbol, SymbolTable, TableFormat};
 
@@ -46,23 +45,23 @@ impl Image {
             )
         })?;
         let data = crate::dwarf::map_file(path)?;
-        let mut table = symtab::read::read_bytes(&data, path.parent())
-            .map_err(|e| Error::from(e).prefixed(path.display()))?;
+        let mut table = match data.input() {
+            Some(input) => symtab::read::read_input(input, path.parent()),
+            None => symtab::read::read_bytes(&data, path.parent()),
+        }
+        .map_err(|e| Error::from(e).prefixed(path.display()))?;
         let mut module = None;
         let mut bases = Vec::new();
         if table.format == TableFormat::ElfRelocatable {
-            let file = object::File::parse(&*data).map_err(|e| {
-                Error::new(
-                    ErrorKind::Malformed,
-                    format!("{}: invalid ELF: {e}", path.display()),
-                )
-            })?;
-            module = modinfo_name(&file).or_else(|| {
+            // The headers are parsed once per opened file: the layout below and the DWARF
+            // engine opened later over `data` share them.
+            let sections = crate::dwarf::section_layout(path, &data)?;
+            module = modinfo_name(&data, &sections).or_else(|| {
                 let stem = path.file_name()?.to_str()?;
                 let stem = stem.split(".ko").next().unwrap_or(stem);
                 Some(stem.replace('-', "_"))
             });
-            for s in crate::dwarf::section_layout(path, &data)? {
+            for s in &sections {
                 if bases.len() <= s.index {
                     bases.resize(s.index + 1, 0);
                 }
@@ -158,10 +157,9 @@ impl Image {
     }
 }
 
-/// `.modinfo`'s `name=` value.
-fn modinfo_name(file: &object::File<'_>) -> Option<String> {
-    let sec = file.section_by_name(".modinfo")?;
-    let data = sec.data().ok()?;
+/// `.modinfo`'s `name=` value, from the section table `sections` of the file `file`.
+fn modinfo_name(file: &[u8], sections: &[crate::dwarf::SectionInfo]) -> Option<String> {
+    let data = sections.iter().find(|s| s.name == ".modinfo")?.data(file)?;
     data.split(|&b| b == 0)
         .find_map(|kv| kv.strip_prefix(b"name="))
         .map(|n| String::from_utf8_lossy(n).into_owned())

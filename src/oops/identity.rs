@@ -23,7 +23,6 @@
 
 use std::path::Path;
 
-use object::{Object as _, ObjectSection as _};
 use serde::Serialize;
 use symtab::Arch;
 
@@ -127,13 +126,10 @@ impl FileFacts {
             arch: Some(symz.arch()),
             ..FileFacts::default()
         };
-        let Ok(file) = object::File::parse(symz.data()) else {
-            return f;
-        };
-        if let Ok(Some(id)) = file.build_id() {
+        if let Some(id) = symz.build_id() {
             f.build_id = Some(id.iter().map(|b| format!("{b:02x}")).collect());
         }
-        f.banner = linux_banner(symz, &file);
+        f.banner = linux_banner(symz);
         f
     }
 }
@@ -141,16 +137,14 @@ impl FileFacts {
 /// The `linux_banner` string of a vmlinux: the first symbol of that name in the file's
 /// own `.symtab` (found through the symbolizer's name index, which reads that table when
 /// the file has one).
-fn linux_banner(symz: &Symbolizer, file: &object::File<'_>) -> Option<String> {
-    file.section_by_name(".symtab")?;
+fn linux_banner(symz: &Symbolizer) -> Option<String> {
+    symz.section_named(".symtab")?;
     let index = *symz.symbols_named("linux_banner").first()?;
     let sym = symz.symbol(index)?;
-    let sec = file
-        .section_by_index(object::SectionIndex(sym.section_index?))
-        .ok()?;
+    let sec = symz.sections().get(sym.section_index?)?;
     let size = sym.size.filter(|&z| z > 0).unwrap_or(512);
-    let off = sym.addr.checked_sub(sec.address())?;
-    let data = sec.data().ok()?;
+    let off = symz.symbol_address(&sym)?.checked_sub(sec.addr)?;
+    let data = symz.section_data(sec)?;
     let start = usize::try_from(off).ok()?;
     let end = start
         .saturating_add(usize::try_from(size).ok()?)

@@ -17,7 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
+use symtab::objfile::Object;
 
 /// Directories are walked to this depth at most.
 pub const MAX_DEPTH: usize = 8;
@@ -170,12 +170,13 @@ fn read_entry(path: &Path, size: u64, mtime: Option<SystemTime>) -> Option<Entry
     }
     // Through the one input layer: mapped once, regular files only.
     let map = symtab::input::Input::open(path).ok()?;
-    let obj = object::File::parse(&*map).ok()?;
-    let id = obj.build_id().ok()??;
+    // The headers, parsed once for everything below.
+    let obj = map.object().ok()?;
+    let id = obj.build_id(&map)?;
     let build_id: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    let (role, release) = if let Some(r) = banner_release(&obj) {
+    let (role, release) = if let Some(r) = banner_release(&map, obj) {
         (Role::Kernel, Some(r))
-    } else if let Some((name, r)) = modinfo(&obj) {
+    } else if let Some((name, r)) = modinfo(&map, obj) {
         (Role::Module(name.replace('-', "_")), r)
     } else if let Some(n) = path
         .file_name()
@@ -191,7 +192,7 @@ fn read_entry(path: &Path, size: u64, mtime: Option<SystemTime>) -> Option<Entry
         build_id,
         role,
         release,
-        arch: format!("{:?}", obj.architecture()).to_ascii_lowercase(),
+        arch: symtab::read::elf_arch(obj.machine()).to_string(),
         size,
         link_dir: None,
         mtime,
@@ -199,11 +200,14 @@ fn read_entry(path: &Path, size: u64, mtime: Option<SystemTime>) -> Option<Entry
 }
 
 /// The release in `linux_banner` (`Linux version 6.1.192 (...`).
-fn banner_release(obj: &object::File<'_>) -> Option<String> {
-    let sym = obj.symbols().find(|s| s.name() == Ok("linux_banner"))?;
-    let sec = obj.section_by_index(sym.section_index()?).ok()?;
-    let data = sec.data().ok()?;
-    let off = sym.address().checked_sub(sec.address())? as usize;
+fn banner_release(data: &[u8], obj: &Object) -> Option<String> {
+    let symbols = symtab::read::ElfSymtab::from_object(data, obj).ok()?;
+    let sym = symbols
+        .raws()
+        .find(|r| symbols.name_is(r, b"linux_banner"))?;
+    let sec = obj.section(sym.section_index?)?;
+    let data = sec.data(data)?;
+    let off = usize::try_from(sym.addr.checked_sub(sec.addr)?).ok()?;
     let text = data.get(off..off.checked_add(128)?.min(data.len()))?;
     let text = std::str::from_utf8(text.split(|&b| b == 0).next()?).ok()?;
     let rest = text.strip_prefix("Linux version ")?;
@@ -211,8 +215,8 @@ fn banner_release(obj: &object::File<'_>) -> Option<String> {
 }
 
 /// A module's `name=` and the release in its `vermagic=`.
-fn modinfo(obj: &object::File<'_>) -> Option<(String, Option<String>)> {
-    let data = obj.section_by_name(".modinfo")?.data().ok()?;
+fn modinfo(data: &[u8], obj: &Object) -> Option<(String, Option<String>)> {
+    let data = obj.section_by_name(".modinfo")?.data(data)?;
     let mut name = None;
     let mut release = None;
     for field in data.split(|&b| b == 0) {

@@ -36,6 +36,7 @@ use std::ops::Deref;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+use crate::objfile::Object;
 use crate::{Error, ErrorKind, Result};
 
 /// The most bytes any decompression (a compressed file, a compressed debug section) may
@@ -132,6 +133,9 @@ pub struct Input {
     map: Option<memmap2::Mmap>,
     id: FileId,
     compression: Option<Compression>,
+    /// The ELF headers, parsed on first use ([`Input::object`]): the error's kind and
+    /// message when they cannot be.
+    object: std::sync::OnceLock<std::result::Result<Object, (ErrorKind, String)>>,
 }
 
 impl std::fmt::Debug for Input {
@@ -198,6 +202,7 @@ impl Input {
             map,
             id,
             compression,
+            object: std::sync::OnceLock::new(),
         })
     }
 
@@ -228,10 +233,22 @@ impl Input {
         }
     }
 
+    /// The ELF headers of the input ([`Object::parse`]), parsed on the first call and
+    /// kept: every reader of this input shares them. Errors as [`Object::parse`]'s.
+    pub fn object(&self) -> Result<&Object> {
+        match self
+            .object
+            .get_or_init(|| Object::parse(self).map_err(|e| (e.kind(), e.to_string())))
+        {
+            Ok(o) => Ok(o),
+            Err((kind, message)) => Err(Error::new(*kind, message.clone())),
+        }
+    }
+
     /// The GNU build id (`NT_GNU_BUILD_ID` note) of an ELF input, read through the
     /// mapping; `None` for other data or an ELF file without one.
     pub fn build_id(&self) -> Option<&[u8]> {
-        build_id(self)
+        self.object().ok()?.build_id(self)
     }
 }
 
@@ -245,11 +262,7 @@ pub fn file_build_id(path: &Path) -> Option<String> {
 
 /// The GNU build id of the ELF file `data`, if it has one.
 pub fn build_id(data: &[u8]) -> Option<&[u8]> {
-    use object::Object as _;
-    if !data.starts_with(b"\x7fELF") {
-        return None;
-    }
-    object::File::parse(data).ok()?.build_id().ok()?
+    Object::parse(data).ok()?.build_id(data)
 }
 
 fn map(file: &File) -> io::Result<memmap2::Mmap> {

@@ -25,7 +25,7 @@
 
 use std::collections::HashMap;
 
-use object::{Object, ObjectSection, ObjectSymbol};
+use object::{Object as _, ObjectSymbol as _};
 use symtab::objfile::{c_str, reloc_targets, uint};
 
 use super::{Error, ErrorKind};
@@ -144,28 +144,27 @@ const LAYOUTS: [Layout; 6] = [
 /// table; a table no layout explains is an error naming the file.
 pub fn read(symz: &Symbolizer) -> Result<BugTable, Error> {
     let path = symz.path().display().to_string();
-    let file = object::File::parse(symz.data())
-        .map_err(|e| Error::new(ErrorKind::Malformed, format!("{path}: {e}")))?;
-    let Some(sec) = file.section_by_name("__bug_table") else {
+    let Some(sec) = symz.section_named("__bug_table") else {
         return Ok(BugTable::default());
     };
-    let data = sec
-        .data()
-        .map_err(|e| Error::new(ErrorKind::Malformed, format!("{path}: __bug_table: {e}")))?;
+    let data = symz.section_data(sec).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Malformed,
+            format!("{path}: __bug_table: past the end of the file"),
+        )
+    })?;
     if data.is_empty() {
         return Ok(BugTable::default());
     }
     let relocatable = symz.kind() == ObjectKind::Relocatable;
-    let relocs = relocatable.then(|| reloc_targets_of(symz, &file, &sec));
-    let base = if relocatable {
-        symz.sections()
-            .iter()
-            .find(|s| s.index == sec.index().0)
-            .map_or(0, |s| s.addr)
+    let relocs = if relocatable {
+        Some(reloc_targets_of(symz, sec.index)?)
     } else {
-        sec.address()
+        None
     };
-    let le = file.is_little_endian();
+    // The table's lookup address: `sh_addr`, or a `.ko`'s synthetic base.
+    let base = sec.addr;
+    let le = symz.is_little_endian();
     for layout in LAYOUTS {
         if data.len() % layout.size != 0 {
             continue;
@@ -182,7 +181,7 @@ pub fn read(symz: &Symbolizer) -> Result<BugTable, Error> {
                 Some(a) => {
                     let s = strings
                         .entry(a)
-                        .or_insert_with(|| c_string(symz, &file, a))
+                        .or_insert_with(|| c_string(symz, a))
                         .clone();
                     if s.is_none() {
                         bad = true;
@@ -214,21 +213,22 @@ pub fn read(symz: &Symbolizer) -> Result<BugTable, Error> {
     ))
 }
 
-/// Section offset in `__bug_table` → relocation target (lookup address).
-fn reloc_targets_of(
-    symz: &Symbolizer,
-    file: &object::File<'_>,
-    sec: &object::Section<'_, '_>,
-) -> HashMap<u64, u64> {
+/// Section offset in `__bug_table` (section `index`) → relocation target (lookup
+/// address). The relocations need `object`'s full reader, parsed here once.
+fn reloc_targets_of(symz: &Symbolizer, index: usize) -> Result<HashMap<u64, u64>, Error> {
+    let file = symz.elf()?;
+    let Ok(sec) = file.section_by_index(object::SectionIndex(index)) else {
+        return Ok(HashMap::new());
+    };
     let base = |sym: &object::Symbol<'_, '_>| {
         let shndx = sym.section_index()?;
-        let info = symz.sections().iter().find(|s| s.index == shndx.0)?;
+        let info = symz.sections().get(shndx.0)?;
         Some(info.addr)
     };
-    reloc_targets(file, sec, base)
+    Ok(reloc_targets(&file, &sec, base)
         .filter_map(Result::ok)
         .map(|r| (r.offset, r.value))
-        .collect()
+        .collect())
 }
 
 fn is_exec(symz: &Symbolizer, addr: u64) -> bool {
@@ -236,12 +236,9 @@ fn is_exec(symz: &Symbolizer, addr: u64) -> bool {
 }
 
 /// The NUL-terminated string at lookup address `addr`.
-fn c_string(symz: &Symbolizer, file: &object::File<'_>, addr: u64) -> Option<String> {
+fn c_string(symz: &Symbolizer, addr: u64) -> Option<String> {
     let (info, off) = symz.section_offset(addr)?;
-    let sec = file
-        .section_by_index(object::SectionIndex(info.index))
-        .ok()?;
-    let data = sec.data().ok()?;
+    let data = symz.section_data(info)?;
     let s = std::str::from_utf8(c_str(data, usize::try_from(off).ok()?)?).ok()?;
     (!s.is_empty()).then(|| s.to_string())
 }

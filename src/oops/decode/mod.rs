@@ -731,7 +731,8 @@ impl<'w> Decoder<'w> {
                 let shown = p;
                 (self.warn)(&format!("module {name}: using {}", shown.display()));
             }
-            let mut opened = found.and_then(|p| Object::open(&p));
+            // The file the finder opened to check its build id is used as opened.
+            let mut opened = found.and_then(|p| Object::open_as(&p, finder.take_opened(&p)));
             if let Ok(o) = &mut opened {
                 if let Some(b) = &self.opts.base_path {
                     o.prefix = Some(b.clone());

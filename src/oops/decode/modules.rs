@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use symtab::input::file_build_id;
 
 use super::{Error, ErrorKind};
 use crate::dwarf::{check_release, system_path};
@@ -27,6 +26,9 @@ pub struct Finder {
     index: Option<HashMap<String, Vec<PathBuf>>>,
     /// Why the release gave no places.
     refused: Option<crate::dwarf::Error>,
+    /// The file [`Finder::find`] last opened to read its build id, as opened (mapped or
+    /// decompressed, its headers parsed), for [`Finder::take_opened`].
+    opened: Option<(PathBuf, crate::dwarf::Bytes)>,
 }
 
 /// `-` and `_` made the same.
@@ -56,6 +58,7 @@ impl Finder {
             dirs,
             index: None,
             refused,
+            opened: None,
         }
     }
 
@@ -79,15 +82,26 @@ impl Finder {
             .cloned()
             .unwrap_or_default();
         let mut mismatched = Vec::new();
+        self.opened = None;
         for c in &cands {
             let Some(want) = build_id else {
                 return Ok(c.clone());
             };
-            match file_build_id(c) {
+            // Opened once: the decoder takes this opening ([`Finder::take_opened`])
+            // instead of mapping (or decompressing) the file again.
+            let opened = crate::dwarf::map_file(c).ok();
+            let have = opened.as_ref().and_then(|b| {
+                let id = b.object().ok()?.build_id(b)?;
+                Some(id.iter().map(|b| format!("{b:02x}")).collect::<String>())
+            });
+            match have {
                 Some(have) if !want.eq_ignore_ascii_case(&have) => {
                     mismatched.push(format!("{} (build id {have})", c.display()));
                 }
-                _ => return Ok(c.clone()),
+                _ => {
+                    self.opened = opened.map(|b| (c.clone(), b));
+                    return Ok(c.clone());
+                }
             }
         }
         if let Some((head, tail)) = build_id
@@ -123,6 +137,16 @@ impl Finder {
             );
         }
         Err(Error::new(ErrorKind::NotFound, msg))
+    }
+}
+
+impl Finder {
+    /// The file at `path` as the last [`Finder::find`] opened it, if it opened that one.
+    pub(crate) fn take_opened(&mut self, path: &Path) -> Option<crate::dwarf::Bytes> {
+        match self.opened.take() {
+            Some((p, b)) if p == path => Some(b),
+            _ => None,
+        }
     }
 }
 

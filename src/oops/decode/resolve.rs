@@ -20,7 +20,7 @@ use std::path::Path;
 
 use super::bugtable::{self, BugEntry, BugTable};
 use super::{Error, ErrorKind};
-use crate::dwarf::{Frame as Level, NameRule, ObjectKind, PathRule, Symbolizer};
+use crate::dwarf::{Frame as Level, IndexCache, NameRule, ObjectKind, PathRule, Symbolizer};
 use crate::oops::identity::FileFacts;
 
 /// Most padding the module loader leaves after a function (section alignment): a
@@ -104,11 +104,23 @@ impl Object {
     /// Open `path` and index its names.
     /// An object an earlier decode on this thread left open ([`super::pool`]) is reused.
     pub fn open(path: &Path) -> Result<Object, Error> {
+        Object::open_as(path, None)
+    }
+
+    /// [`Object::open`], of `path` already opened as `opened` when given (so that it is
+    /// neither mapped nor decompressed again).
+    pub(crate) fn open_as(
+        path: &Path,
+        opened: Option<crate::dwarf::Bytes>,
+    ) -> Result<Object, Error> {
         if let Some(mut o) = super::pool::take(path) {
             o.prefix.clone_from(&o.found_prefix);
             return Ok(o);
         }
-        let symz = Symbolizer::open(path)?;
+        let symz = match opened {
+            Some(bytes) => Symbolizer::open_mapped(path, bytes, &IndexCache::FromEnv)?,
+            None => Symbolizer::open(path)?,
+        };
         let paths = symz.path_rule();
         Ok(Object {
             symz,

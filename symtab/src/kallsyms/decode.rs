@@ -9,10 +9,11 @@
 
 use std::collections::HashMap;
 
-use object::{Object, ObjectSection, ObjectSymbol};
+use object::{Object as _, ObjectSection, ObjectSymbol};
 
 use super::order::{name_order, NameOrder};
 use super::{AddressMode, Entry, Layout};
+use crate::objfile::Object;
 use crate::{Error, Result};
 
 /// A table region: bytes from a symbol to the end of its section.
@@ -120,9 +121,11 @@ impl<'a> Reader<'a> {
 
 /// Read the kallsyms table of an ELF file (a `vmlinux` or an assembled generator output).
 pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
-    let file = object::File::parse(data)?;
-    let big_endian = !file.is_little_endian();
-    let is_64 = file.is_64();
+    let obj = Object::parse(data)?;
+    // Symbols and relocations need `object`'s full reader; sections come from `obj`.
+    let file = obj.elf(data)?;
+    let big_endian = !obj.is_little_endian();
+    let is_64 = obj.is_64();
     let mut text_value = None;
     let mut tables = HashMap::new();
     let mut banner = None;
@@ -140,9 +143,13 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
         let Some(idx) = sym.section_index() else {
             continue;
         };
-        let sec = file.section_by_index(idx)?;
-        let sdata = sec.data()?;
-        let rel = sym.address().wrapping_sub(sec.address());
+        let sec = obj
+            .section(idx.0)
+            .ok_or_else(|| malformed(format!("{name}: invalid section index {}", idx.0)))?;
+        let sdata = sec
+            .data(data)
+            .ok_or_else(|| malformed(format!("{name}: section {} is past the end", sec.name)))?;
+        let rel = sym.address().wrapping_sub(sec.addr);
         let start = usize::try_from(rel)
             .ok()
             .filter(|&s| s <= sdata.len())
@@ -158,7 +165,7 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
         );
     }
     if tables.is_empty() {
-        tables = scan_sections(&file, big_endian).ok_or_else(|| {
+        tables = scan_sections(data, &obj, big_endian).ok_or_else(|| {
             malformed(
                 "no kallsyms_* symbols, and no kallsyms table found in the sections \
                  (not a kernel with kallsyms?)",
@@ -167,7 +174,7 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
     }
     let text_base = text_value.unwrap_or(opts.text_base);
     let mut relocs = HashMap::new();
-    if file.kind() == object::ObjectKind::Relocatable {
+    if obj.is_relocatable() {
         for sec in file.sections() {
             // An undefined `_text` is the text base given; other symbols are where the
             // object says.
@@ -185,7 +192,7 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
         }
     }
     let version = banner
-        .and_then(|a| string_at(&file, a))
+        .and_then(|a| string_at(data, &obj, a))
         .or_else(|| find_banner(data));
     let reader = Reader {
         big_endian,
@@ -198,16 +205,17 @@ pub fn dump_elf(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
 
 /// Locate the tables structurally in the allocated sections (a stripped `vmlinux`).
 fn scan_sections<'a>(
-    file: &object::File<'a>,
+    file: &'a [u8],
+    obj: &Object,
     big_endian: bool,
 ) -> Option<HashMap<&'static str, Region<'a>>> {
-    for sec in file.sections() {
-        if sec.kind() == object::SectionKind::UninitializedData || sec.address() == 0 {
+    for sec in obj.sections() {
+        if sec.sh_type == object::elf::SHT_NOBITS || sec.addr == 0 {
             continue;
         }
-        let Ok(data) = sec.data() else { continue };
-        if let Some(l) = super::scan::locate(data, sec.address(), big_endian) {
-            return Some(regions(data, sec.address(), sec.index().0, &l));
+        let Some(data) = sec.data(file) else { continue };
+        if let Some(l) = super::scan::locate(data, sec.addr, big_endian) {
+            return Some(regions(data, sec.addr, sec.index, &l));
         }
     }
     None
@@ -257,16 +265,12 @@ pub fn dump(data: &[u8], opts: &DumpOptions) -> Result<Dump> {
     ))
 }
 
-fn string_at(file: &object::File<'_>, addr: u64) -> Option<String> {
-    for sec in file.sections() {
-        if addr >= sec.address() && addr - sec.address() < sec.size() {
-            let data = sec.data().ok()?;
-            let s = data.get((addr - sec.address()) as usize..)?;
-            let end = s.iter().position(|&c| c == 0 || c == b'\n')?;
-            return Some(String::from_utf8_lossy(&s[..end]).into_owned());
-        }
-    }
-    None
+/// The string (up to a NUL or a line end) at address `addr` of the object.
+fn string_at(file: &[u8], obj: &Object, addr: u64) -> Option<String> {
+    let (sec, off) = obj.section_at(addr)?;
+    let s = sec.data(file)?.get(usize::try_from(off).ok()?..)?;
+    let end = s.iter().position(|&c| c == 0 || c == b'\n')?;
+    Some(String::from_utf8_lossy(&s[..end]).into_owned())
 }
 
 fn find_banner(data: &[u8]) -> Option<String> {

@@ -8,9 +8,8 @@ use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 use object::elf;
-use object::read::elf::{FileHeader, SectionHeader};
-use object::{Endianness, FileKind};
 
+use crate::objfile::Object;
 use crate::{Arch, Binding, Error, ErrorKind, Result, SymKind, Symbol, SymbolTable, TableFormat};
 
 /// The machine of an ELF file, from its header.
@@ -29,7 +28,15 @@ pub fn elf_arch(machine: u16) -> Arch {
 
 /// Read the `.symtab` (or, failing that, `.dynsym`) of an ELF file.
 pub fn read_elf(data: &[u8]) -> Result<SymbolTable> {
-    let table = ElfSymtab::parse(data)?;
+    table_of(ElfSymtab::parse(data)?)
+}
+
+/// [`read_elf`] of the ELF file `data` whose headers are `obj` (parsed from `data`).
+pub fn read_elf_object(data: &[u8], obj: &Object) -> Result<SymbolTable> {
+    table_of(ElfSymtab::from_object(data, obj)?)
+}
+
+fn table_of(table: ElfSymtab<&[u8]>) -> Result<SymbolTable> {
     Ok(SymbolTable {
         symbols: table.symbols(),
         format: table.format(),
@@ -164,39 +171,23 @@ impl Default for RawSymbol {
     }
 }
 
-/// The bytes of a section in the file, from its header (`sh_offset`, `sh_size`); empty
-/// for `SHT_NOBITS`. Positions come from the header, never from where a parser's slice
-/// happens to point (an empty section's slice need not point into the file at all).
-fn file_range<S: SectionHeader>(s: &S, endian: S::Endian, len: usize) -> Result<Range<usize>> {
-    let Some((offset, size)) = s.file_range(endian) else {
-        return Ok(0..0);
-    };
-    usize::try_from(offset)
-        .ok()
-        .zip(usize::try_from(size).ok())
-        .and_then(|(o, n)| Some(o..o.checked_add(n)?))
-        .filter(|r| r.end <= len)
-        .ok_or_else(|| {
-            Error::malformed(format!(
-                "section at {offset:#x} of {size:#x} bytes is past the end of the file"
-            ))
-        })
-}
-
 impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
     /// Parse and check the `.symtab` (or, failing that, `.dynsym`) of the ELF file `data`:
     /// every name and section index is checked here, so decoding never fails later.
     pub fn parse(data: D) -> Result<Self> {
-        let bytes: &[u8] = &data;
-        let parsed = match FileKind::parse(bytes) {
-            Ok(FileKind::Elf32) => locate::<elf::FileHeader32<Endianness>>(bytes, false)?,
-            Ok(FileKind::Elf64) => locate::<elf::FileHeader64<Endianness>>(bytes, true)?,
-            _ => {
-                return Err(Error::malformed(
-                    "invalid ELF header (truncated or unknown class)",
-                ))
+        let obj = Object::parse(&data).map_err(|e| match e.kind() {
+            ErrorKind::UnknownFormat => {
+                Error::malformed("invalid ELF header (truncated or unknown class)")
             }
-        };
+            _ => e,
+        })?;
+        Self::from_object(data, &obj)
+    }
+
+    /// [`ElfSymtab::parse`] of the ELF file `data` whose headers are `obj` (parsed from
+    /// `data`, once per opened file: [`crate::input::Input::object`]).
+    pub fn from_object(data: D, obj: &Object) -> Result<Self> {
+        let parsed = locate(&data, obj)?;
         let table = ElfSymtab { data, at: parsed };
         table.check()?;
         Ok(table)
@@ -332,6 +323,7 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
     }
 
     /// The allocation-free fields of symbol `i`.
+    #[inline]
     pub fn raw(&self, i: usize) -> RawSymbol {
         let size = self.entry_size();
         let start = self.at.syms.start + (i + 1) * size;
@@ -511,20 +503,28 @@ struct Located {
     sections: Vec<(Arc<str>, SecFlags)>,
 }
 
-fn locate<Elf: FileHeader<Endian = Endianness>>(data: &[u8], is_64: bool) -> Result<Located> {
-    let header =
-        Elf::parse(data).map_err(|e| Error::malformed(format!("invalid ELF header: {e}")))?;
-    let endian = header
-        .endian()
-        .map_err(|e| Error::malformed(format!("invalid ELF header: {e}")))?;
-    let machine = header.e_machine(endian);
+/// A section's bytes in the file, as a range checked against the file's `len`; empty
+/// for `SHT_NOBITS`.
+fn section_range(s: &crate::objfile::Section, len: usize) -> Result<Range<usize>> {
+    let Some((offset, size)) = s.file_range else {
+        return Ok(0..0);
+    };
+    s.file_span(len).ok_or_else(|| {
+        Error::malformed(format!(
+            "section at {offset:#x} of {size:#x} bytes is past the end of the file"
+        ))
+    })
+}
+
+fn locate(data: &[u8], obj: &Object) -> Result<Located> {
+    let machine = obj.machine();
     if let Arch::Other(m) = elf_arch(machine) {
         return Err(Error::new(
             ErrorKind::Unsupported,
             format!("unsupported ELF machine type {m} (e_machine)"),
         ));
     }
-    let format = match header.e_type(endian) {
+    let format = match obj.e_type() {
         elf::ET_EXEC => TableFormat::ElfExecutable,
         elf::ET_REL => TableFormat::ElfRelocatable,
         elf::ET_DYN => TableFormat::ElfShared,
@@ -535,59 +535,61 @@ fn locate<Elf: FileHeader<Endian = Endianness>>(data: &[u8], is_64: bool) -> Res
             ))
         }
     };
-    let sections = header
-        .sections(endian, data)
-        .map_err(|e| Error::malformed(format!("invalid ELF section headers: {e}")))?;
-    let mut kind = elf::SHT_SYMTAB;
-    let mut symtab = sections
-        .symbols(endian, data, kind)
-        .map_err(|e| Error::malformed(format!("invalid .symtab: {e}")))?;
-    if symtab.is_empty() {
-        kind = elf::SHT_DYNSYM;
-        symtab = sections
-            .symbols(endian, data, kind)
-            .map_err(|e| Error::malformed(format!("invalid .dynsym: {e}")))?;
+    let sections = obj.sections();
+    // The first `.symtab`, else (none, or empty) the first `.dynsym`, as `object`
+    // finds them; a table's entries and string table must lie in the file.
+    let entry = if obj.is_64() { 24 } else { 16 };
+    let mut found = None;
+    for (kind, what) in [(elf::SHT_SYMTAB, ".symtab"), (elf::SHT_DYNSYM, ".dynsym")] {
+        let Some(table) = sections.iter().find(|s| s.sh_type == kind) else {
+            continue;
+        };
+        let invalid = |e: Error| Error::malformed(format!("invalid {what}: {e}"));
+        let range = section_range(table, data.len()).map_err(invalid)?;
+        let strtab_index = table.link as usize;
+        let strtab = match sections.get(strtab_index) {
+            Some(s) if strtab_index == 0 || s.sh_type == elf::SHT_STRTAB => {
+                section_range(s, data.len())
+            }
+            Some(_) => Err(Error::malformed("invalid ELF string section type")),
+            None => Err(Error::malformed("invalid ELF section index")),
+        }
+        .map_err(|e| e.prefixed(format_args!("string table (section {strtab_index})")))
+        .map_err(invalid)?;
+        let count = range.len() / entry;
+        if count > 0 {
+            found = Some((
+                table,
+                range.start..range.start + count * entry,
+                count,
+                strtab,
+            ));
+            break;
+        }
     }
-    if symtab.is_empty() {
+    let Some((table, syms, count, strtab)) = found else {
         return Err(Error::new(
             ErrorKind::NotFound,
             "no symbol table (.symtab and .dynsym are absent: stripped?)",
         ));
-    }
-    let count = symtab.symbols().len();
-    let symtab_index = symtab.section().0;
-    let symtab_header = sections
-        .section(symtab.section())
-        .map_err(|e| Error::malformed(format!("invalid symbol table: {e}")))?;
-    // `object` checked that the entries lie in the file; their bytes are the first
-    // `count` entries of the section.
-    let syms = file_range(symtab_header, endian, data.len())?;
-    let syms = syms.start..syms.start + std::mem::size_of_val(symtab.symbols());
-    let strtab_index = symtab.string_section().0;
-    let strtab = sections
-        .section(symtab.string_section())
-        .map_err(|e| Error::malformed(format!("invalid symbol string table: {e}")))
-        .and_then(|s| file_range(s, endian, data.len()))
-        .map_err(|e| e.prefixed(format_args!("string table (section {strtab_index})")))?;
+    };
     let xindex = sections
         .iter()
-        .find(|s| {
-            s.sh_type(endian) == elf::SHT_SYMTAB_SHNDX && s.sh_link(endian) as usize == symtab_index
-        })
-        .and_then(|s| file_range(s, endian, data.len()).ok());
+        .find(|s| s.sh_type == elf::SHT_SYMTAB_SHNDX && s.link as usize == table.index)
+        .and_then(|s| section_range(s, data.len()).ok());
 
     // Section names and BFD flags, computed once.
-    let mut sec_info: Vec<(Arc<str>, SecFlags)> = Vec::with_capacity(sections.len());
-    for (i, s) in sections.iter().enumerate() {
-        let name = sections
-            .section_name(endian, s)
-            .map_err(|e| Error::malformed(format!("invalid name of section {i}: {e}")))?;
-        let flags = sec_flags(name, s.sh_type(endian), s.sh_flags(endian).into());
-        sec_info.push((Arc::from(String::from_utf8_lossy(name)), flags));
-    }
+    obj.check_names()?;
+    let sec_info: Vec<(Arc<str>, SecFlags)> = sections
+        .iter()
+        .map(|s| {
+            let flags = sec_flags(s.name.as_bytes(), s.sh_type, s.flags);
+            (Arc::from(s.name.as_str()), flags)
+        })
+        .collect();
     Ok(Located {
-        little: endian == Endianness::Little,
-        is_64,
+        little: obj.is_little_endian(),
+        is_64: obj.is_64(),
         machine,
         format,
         syms,

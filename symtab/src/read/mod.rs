@@ -14,7 +14,7 @@ use crate::{Error, ErrorKind, Result, SymbolTable};
 
 pub use archive::read_archive;
 pub use bitcode::{read_bitcode, read_irsymtab, IrSymbol, IrSymtab};
-pub use elf::{elf_arch, read_elf, ElfSymtab, RawSymbol};
+pub use elf::{elf_arch, read_elf, read_elf_object, ElfSymtab, RawSymbol};
 pub use text::{read_text, MAX_LINE, MAX_SYMBOLS};
 
 /// What a file's first bytes say it is.
@@ -52,7 +52,17 @@ pub fn detect(data: &[u8]) -> Detected {
 /// [`Input::open`]: crate::input::Input::open
 pub fn read_path(path: &Path) -> Result<SymbolTable> {
     let data = crate::input::Input::open(path)?;
-    read_bytes(&data, path.parent()).map_err(|e| e.prefixed(path.display()))
+    read_input(&data, path.parent()).map_err(|e| e.prefixed(path.display()))
+}
+
+/// [`read_bytes`] of an opened input: an ELF file's symbol table is located with the
+/// headers the input keeps ([`crate::input::Input::object`]), parsed once for every
+/// reader of it.
+pub fn read_input(input: &crate::input::Input, dir: Option<&Path>) -> Result<SymbolTable> {
+    if !input.is_empty() && matches!(detect(input), Detected::Elf) {
+        return elf::read_elf_object(input, input.object()?);
+    }
+    read_bytes(input, dir)
 }
 
 /// Read the symbols of `data`, whatever its format. `dir` is where thin archive members
