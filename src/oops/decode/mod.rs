@@ -68,6 +68,9 @@ pub struct Options {
     pub vmlinux: Option<PathBuf>,
     /// Directories holding modules.
     pub modules: Vec<PathBuf>,
+    /// Module files given as such, tried before any directory is walked (`ksym serve`
+    /// gives the ones it found).
+    pub module_files: Vec<modules::ModuleFile>,
     /// Kernel release (`6.1.192`) for the usual places; else taken from the log.
     pub release: Option<String>,
     /// One JSON object per report instead of the annotated log.
@@ -708,6 +711,7 @@ impl<'w> Decoder<'w> {
         if !self.modules.contains_key(&key) {
             let finder = self.finder.get_or_insert_with(|| {
                 modules::Finder::new(
+                    &self.opts.module_files,
                     self.opts.modules.clone(),
                     self.opts.vmlinux.as_deref(),
                     self.opts
@@ -726,8 +730,9 @@ impl<'w> Decoder<'w> {
                     found = Ok(p);
                 }
             }
-            if let (Ok(p), true) = (&found, self.opts.modules.is_empty()) {
-                // No module directory was given: say which file ksym chose.
+            let given = !self.opts.modules.is_empty() || !self.opts.module_files.is_empty();
+            if let (Ok(p), false) = (&found, given) {
+                // No module file or directory was given: say which file ksym chose.
                 let shown = p;
                 (self.warn)(&format!("module {name}: using {}", shown.display()));
             }
