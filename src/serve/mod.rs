@@ -688,11 +688,14 @@ fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// One line on standard error, written in one go (one system call, never interleaved
+/// with another thread's line); a standard error that fails is not the request's concern.
 fn log_line(fields: &str) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    eprintln!("ts={}.{:03} {fields}", now.as_secs(), now.subsec_millis());
+    let line = format!("ts={}.{:03} {fields}\n", now.as_secs(), now.subsec_millis());
+    let _ = io::stderr().lock().write_all(line.as_bytes());
 }
 
 #[allow(clippy::too_many_arguments)]
