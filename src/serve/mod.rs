@@ -444,12 +444,13 @@ fn decode(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
             None => return Response::error(400, &format!("build_id={id}: not a build id")),
         },
     };
-    let reports = crate::oops::parse_log(&r.body);
+    // Parsed once: the reports name the objects, then decode takes the log as parsed.
+    let log = crate::oops::ParsedLog::parse(&r.body);
     let release = release_hint
         .clone()
-        .or_else(|| reports.iter().find_map(|o| o.release.clone()));
-    let kernel_id = id_hint.or_else(|| reports.iter().find_map(|o| o.kernel_build_id.clone()));
-    let arch = reports.iter().find_map(store::report_arch);
+        .or_else(|| log.reports().find_map(|o| o.release.clone()));
+    let kernel_id = id_hint.or_else(|| log.reports().find_map(|o| o.kernel_build_id.clone()));
+    let arch = log.reports().find_map(store::report_arch);
     let mut in_use = InUse::new(&shared.metrics);
     let vmlinux = find_kernel(
         shared,
@@ -459,7 +460,7 @@ fn decode(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
         &mut in_use,
     );
     let mut modules = BTreeMap::new();
-    for o in &reports {
+    for o in log.reports() {
         let rel = o.release.as_deref().or(release.as_deref());
         for f in &o.frames {
             let Some(m) = &f.module else { continue };
@@ -478,7 +479,7 @@ fn decode(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
         *warnings += 1;
         log_line(&format!("event=warning message={}", quote(m)));
     };
-    match oops_decode::decode(opts, &r.body[..], &mut out, &mut warn) {
+    match oops_decode::decode_parsed(opts, log, &mut out, &mut warn) {
         Ok(summary) => {
             let mut resp = Response::text(200, out);
             if json {

@@ -1,9 +1,10 @@
 //! `ksym decode`: every frame of a kernel log resolved to its source lines.
 //!
-//! The log is read line by line ([`super::LineReader`], [`super::Parser`]). Lines that
-//! belong to no report are written at once; the lines of a report are held until the
-//! report ends (its `Kernel Offset:` line, which raw addresses need, comes last), then
-//! written with their frames annotated ([`render`]). The hold is capped
+//! The log is read line by line ([`super::Steps`]: [`super::LineReader`],
+//! [`super::Parser`]), or comes parsed ([`decode_parsed`]). Lines that belong to no
+//! report are written at once; the lines of a report are held until the report ends
+//! (its `Kernel Offset:` line, which raw addresses need, comes last), then written
+//! with their frames annotated ([`render`]). The hold is capped
 //! ([`MAX_HELD_BYTES`]), a finished report is kept only while lines of it are held, and
 //! at most [`MAX_MODULES`] distinct module names are looked up per run, so memory stays
 //! bounded on any log.
@@ -33,7 +34,7 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
 use super::identity::{self, Check};
-use super::{code, Frame, FrameRole, Line, LineReader, Oops, Parser};
+use super::{code, Frame, FrameRole, Line, Oops, ParsedLog, Step, Steps};
 use crate::dwarf::NameRule;
 use resolve::{Object, Resolved, Target};
 
@@ -157,27 +158,46 @@ struct Decoder<'w> {
     module_checks: HashMap<String, (PathBuf, Vec<Check>)>,
 }
 
-/// Decode `input` into `out`; warnings (once each) go to `warn`.
+/// Decode `input` into `out`; warnings (once each) go to `warn`. The log is parsed as it
+/// is read.
 pub fn decode(
     opts: Options,
     input: impl BufRead,
     out: &mut dyn Write,
     warn: &mut dyn FnMut(&str),
 ) -> io::Result<Summary> {
+    decode_steps(opts, Steps::new(input), out, warn)
+}
+
+/// Decode a log parsed already (a caller that looked at its reports first: `ksym
+/// serve`), as [`decode`] decodes it.
+pub fn decode_parsed(
+    opts: Options,
+    log: ParsedLog,
+    out: &mut dyn Write,
+    warn: &mut dyn FnMut(&str),
+) -> io::Result<Summary> {
+    decode_steps(opts, log.into_steps().into_iter().map(Ok), out, warn)
+}
+
+fn decode_steps(
+    opts: Options,
+    steps: impl Iterator<Item = io::Result<Step>>,
+    out: &mut dyn Write,
+    warn: &mut dyn FnMut(&str),
+) -> io::Result<Summary> {
     let mut d = Decoder::new(opts, warn);
-    let mut reader = LineReader::with_limit(input, super::MAX_LINE);
-    let mut parser = Parser::new();
-    while let Some((raw, cont)) = reader.next_line()? {
-        let line = parser.push_chunk(raw, cont);
-        d.observe(raw, &line);
-        let raw = raw.to_vec();
-        while let Some(o) = parser.take_finished() {
+    for step in steps {
+        let Step { line, finished } = step?;
+        if let Some((raw, line)) = &line {
+            d.observe(raw, line);
+        }
+        for o in finished {
             d.finish_oops(o, out)?;
         }
-        d.push(raw, line, out)?;
-    }
-    for o in parser.finish() {
-        d.finish_oops(o, out)?;
+        if let Some((raw, line)) = line {
+            d.push(raw, line, out)?;
+        }
     }
     d.flush(out, true)?;
     Ok(std::mem::take(&mut d.summary))
