@@ -156,6 +156,9 @@ struct Decoder<'w> {
     stray: Option<Stray>,
     /// Identity checks of each module, by normalized name, made when it was opened.
     module_checks: HashMap<String, (PathBuf, Vec<Check>)>,
+    /// The last [`Self::vmlinux_refusal`]: for the report of this index (`None`: frames
+    /// outside reports) and this banner.
+    vmlinux_verdict: Option<(Option<usize>, Option<String>, Option<String>)>,
 }
 
 /// Decode `input` into `out`; warnings (once each) go to `warn`. The log is parsed as it
@@ -225,6 +228,7 @@ impl<'w> Decoder<'w> {
             kallsyms: None,
             stray: None,
             module_checks: HashMap::new(),
+            vmlinux_verdict: None,
         }
     }
 
@@ -234,9 +238,38 @@ impl<'w> Decoder<'w> {
         if line.continuation || msg.len() > 4096 {
             return;
         }
+        // Most lines hold no `Linux version`: told without a string made of each.
+        const HEAD: &[u8] = b"Linux version ";
+        let mentions = (0..msg.len())
+            .filter(|&i| msg[i] == HEAD[0])
+            .any(|i| msg[i..].starts_with(HEAD));
+        if !mentions {
+            return;
+        }
         if let Some(b) = identity::banner_line(&String::from_utf8_lossy(msg)) {
             self.banner = Some(b.to_string());
         }
+    }
+
+    /// The refusal of vmlinux for the frames of `oops` (see [`Self::refuse`]), decided
+    /// once for a report and the banner seen: the same for each of its frames.
+    fn vmlinux_refusal(&mut self, oops: Option<&Oops>) -> Option<String> {
+        let index = oops.map(|o| o.index);
+        if let Some((i, banner, verdict)) = &self.vmlinux_verdict {
+            if *i == index && banner.as_deref() == self.banner.as_deref() {
+                return verdict.clone();
+            }
+        }
+        let checks = self.vmlinux_checks(oops);
+        let verdict = match &self.vmlinux {
+            Some(Ok(vm)) => {
+                let path = vm.symz.path().to_path_buf();
+                self.refuse(&checks, &path)
+            }
+            _ => None,
+        };
+        self.vmlinux_verdict = Some((index, self.banner.clone(), verdict.clone()));
+        verdict
     }
 
     /// The identity checks of vmlinux against `oops` (empty when vmlinux is unusable).
@@ -898,12 +931,8 @@ impl<'w> Decoder<'w> {
         } else {
             None
         };
-        let checks = self.vmlinux_checks(oops);
-        if let Some(Ok(vm)) = &self.vmlinux {
-            let path = vm.symz.path().to_path_buf();
-            if let Some(e) = self.refuse(&checks, &path) {
-                return Some(Err(Error::new(ErrorKind::Mismatch, e)));
-            }
+        if let Some(e) = self.vmlinux_refusal(oops) {
+            return Some(Err(Error::new(ErrorKind::Mismatch, e)));
         }
         let vm = match self.vmlinux() {
             Ok(v) => v,
