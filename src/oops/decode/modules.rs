@@ -1,7 +1,7 @@
 //! Finding a module's object file: `NAME.ko`, `NAME.ko.xz`, `NAME.ko.zst`, `NAME.ko.gz`.
 //!
-//! Places searched, in order: the module files given as such ([`ModuleFile`]: a caller
-//! that found them already, `ksym serve`), then the `--modules` directories,
+//! Places searched, in order: the module files given as such ([`ModuleFile`]: `--module`,
+//! or the files `ksym serve` found in its stores), then the `--modules` directories,
 //! `/lib/modules/R` and `/usr/lib/debug/lib/modules/R` (R from `--release` or the log),
 //! each recursively, walked only when no given file answers; `-` and `_` are
 //! interchangeable in names, as the kernel treats them.
