@@ -31,7 +31,8 @@ pub struct ModuleFile {
     /// module's.
     pub path: PathBuf,
     /// Its GNU build id (hex), when the caller has read it; else read from the file when
-    /// a log's build id is to be compared.
+    /// a log's build id is to be compared. Taken as given: a file changed since the
+    /// caller read it is told by its identity checks once opened, not by the search.
     pub build_id: Option<String>,
 }
 
