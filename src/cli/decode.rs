@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::{warn, Out, Status};
+use ksym::oops::decode::modules::ModuleFile;
 use ksym::oops::decode::{self, kaslr, Options as DecodeOptions};
 
 /// Decode the frames of an oops, WARNING, BUG or panic log.
@@ -48,6 +49,10 @@ pub struct Args {
     /// A directory searched (recursively) for NAME.ko, NAME.ko.xz, NAME.ko.zst; repeatable.
     #[arg(long = "modules", value_name = "DIR")]
     modules: Vec<PathBuf>,
+    /// A module's file (NAME.ko, NAME.ko.xz...: its name is the module's), used for that
+    /// module's frames before any directory is searched; repeatable.
+    #[arg(long = "module", value_name = "FILE")]
+    module: Vec<PathBuf>,
     /// Kernel release for /lib/modules/R and /usr/lib/debug (default: from the log, else
     /// the running kernel's).
     #[arg(short = 'r', long, value_name = "R")]
@@ -192,6 +197,14 @@ impl Args {
             decode: DecodeOptions {
                 vmlinux,
                 modules,
+                module_files: self
+                    .module
+                    .into_iter()
+                    .map(|path| ModuleFile {
+                        path,
+                        build_id: None,
+                    })
+                    .collect(),
                 release: self.release,
                 json: self.json,
                 call_site: !self.no_call_site,

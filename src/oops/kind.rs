@@ -100,8 +100,14 @@ const TRAPS: &[&str] = &[
 /// Classify a message (prefixes already stripped, leading spaces allowed).
 pub fn classify(m: &str) -> Option<Start> {
     let m = m.trim_start();
-    // Openers are decided by their first words: look at no more than that.
-    let m = match m.char_indices().nth(256) {
+    // Openers are decided by their first words: look at no more than that (256
+    // characters; a message of at most 256 bytes has no more, and is not counted).
+    let cut = if m.len() > 256 {
+        m.char_indices().nth(256)
+    } else {
+        None
+    };
+    let m = match cut {
         Some((i, _)) => &m[..i],
         None => m,
     };

@@ -11,7 +11,8 @@
 //! with byte positions in the raw line. Lines are never altered: a decoder prints each raw
 //! line unchanged (line ends, `\r\n` included) and inserts its annotation at
 //! [`Frame::end`]. Finished reports come out of [`parse::Parser::take_finished`] and
-//! [`parse::Parser::finish`]; [`parse_log`] does all of it for a buffer.
+//! [`parse::Parser::finish`]; [`Steps`] does all of it step by step (what `decode`
+//! reads), [`ParsedLog`] and [`parse_log`] for a buffer.
 //!
 //! # What is recognized
 //!
@@ -72,20 +73,102 @@ pub use parse::{Line, Parser};
 /// Longest line handed to the parser; longer lines are split into chunks of this size.
 pub const MAX_LINE: usize = 64 * 1024;
 
-/// Parse a whole log held in memory.
+/// Parse a whole log held in memory: its reports.
 pub fn parse_log(log: &[u8]) -> Vec<Oops> {
-    let mut reader = LineReader::new(log);
-    let mut parser = Parser::new();
-    let mut out = Vec::new();
     // Reading from a slice cannot fail.
-    while let Ok(Some((raw, cont))) = reader.next_line() {
-        parser.push_chunk(raw, cont);
-        while let Some(o) = parser.take_finished() {
-            out.push(o);
+    Steps::new(log)
+        .map_while(Result::ok)
+        .flat_map(|s| s.finished)
+        .collect()
+}
+
+/// One step of a log's parsing: a line (or chunk of an overlong one) with what the
+/// parser found on it, then the reports finished by it; the last step has no line, only
+/// the reports the end of the log finished.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The raw bytes (line end included) and the parsed line.
+    pub line: Option<(Vec<u8>, Line)>,
+    /// Reports finished, oldest first.
+    pub finished: Vec<Oops>,
+}
+
+/// A log parsed as it is read ([`LineReader`] and [`Parser`]), step by step: in bounded
+/// memory, the one way a log is parsed.
+pub struct Steps<R> {
+    reader: LineReader<R>,
+    parser: Parser,
+    done: bool,
+}
+
+impl<R: BufRead> Steps<R> {
+    /// The steps of the log `input`.
+    pub fn new(input: R) -> Self {
+        Steps {
+            reader: LineReader::new(input),
+            parser: Parser::new(),
+            done: false,
         }
     }
-    out.extend(parser.finish());
-    out
+}
+
+impl<R: BufRead> Iterator for Steps<R> {
+    type Item = io::Result<Step>;
+
+    fn next(&mut self) -> Option<io::Result<Step>> {
+        if self.done {
+            return None;
+        }
+        match self.reader.next_line() {
+            Ok(Some((raw, cont))) => {
+                let line = self.parser.push_chunk(raw, cont);
+                let raw = raw.to_vec();
+                let finished = std::iter::from_fn(|| self.parser.take_finished()).collect();
+                Some(Ok(Step {
+                    line: Some((raw, line)),
+                    finished,
+                }))
+            }
+            Ok(None) => {
+                self.done = true;
+                Some(Ok(Step {
+                    line: None,
+                    finished: self.parser.finish(),
+                }))
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// A log held in memory, parsed once: for a caller that looks at its reports before it
+/// decodes it ([`decode::decode_parsed`]). Holds every line of the log.
+#[derive(Clone, Debug)]
+pub struct ParsedLog {
+    steps: Vec<Step>,
+}
+
+impl ParsedLog {
+    /// Parse `log`.
+    pub fn parse(log: &[u8]) -> ParsedLog {
+        // Reading from a slice cannot fail.
+        ParsedLog {
+            steps: Steps::new(log).map_while(Result::ok).collect(),
+        }
+    }
+
+    /// Its reports, in order.
+    pub fn reports(&self) -> impl Iterator<Item = &Oops> {
+        self.steps.iter().flat_map(|s| &s.finished)
+    }
+
+    /// Its steps, in order.
+    pub fn into_steps(self) -> Vec<Step> {
+        self.steps
+    }
 }
 
 /// Reads lines of at most [`MAX_LINE`] bytes (line end included) from a `BufRead`.

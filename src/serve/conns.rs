@@ -70,8 +70,11 @@ impl Waker {
 
     fn drain(&self) {
         let mut buf = [0u8; 64];
+        // A read short of the buffer emptied the pipe: no second read to learn it.
         // SAFETY: reading into a valid buffer from our own non-blocking pipe.
-        while unsafe { libc::read(self.read, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        while unsafe { libc::read(self.read, buf.as_mut_ptr().cast(), buf.len()) }
+            == buf.len() as isize
+        {}
     }
 }
 
@@ -483,6 +486,11 @@ impl Loop<'_> {
                         c.deadline = now + self.shared.config.timeout;
                     }
                     c.buf.extend_from_slice(&self.scratch[..n]);
+                    if n < want {
+                        // The socket had no more: poll says when it has (no read
+                        // that would only learn it has not).
+                        break;
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

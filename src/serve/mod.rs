@@ -23,7 +23,7 @@ pub mod http;
 pub mod metrics;
 pub mod store;
 
-use std::collections::BTreeSet;
+use std::collections::btree_map::{BTreeMap, Entry};
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -33,6 +33,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
+use crate::oops::decode::modules::ModuleFile;
 use crate::oops::decode::{self as oops_decode, Options as DecodeOptions, Summary};
 use conns::{Conn, Job};
 use http::{Request, Response};
@@ -366,13 +367,13 @@ fn route(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
 /// release hint, JSON or text; everything else as `ksym decode` has it by default.
 fn decode_options(
     vmlinux: Option<PathBuf>,
-    modules: Vec<PathBuf>,
+    module_files: Vec<ModuleFile>,
     release: Option<String>,
     json: bool,
 ) -> DecodeOptions {
     DecodeOptions {
         vmlinux,
-        modules,
+        module_files,
         release,
         json,
         call_site: true,
@@ -443,12 +444,13 @@ fn decode(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
             None => return Response::error(400, &format!("build_id={id}: not a build id")),
         },
     };
-    let reports = crate::oops::parse_log(&r.body);
+    // Parsed once: the reports name the objects, then decode takes the log as parsed.
+    let log = crate::oops::ParsedLog::parse(&r.body);
     let release = release_hint
         .clone()
-        .or_else(|| reports.iter().find_map(|o| o.release.clone()));
-    let kernel_id = id_hint.or_else(|| reports.iter().find_map(|o| o.kernel_build_id.clone()));
-    let arch = reports.iter().find_map(store::report_arch);
+        .or_else(|| log.reports().find_map(|o| o.release.clone()));
+    let kernel_id = id_hint.or_else(|| log.reports().find_map(|o| o.kernel_build_id.clone()));
+    let arch = log.reports().find_map(store::report_arch);
     let mut in_use = InUse::new(&shared.metrics);
     let vmlinux = find_kernel(
         shared,
@@ -457,26 +459,27 @@ fn decode(shared: &Shared, r: &Request, warnings: &mut usize) -> Response {
         arch,
         &mut in_use,
     );
-    let mut modules = BTreeSet::new();
-    for o in &reports {
+    let mut modules = BTreeMap::new();
+    for o in log.reports() {
         let rel = o.release.as_deref().or(release.as_deref());
         for f in &o.frames {
             let Some(m) = &f.module else { continue };
-            for (dir, size) in find_modules(shared, m, f.build_id.as_deref(), rel, arch) {
-                if modules.insert(dir) {
+            for (file, size) in find_modules(shared, m, f.build_id.as_deref(), rel, arch) {
+                if let Entry::Vacant(v) = modules.entry(file.path.clone()) {
+                    v.insert(file);
                     in_use.add(size);
                 }
             }
         }
     }
     let vmlinux_given = vmlinux.is_some();
-    let opts = decode_options(vmlinux, modules.into_iter().collect(), release_hint, json);
+    let opts = decode_options(vmlinux, modules.into_values().collect(), release_hint, json);
     let mut out = Vec::new();
     let mut warn = |m: &str| {
         *warnings += 1;
         log_line(&format!("event=warning message={}", quote(m)));
     };
-    match oops_decode::decode(opts, &r.body[..], &mut out, &mut warn) {
+    match oops_decode::decode_parsed(opts, log, &mut out, &mut warn) {
         Ok(summary) => {
             let mut resp = Response::text(200, out);
             if json {
@@ -524,31 +527,33 @@ fn find_kernel(
     }
 }
 
-/// Directories holding module `name` (a link `NAME.ko`), by build id or else release.
+/// The files of module `name` (each named `NAME.ko`, with its build id), by build id or
+/// else release, with their sizes.
 fn find_modules(
     shared: &Shared,
     name: &str,
     id: Option<&str>,
     release: Option<&str>,
     arch: Option<&str>,
-) -> Vec<(PathBuf, u64)> {
-    let lookup = |i: &Index| -> Option<Vec<(PathBuf, u64)>> {
+) -> Vec<(ModuleFile, u64)> {
+    let file = |e: &store::Entry| {
+        let f = ModuleFile {
+            path: e.module_file.clone()?,
+            build_id: Some(e.build_id.clone()),
+        };
+        Some((f, e.size))
+    };
+    let lookup = |i: &Index| -> Option<Vec<(ModuleFile, u64)>> {
         if let Some(e) = id.and_then(|id| i.by_id.get(id)) {
-            return Some(
-                e.link_dir
-                    .clone()
-                    .map(|d| (d, e.size))
-                    .into_iter()
-                    .collect(),
-            );
+            return Some(file(e).into_iter().collect());
         }
         if id.is_some() {
             return None;
         }
-        let v: Vec<(PathBuf, u64)> = i
+        let v: Vec<(ModuleFile, u64)> = i
             .modules_by_release(name, release?, arch)
             .into_iter()
-            .filter_map(|e| Some((e.link_dir.clone()?, e.size)))
+            .filter_map(file)
             .collect();
         (!v.is_empty()).then_some(v)
     };
@@ -684,11 +689,14 @@ fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// One line on standard error, written in one go (one system call, never interleaved
+/// with another thread's line); a standard error that fails is not the request's concern.
 fn log_line(fields: &str) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    eprintln!("ts={}.{:03} {fields}", now.as_secs(), now.subsec_millis());
+    let line = format!("ts={}.{:03} {fields}\n", now.as_secs(), now.subsec_millis());
+    let _ = io::stderr().lock().write_all(line.as_bytes());
 }
 
 #[allow(clippy::too_many_arguments)]

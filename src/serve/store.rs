@@ -9,8 +9,9 @@
 //! Files already seen with the same size and modification time are not read again, so a
 //! rescan (at start, then when a lookup misses) costs a walk of the directories.
 //!
-//! Decode finds modules by file name (`NAME.ko`), so a module file named otherwise in the
-//! store (`rest.debug`, `debuginfo`) gets a symbolic link `LINKS/ID/NAME.ko` to it.
+//! Decode takes a module's name from its file name (`NAME.ko`), so a module file named
+//! otherwise in the store (`rest.debug`, `debuginfo`) gets a symbolic link
+//! `LINKS/ID/NAME.ko` to it.
 
 use std::collections::HashMap;
 use std::fs;
@@ -48,10 +49,10 @@ pub struct Entry {
     pub arch: String,
     /// Bytes.
     pub size: u64,
-    /// For modules: the directory to search for `NAME.ko`: the file's own when it is
-    /// so named (decode then names the file as the store has it), else one holding only
-    /// a link `NAME.ko` to `path`.
-    pub link_dir: Option<PathBuf>,
+    /// For modules: the file decode is given, named `NAME.ko` as a module file is:
+    /// `path` itself when it is so named (decode then names the file as the store has
+    /// it), else a link `LINKS/ID/NAME.ko` to `path`.
+    pub module_file: Option<PathBuf>,
     mtime: Option<SystemTime>,
 }
 
@@ -87,8 +88,8 @@ impl Index {
                 match read_entry(p, size, mtime) {
                     Some(mut e) => {
                         if let Role::Module(name) = &e.role {
-                            e.link_dir = if named_as_module(p, name) {
-                                p.parent().map(Path::to_path_buf)
+                            e.module_file = if named_as_module(p, name) {
+                                Some(p.to_path_buf())
                             } else {
                                 make_link(links, &e.build_id, name, p)
                             };
@@ -194,7 +195,7 @@ fn read_entry(path: &Path, size: u64, mtime: Option<SystemTime>) -> Option<Entry
         release,
         arch: symtab::read::elf_arch(obj.machine()).to_string(),
         size,
-        link_dir: None,
+        module_file: None,
         mtime,
     })
 }
@@ -245,12 +246,12 @@ fn make_link(links: &Path, id: &str, name: &str, target: &Path) -> Option<PathBu
     let link = dir.join(format!("{name}.ko"));
     let target = fs::canonicalize(target).ok()?;
     if fs::read_link(&link).ok().as_deref() == Some(target.as_path()) {
-        return Some(dir);
+        return Some(link);
     }
     fs::create_dir_all(&dir).ok()?;
     let _ = fs::remove_file(&link);
     std::os::unix::fs::symlink(&target, &link).ok()?;
-    Some(dir)
+    Some(link)
 }
 
 /// The architecture of a report, from its register names, as [`Entry::arch`] names it.

@@ -1,7 +1,7 @@
 //! How the files are named: scripts/decode_stacktrace.sh's argument forms (`VMLINUX
 //! [BASE_PATH [MODULES_PATH]] < LOG`, `-r RELEASE`), `--vmlinux BUILD_DIR`, the running
-//! kernel's release when nothing else names one, and bare addresses placed with
-//! `--kaslr-offset` and `--kallsyms`.
+//! kernel's release when nothing else names one, `--module FILE`, and bare addresses
+//! placed with `--kaslr-offset` and `--kallsyms`.
 
 use std::fs;
 use std::os::unix::fs::symlink;
@@ -285,4 +285,42 @@ fn bare_addresses_with_kaslr_offset_and_kallsyms() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(err(&out).contains("every address is 0"), "{}", err(&out));
+}
+
+/// `--module FILE`: the file is used for its module's frames before any directory is
+/// walked; one whose build id the log refutes gives way to the directories' files.
+#[test]
+fn module_files_come_before_module_directories() {
+    crate::common::needs_full_env!();
+    let k = kernel("x86_64-thin");
+    let arm = kernel("arm64-thin");
+    let log = bug_log();
+    let v = k.vmlinux.display().to_string();
+    let m = k.modules.display().to_string();
+    let ko = k.modules.join("lkdtm.ko").display().to_string();
+    let want = stdin_run(&["decode", "--vmlinux", &v, "--modules", &m], &log, None);
+    assert_eq!(want.status.code(), Some(0), "{}", err(&want));
+    assert!(text(&want).contains("drivers/misc/lkdtm/core.c:329"));
+    let out = stdin_run(&["decode", "--vmlinux", &v, "--module", &ko], &log, None);
+    assert_eq!(out.status.code(), Some(0), "{}", err(&out));
+    assert_eq!(text(&out), text(&want));
+    // Given as such: no `using` line.
+    assert_eq!(err(&out), "");
+    // Another lkdtm.ko (arm64's, another build id) given first: the directory's is used.
+    let other = arm.modules.join("lkdtm.ko").display().to_string();
+    let out = stdin_run(
+        &[
+            "decode",
+            "--vmlinux",
+            &v,
+            "--module",
+            &other,
+            "--modules",
+            &m,
+        ],
+        &log,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", err(&out));
+    assert_eq!(text(&out), text(&want));
 }

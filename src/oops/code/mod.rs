@@ -384,11 +384,18 @@ pub fn listing(
 fn print_bytes(arch: Arch, b: &[u8]) -> String {
     match (arch, <[u8; 4]>::try_from(b)) {
         (Arch::Arm64, Ok(w)) => format!("{:08x}", u32::from_le_bytes(w)),
-        _ => b
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let mut s = String::with_capacity(b.len() * 3);
+            for (i, &x) in b.iter().enumerate() {
+                if i > 0 {
+                    s.push(' ');
+                }
+                s.push(char::from(HEX[usize::from(x >> 4)]));
+                s.push(char::from(HEX[usize::from(x & 0xf)]));
+            }
+            s
+        }
     }
 }
 
@@ -418,6 +425,18 @@ fn print_line(arch: Arch, b: &[u8], trap: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_print_as_the_code_line_prints_them() {
+        assert_eq!(print_bytes(Arch::X86_64, &[0x48, 0x89, 0xe5]), "48 89 e5");
+        assert_eq!(print_bytes(Arch::X86_64, &[0x0f]), "0f");
+        assert_eq!(print_bytes(Arch::X86_64, &[]), "");
+        assert_eq!(
+            print_bytes(Arch::Arm64, &[0x00, 0x00, 0x21, 0xd4]),
+            "d4210000"
+        );
+        assert_eq!(print_bytes(Arch::Arm64, &[0xfd, 0x7b]), "fd 7b");
+    }
 
     #[test]
     fn parses_both_shapes_and_refuses_the_rest() {

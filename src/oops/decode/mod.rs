@@ -1,9 +1,10 @@
 //! `ksym decode`: every frame of a kernel log resolved to its source lines.
 //!
-//! The log is read line by line ([`super::LineReader`], [`super::Parser`]). Lines that
-//! belong to no report are written at once; the lines of a report are held until the
-//! report ends (its `Kernel Offset:` line, which raw addresses need, comes last), then
-//! written with their frames annotated ([`render`]). The hold is capped
+//! The log is read line by line ([`super::Steps`]: [`super::LineReader`],
+//! [`super::Parser`]), or comes parsed ([`decode_parsed`]). Lines that belong to no
+//! report are written at once; the lines of a report are held until the report ends
+//! (its `Kernel Offset:` line, which raw addresses need, comes last), then written
+//! with their frames annotated ([`render`]). The hold is capped
 //! ([`MAX_HELD_BYTES`]), a finished report is kept only while lines of it are held, and
 //! at most [`MAX_MODULES`] distinct module names are looked up per run, so memory stays
 //! bounded on any log.
@@ -33,7 +34,7 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
 use super::identity::{self, Check};
-use super::{code, Frame, FrameRole, Line, LineReader, Oops, Parser};
+use super::{code, Frame, FrameRole, Line, Oops, ParsedLog, Step, Steps};
 use crate::dwarf::NameRule;
 use resolve::{Object, Resolved, Target};
 
@@ -68,6 +69,9 @@ pub struct Options {
     pub vmlinux: Option<PathBuf>,
     /// Directories holding modules.
     pub modules: Vec<PathBuf>,
+    /// Module files given as such, tried before any directory is walked (`ksym serve`
+    /// gives the ones it found).
+    pub module_files: Vec<modules::ModuleFile>,
     /// Kernel release (`6.1.192`) for the usual places; else taken from the log.
     pub release: Option<String>,
     /// One JSON object per report instead of the annotated log.
@@ -152,29 +156,51 @@ struct Decoder<'w> {
     stray: Option<Stray>,
     /// Identity checks of each module, by normalized name, made when it was opened.
     module_checks: HashMap<String, (PathBuf, Vec<Check>)>,
+    /// The last [`Self::vmlinux_refusal`]: for the report of this index (`None`: frames
+    /// outside reports) and this banner.
+    vmlinux_verdict: Option<(Option<usize>, Option<String>, Option<String>)>,
 }
 
-/// Decode `input` into `out`; warnings (once each) go to `warn`.
+/// Decode `input` into `out`; warnings (once each) go to `warn`. The log is parsed as it
+/// is read.
 pub fn decode(
     opts: Options,
     input: impl BufRead,
     out: &mut dyn Write,
     warn: &mut dyn FnMut(&str),
 ) -> io::Result<Summary> {
+    decode_steps(opts, Steps::new(input), out, warn)
+}
+
+/// Decode a log parsed already (a caller that looked at its reports first: `ksym
+/// serve`), as [`decode`] decodes it.
+pub fn decode_parsed(
+    opts: Options,
+    log: ParsedLog,
+    out: &mut dyn Write,
+    warn: &mut dyn FnMut(&str),
+) -> io::Result<Summary> {
+    decode_steps(opts, log.into_steps().into_iter().map(Ok), out, warn)
+}
+
+fn decode_steps(
+    opts: Options,
+    steps: impl Iterator<Item = io::Result<Step>>,
+    out: &mut dyn Write,
+    warn: &mut dyn FnMut(&str),
+) -> io::Result<Summary> {
     let mut d = Decoder::new(opts, warn);
-    let mut reader = LineReader::with_limit(input, super::MAX_LINE);
-    let mut parser = Parser::new();
-    while let Some((raw, cont)) = reader.next_line()? {
-        let line = parser.push_chunk(raw, cont);
-        d.observe(raw, &line);
-        let raw = raw.to_vec();
-        while let Some(o) = parser.take_finished() {
+    for step in steps {
+        let Step { line, finished } = step?;
+        if let Some((raw, line)) = &line {
+            d.observe(raw, line);
+        }
+        for o in finished {
             d.finish_oops(o, out)?;
         }
-        d.push(raw, line, out)?;
-    }
-    for o in parser.finish() {
-        d.finish_oops(o, out)?;
+        if let Some((raw, line)) = line {
+            d.push(raw, line, out)?;
+        }
     }
     d.flush(out, true)?;
     Ok(std::mem::take(&mut d.summary))
@@ -202,6 +228,7 @@ impl<'w> Decoder<'w> {
             kallsyms: None,
             stray: None,
             module_checks: HashMap::new(),
+            vmlinux_verdict: None,
         }
     }
 
@@ -211,9 +238,38 @@ impl<'w> Decoder<'w> {
         if line.continuation || msg.len() > 4096 {
             return;
         }
+        // Most lines hold no `Linux version`: told without a string made of each.
+        const HEAD: &[u8] = b"Linux version ";
+        let mentions = (0..msg.len())
+            .filter(|&i| msg[i] == HEAD[0])
+            .any(|i| msg[i..].starts_with(HEAD));
+        if !mentions {
+            return;
+        }
         if let Some(b) = identity::banner_line(&String::from_utf8_lossy(msg)) {
             self.banner = Some(b.to_string());
         }
+    }
+
+    /// The refusal of vmlinux for the frames of `oops` (see [`Self::refuse`]), decided
+    /// once for a report and the banner seen: the same for each of its frames.
+    fn vmlinux_refusal(&mut self, oops: Option<&Oops>) -> Option<String> {
+        let index = oops.map(|o| o.index);
+        if let Some((i, banner, verdict)) = &self.vmlinux_verdict {
+            if *i == index && banner.as_deref() == self.banner.as_deref() {
+                return verdict.clone();
+            }
+        }
+        let checks = self.vmlinux_checks(oops);
+        let verdict = match &self.vmlinux {
+            Some(Ok(vm)) => {
+                let path = vm.symz.path().to_path_buf();
+                self.refuse(&checks, &path)
+            }
+            _ => None,
+        };
+        self.vmlinux_verdict = Some((index, self.banner.clone(), verdict.clone()));
+        verdict
     }
 
     /// The identity checks of vmlinux against `oops` (empty when vmlinux is unusable).
@@ -708,6 +764,7 @@ impl<'w> Decoder<'w> {
         if !self.modules.contains_key(&key) {
             let finder = self.finder.get_or_insert_with(|| {
                 modules::Finder::new(
+                    &self.opts.module_files,
                     self.opts.modules.clone(),
                     self.opts.vmlinux.as_deref(),
                     self.opts
@@ -726,8 +783,9 @@ impl<'w> Decoder<'w> {
                     found = Ok(p);
                 }
             }
-            if let (Ok(p), true) = (&found, self.opts.modules.is_empty()) {
-                // No module directory was given: say which file ksym chose.
+            let given = !self.opts.modules.is_empty() || !self.opts.module_files.is_empty();
+            if let (Ok(p), false) = (&found, given) {
+                // No module file or directory was given: say which file ksym chose.
                 let shown = p;
                 (self.warn)(&format!("module {name}: using {}", shown.display()));
             }
@@ -874,12 +932,8 @@ impl<'w> Decoder<'w> {
         } else {
             None
         };
-        let checks = self.vmlinux_checks(oops);
-        if let Some(Ok(vm)) = &self.vmlinux {
-            let path = vm.symz.path().to_path_buf();
-            if let Some(e) = self.refuse(&checks, &path) {
-                return Some(Err(Error::new(ErrorKind::Mismatch, e)));
-            }
+        if let Some(e) = self.vmlinux_refusal(oops) {
+            return Some(Err(Error::new(ErrorKind::Mismatch, e)));
         }
         let vm = match self.vmlinux() {
             Ok(v) => v,

@@ -1,8 +1,10 @@
 //! Finding a module's object file: `NAME.ko`, `NAME.ko.xz`, `NAME.ko.zst`, `NAME.ko.gz`.
 //!
-//! Places searched, in order: the `--modules` directories, the directory of the vmlinux,
+//! Places searched, in order: the module files given as such ([`ModuleFile`]: `--module`,
+//! or the files `ksym serve` found in its stores), then the `--modules` directories,
 //! `/lib/modules/R` and `/usr/lib/debug/lib/modules/R` (R from `--release` or the log),
-//! each recursively; `-` and `_` are interchangeable in names, as the kernel treats them.
+//! each recursively, walked only when no given file answers; `-` and `_` are
+//! interchangeable in names, as the kernel treats them.
 //! A candidate whose GNU build id differs from the one the log printed (`[lkdtm
 //! ccda8445...]`) is skipped; when the log has a build id and no candidate matches,
 //! `/usr/lib/debug/.build-id/xx/rest.debug` is tried. Compressed modules (`.ko.xz`,
@@ -20,8 +22,23 @@ use crate::dwarf::{check_release, system_path};
 /// Directories are walked to this depth at most.
 const MAX_DEPTH: usize = 8;
 
+/// A module's object file given as such: the first candidate for the frames of its
+/// module, before any directory is walked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleFile {
+    /// The file, named as a module is (`NAME.ko`, `NAME.ko.xz`...): its name is the
+    /// module's.
+    pub path: PathBuf,
+    /// Its GNU build id (hex), when the caller has read it; else read from the file when
+    /// a log's build id is to be compared. Taken as given: a file changed since the
+    /// caller read it is told by its identity checks once opened, not by the search.
+    pub build_id: Option<String>,
+}
+
 /// Finds and prepares module files.
 pub struct Finder {
+    /// The files given, by normalized module name, in the order given.
+    files: HashMap<String, Vec<ModuleFile>>,
     dirs: Vec<PathBuf>,
     index: Option<HashMap<String, Vec<PathBuf>>>,
     /// Why the release gave no places.
@@ -37,14 +54,32 @@ pub fn normalize(name: &str) -> String {
 }
 
 impl Finder {
-    /// A finder over `dirs` (explicit first), plus the usual places for `release`.
+    /// A finder over `files` (module files given as such: not checked until used; one
+    /// whose name is no module's is never a candidate), then `dirs` (explicit first),
+    /// plus the usual places for `release`.
     ///
     /// Only these directories are searched: not the directory of the vmlinux (`_vmlinux`
     /// is accepted for callers that have one; a file's neighbours are not modules because
     /// they are near it). A `release` that is not a kernel release name
     /// ([`check_release`]: it comes from the log) adds no place; [`Finder::find`] says
     /// why.
-    pub fn new(mut dirs: Vec<PathBuf>, _vmlinux: Option<&Path>, release: Option<&str>) -> Finder {
+    pub fn new(
+        files: &[ModuleFile],
+        mut dirs: Vec<PathBuf>,
+        _vmlinux: Option<&Path>,
+        release: Option<&str>,
+    ) -> Finder {
+        let mut by_name: HashMap<String, Vec<ModuleFile>> = HashMap::new();
+        for f in files {
+            if let Some(n) = f
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(module_name)
+            {
+                by_name.entry(normalize(n)).or_default().push(f.clone());
+            }
+        }
         let mut refused = None;
         match release.map(check_release) {
             Some(Ok(r)) => {
@@ -55,6 +90,7 @@ impl Finder {
             None => {}
         }
         Finder {
+            files: by_name,
             dirs,
             index: None,
             refused,
@@ -74,26 +110,37 @@ impl Finder {
     }
 
     /// The usable (decompressed) file of module `name`, checked against `build_id` when
-    /// given. `Err` explains what was looked at.
+    /// given: the files given first, then the directories (walked on the first question
+    /// the files do not answer). `Err` explains what was looked at.
     pub fn find(&mut self, name: &str, build_id: Option<&str>) -> Result<PathBuf, Error> {
-        let cands = self
-            .index()
-            .get(&normalize(name))
-            .cloned()
-            .unwrap_or_default();
+        let key = normalize(name);
         let mut mismatched = Vec::new();
         self.opened = None;
+        let given = self.files.get(&key).map(Vec::as_slice).unwrap_or_default();
+        for f in given {
+            let Some(want) = build_id else {
+                return Ok(f.path.clone());
+            };
+            let (have, opened) = match &f.build_id {
+                Some(id) => (Some(id.clone()), None),
+                None => open_with_id(&f.path),
+            };
+            match have {
+                Some(have) if !want.eq_ignore_ascii_case(&have) => {
+                    mismatched.push(format!("{} (build id {have})", f.path.display()));
+                }
+                _ => {
+                    self.opened = opened.map(|b| (f.path.clone(), b));
+                    return Ok(f.path.clone());
+                }
+            }
+        }
+        let cands = self.index().get(&key).cloned().unwrap_or_default();
         for c in &cands {
             let Some(want) = build_id else {
                 return Ok(c.clone());
             };
-            // Opened once: the decoder takes this opening ([`Finder::take_opened`])
-            // instead of mapping (or decompressing) the file again.
-            let opened = crate::dwarf::map_file(c).ok();
-            let have = opened.as_ref().and_then(|b| {
-                let id = b.object().ok()?.build_id(b)?;
-                Some(id.iter().map(|b| format!("{b:02x}")).collect::<String>())
-            });
+            let (have, opened) = open_with_id(c);
             match have {
                 Some(have) if !want.eq_ignore_ascii_case(&have) => {
                     mismatched.push(format!("{} (build id {have})", c.display()));
@@ -179,6 +226,17 @@ fn walk(dir: &Path, depth: usize, map: &mut HashMap<String, Vec<PathBuf>>) {
             map.entry(normalize(n)).or_default().push(path);
         }
     }
+}
+
+/// `path` opened, and its build id in hex. Opened once: the decoder takes this opening
+/// ([`Finder::take_opened`]) instead of mapping (or decompressing) the file again.
+fn open_with_id(path: &Path) -> (Option<String>, Option<crate::dwarf::Bytes>) {
+    let opened = crate::dwarf::map_file(path).ok();
+    let have = opened.as_ref().and_then(|b| {
+        let id = b.object().ok()?.build_id(b)?;
+        Some(id.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    });
+    (have, opened)
 }
 
 #[cfg(test)]

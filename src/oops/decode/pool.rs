@@ -10,9 +10,13 @@ use std::time::SystemTime;
 
 use super::resolve::Object;
 
+/// A file's size and modification time when its object was opened: a kept object is
+/// reused only while they are unchanged.
+pub(super) type Stamp = (u64, SystemTime);
+
 struct Kept {
     path: PathBuf,
-    stamp: Option<(u64, SystemTime)>,
+    stamp: Stamp,
     object: Object,
 }
 
@@ -27,7 +31,7 @@ thread_local! {
     static POOL: RefCell<Pool> = RefCell::new(Pool::default());
 }
 
-fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+fn stamp(path: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(path).ok()?;
     Some((m.len(), m.modified().ok()?))
 }
@@ -47,9 +51,16 @@ pub fn set_capacity(n: usize) {
 pub fn kept() -> (usize, u64) {
     POOL.with(|p| {
         let p = p.borrow();
-        let bytes = p.kept.iter().filter_map(|k| k.stamp).map(|s| s.0).sum();
+        let bytes = p.kept.iter().map(|k| k.stamp.0).sum();
         (p.kept.len(), bytes)
     })
+}
+
+/// The stamp of `path`, read before its object is opened, when this thread keeps
+/// objects (`None` otherwise: nothing to read).
+pub(super) fn stamp_to_keep(path: &Path) -> Option<Stamp> {
+    let on = POOL.with(|p| p.borrow().capacity > 0);
+    on.then(|| stamp(path)).flatten()
 }
 
 /// The object of `path` if one is kept and the file has not changed since it was opened.
@@ -61,24 +72,25 @@ pub(super) fn take(path: &Path) -> Option<Object> {
         }
         let i = p.kept.iter().position(|k| k.path == path)?;
         let k = p.kept.remove(i)?;
-        (k.stamp.is_some() && k.stamp == stamp(path)).then_some(k.object)
+        (Some(k.stamp) == stamp(path)).then_some(k.object)
     })
 }
 
-/// Keep `object` (opened from `path`) for a later decode on this thread.
-pub(super) fn put(path: &Path, object: Object) {
+/// Keep `object`, opened from `path` when the file had `stamp`, for a later decode on
+/// this thread (not without a stamp: it could not be told unchanged).
+pub(super) fn put(path: &Path, stamp: Option<Stamp>, object: Object) {
     POOL.with(|p| {
         let mut p = p.borrow_mut();
-        if p.capacity == 0 {
+        let Some(stamp) = stamp.filter(|_| p.capacity > 0) else {
             return;
-        }
+        };
         p.kept.retain(|k| k.path != path);
         if p.kept.len() >= p.capacity {
             p.kept.pop_front();
         }
         p.kept.push_back(Kept {
             path: path.to_path_buf(),
-            stamp: stamp(path),
+            stamp,
             object,
         });
     });

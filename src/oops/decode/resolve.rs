@@ -41,6 +41,9 @@ pub struct Object {
     found_prefix: Option<String>,
     /// The path it was opened from.
     opened_from: std::path::PathBuf,
+    /// The file's size and modification time before it was opened, when it may be kept
+    /// ([`super::pool`]).
+    stamp: Option<super::pool::Stamp>,
     /// What the object says about itself, read on first use and kept with the object
     /// (a kept object is not read again by later decodes).
     facts: std::cell::OnceCell<FileFacts>,
@@ -50,7 +53,7 @@ impl Object {
     /// Hand the object to [`super::pool`] for a later decode on this thread.
     pub(super) fn keep(self) {
         let path = self.opened_from.clone();
-        super::pool::put(&path, self);
+        super::pool::put(&path, self.stamp, self);
     }
 
     /// Its build id, banner and machine, for the identity checks.
@@ -117,6 +120,8 @@ impl Object {
             o.prefix.clone_from(&o.found_prefix);
             return Ok(o);
         }
+        // Read before opening: a file changed meanwhile is then not taken as unchanged.
+        let stamp = super::pool::stamp_to_keep(path);
         let symz = match opened {
             Some(bytes) => Symbolizer::open_mapped(path, bytes, &IndexCache::FromEnv)?,
             None => Symbolizer::open(path)?,
@@ -127,6 +132,7 @@ impl Object {
             bugs: None,
             found_prefix: paths.root.clone(),
             opened_from: path.to_path_buf(),
+            stamp,
             prefix: paths.root.clone(),
             paths,
             facts: std::cell::OnceCell::new(),

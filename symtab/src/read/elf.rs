@@ -5,7 +5,7 @@
 //! (`_bfd_elf_make_section_from_shdr`). A differential test checks it against `nm`.
 
 use std::ops::{Deref, Range};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use object::elf;
 
@@ -125,6 +125,9 @@ fn named_section_letter(name: &[u8]) -> Option<char> {
 pub struct ElfSymtab<D> {
     data: D,
     at: Located,
+    /// The `STT_FILE` symbols (index, name unless empty), in file order: built on the
+    /// first [`ElfSymtab::symbol`] of a local symbol, which names its file from it.
+    files: OnceLock<Vec<(usize, Option<Arc<str>>)>>,
 }
 
 /// The fields of one ELF symbol that need no allocation; [`ElfSymtab::name_of`] and
@@ -188,7 +191,11 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
     /// `data`, once per opened file: [`crate::input::Input::object`]).
     pub fn from_object(data: D, obj: &Object) -> Result<Self> {
         let parsed = locate(&data, obj)?;
-        let table = ElfSymtab { data, at: parsed };
+        let table = ElfSymtab {
+            data,
+            at: parsed,
+            files: OnceLock::new(),
+        };
         table.check()?;
         Ok(table)
     }
@@ -431,22 +438,39 @@ impl<D: Deref<Target = [u8]>> ElfSymtab<D> {
         }
     }
 
-    /// Symbol `i`, as [`ElfSymtab::symbols`] gives it (a local symbol's file is found by
-    /// scanning back to the nearest `STT_FILE` symbol).
+    /// Symbol `i`, as [`ElfSymtab::symbols`] gives it (a local symbol's file is the
+    /// nearest `STT_FILE` symbol before it, found in an index of them built once).
     pub fn symbol(&self, i: usize) -> Symbol {
         let raw = self.raw(i);
         let file = if raw.binding == Binding::Local && raw.kind != SymKind::File {
-            (0..i)
-                .rev()
-                .map(|j| self.raw(j))
-                .find(|r| r.kind == SymKind::File)
-                .map(|r| self.name_of(&r))
-                .filter(|n| !n.is_empty())
-                .map(|n| Arc::from(String::from_utf8_lossy(n).as_ref()))
+            let files = self.files();
+            let before = files.partition_point(|&(j, _)| j < i);
+            before.checked_sub(1).and_then(|k| files[k].1.clone())
         } else {
             None
         };
         self.decode(&raw, file.as_ref())
+    }
+
+    /// The `STT_FILE` symbols, by index, with their names (`None` when empty).
+    fn files(&self) -> &[(usize, Option<Arc<str>>)] {
+        self.files.get_or_init(|| {
+            // `st_info`'s place in an entry.
+            let info = if self.at.is_64 { 4 } else { 12 };
+            let entries = &self.data[self.at.syms.clone()];
+            entries
+                .chunks_exact(self.entry_size())
+                .skip(1)
+                .enumerate()
+                .filter(|(_, e)| e[info] & 0xf == elf::STT_FILE)
+                .map(|(i, _)| {
+                    let n = self.name(i);
+                    let name =
+                        (!n.is_empty()).then(|| Arc::from(String::from_utf8_lossy(n).as_ref()));
+                    (i, name)
+                })
+                .collect()
+        })
     }
 
     /// Every symbol, in file order.
@@ -646,5 +670,28 @@ fn nm_letter(s: NmInput<'_>) -> char {
         c.to_ascii_uppercase()
     } else {
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One symbol decoded alone is the model's: its file from the index of `STT_FILE`
+    /// symbols (two files, locals after each).
+    #[test]
+    fn symbol_alone_is_the_models() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../testdata/lto/kmod/clang-thin-x86_64/fixmod.ko"
+        );
+        let data = std::fs::read(path).unwrap();
+        let t = ElfSymtab::parse(data.as_slice()).unwrap();
+        let all = t.symbols();
+        assert!(all.iter().filter(|s| s.kind == SymKind::File).count() >= 2);
+        assert!(all.iter().any(|s| s.file.as_deref() == Some("util.c")));
+        for (i, s) in all.iter().enumerate().rev() {
+            assert_eq!(&t.symbol(i), s, "symbol {i}");
+        }
     }
 }
