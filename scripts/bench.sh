@@ -18,9 +18,10 @@
 #   KSYM_BENCH_INLINED   the function for `ksym inlined` (default: list_del_init)
 #   LINUX_SOURCE         the Linux 6.1 source tarball (default /usr/src/linux-source-6.1.tar.xz)
 #
-# ksym keeps the DWARF unit index of a large object in a cache file (src/dwarf/index.rs);
-# here that cache lives in $KSYM_BENCH_DIR/index-cache. Rows marked "no index cache" run
-# with KSYM_CACHE_DIR empty: what the very first opening of a vmlinux costs.
+# ksym keeps the DWARF unit index and the symbol indexes of a large object in cache files
+# (src/dwarf/index.rs, src/dwarf/symbols.rs); here they live in $KSYM_BENCH_DIR/index-cache.
+# Rows marked "no index cache" run with KSYM_CACHE_DIR empty: what the very first opening
+# of a vmlinux costs.
 #
 # Peers: Linux 6.1's scripts/faddr2line (with binutils readelf/addr2line),
 # scripts/decode_stacktrace.sh, scripts/kallsyms.c (compiled here as a host program),
