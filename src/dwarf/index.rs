@@ -457,12 +457,13 @@ pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
-        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        let w = symtab::objfile::u64_at(w, 0, true).unwrap_or_default();
         h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(27);
     }
     let mut last = [0u8; 8];
     last[..words.remainder().len()].copy_from_slice(words.remainder());
-    (h ^ u64::from_le_bytes(last)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    (h ^ symtab::objfile::u64_at(&last, 0, true).unwrap_or_default())
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// The file's bytes (see the module documentation).

@@ -243,7 +243,7 @@ fn decode_cache(b: &[u8], id: &[u8; 64], n: usize) -> Option<(Addrs, StemIndex)>
     if b.len() != body + 8 || u64_at(body)? != index::checksum(&b[..body]) {
         return None;
     }
-    let le64 = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
+    let le64 = |w: &[u8]| symtab::objfile::u64_at(w, 0, true).unwrap_or_default();
     let (entry_bytes, rest) = b[CACHE_HEADER..body].split_at(24 * ne);
     let (stem_bytes, rest) = rest.split_at(8 * ns);
     let (other_bytes, last_bytes) = rest.split_at(16 * no);
