@@ -22,7 +22,8 @@ cd "$(dirname "$0")/.."
 
 secs=${1:-60}
 shift || true
-all=(elf_sections elf_symtab dwarf_object unit_cache symbol_cache oops_parse symbol_text kallsyms_dump bitcode name_parse)
+all=(elf_sections elf_symtab dwarf_object unit_cache symbol_cache oops_parse code_line symbol_text kallsyms_dump
+  bitcode name_parse)
 if (($#)); then targets=("$@"); else targets=("${all[@]}"); fi
 
 work=${KSYM_FUZZ_DIR:-$PWD/target/fuzz-work}
@@ -79,6 +80,13 @@ fi
 if [ -f "$shared/console.log" ]; then
   head -c 16384 "$shared/console.log" >"$seeds/oops_parse/console"
 fi
+# code_line: one `Code:` line of each architecture (text only; no object bytes).
+for k in x86_64-thin arm64-thin; do
+  f=../shared/kernels/$k/console.log
+  if [ -f "$f" ]; then grep -m1 'Code: ' "$f" >"$seeds/code_line/$k" || true; fi
+done
+printf 'Code: 0f 1f 44 00 00 55 48 89 e5 <0f> 0b 5d c3\n' >"$seeds/code_line/x86"
+printf 'Code: d503201f a9bf7bfd 910003fd (d4210000) a8c17bfd\n' >"$seeds/code_line/arm64"
 
 # --- runs ---------------------------------------------------------------------------
 run=$(date -u +%Y%m%dT%H%M%SZ)

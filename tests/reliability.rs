@@ -709,3 +709,34 @@ fn decompression_bomb_is_refused() {
         .expect("KiB");
     assert!(kib < 100 << 10, "ksym grew to {kib} KiB");
 }
+
+/// Every fuzz target `fuzz/Cargo.toml` builds is one `scripts/fuzz.sh` runs by default
+/// and one docs/fuzzing.md describes: a target left out of either is never run.
+#[test]
+fn every_fuzz_target_is_run_and_documented() {
+    let read = |p: &str| std::fs::read_to_string(common::root().join(p)).expect(p);
+    let manifest = read("fuzz/Cargo.toml");
+    let script = read("scripts/fuzz.sh");
+    let docs = read("docs/fuzzing.md");
+    let targets: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|n| *n != "ksym-fuzz")
+        .collect();
+    assert!(targets.len() >= 10, "{targets:?}");
+    let list = script
+        .split_once("all=(")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .expect("fuzz.sh's `all=(...)`")
+        .0;
+    let listed: Vec<&str> = list.split_whitespace().collect();
+    for t in &targets {
+        assert!(listed.contains(t), "scripts/fuzz.sh does not run {t}");
+        assert!(
+            docs.contains(&format!("| `{t}` | ")),
+            "docs/fuzzing.md's table lacks {t}"
+        );
+    }
+    assert_eq!(listed.len(), targets.len(), "{listed:?} vs {targets:?}");
+}
