@@ -518,3 +518,87 @@ fn special_files_in_place_of_the_cache_are_ignored() {
     std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
     assert_eq!(faddr2line_bounded(&obj, &dir).stdout, reference.stdout);
 }
+
+/// Modification time of `path`, seconds ago.
+fn age(path: &Path) -> u64 {
+    let t = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    t.elapsed().map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Set the modification time of `path` to `days` days ago.
+fn backdate(path: &Path, days: u64) {
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(t))
+        .expect("set mtime");
+}
+
+/// `$KSYM_CACHE_MAX`: after a file is written, the least recently used cache files go
+/// until the directory fits, never the object's own, never a file ksym did not name; a
+/// valid file read is marked used (its modification time moves).
+#[test]
+fn cache_is_kept_within_its_limit() {
+    crate::common::needs_full_env!();
+    let tmp = common::TempDir::new("index-cache-limit");
+    let obj = vmlinux(tmp.path());
+    let dir = tmp.path().join("cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let reference = answer(&obj, INPUTS, &[("KSYM_CACHE_DIR", Some(Path::new("")))]);
+    let old = dir.join("1111111111111111.units");
+    let recent = dir.join("2222222222222222.symbols");
+    let other = dir.join("notes");
+    std::fs::write(&old, vec![0u8; 5 << 20]).unwrap();
+    std::fs::write(&recent, vec![0u8; 1024]).unwrap();
+    std::fs::write(&other, vec![0u8; 8 << 20]).unwrap();
+    backdate(&old, 10);
+    backdate(&recent, 1);
+    backdate(&other, 30);
+    let limit = |v: &'static str| {
+        [
+            ("KSYM_CACHE_DIR", Some(dir.as_path())),
+            ("KSYM_CACHE_MAX", Some(Path::new(v))),
+        ]
+    };
+
+    // The vmlinux's two files (about 1 MiB) and 5 MiB + 1 KiB of others, 2 MiB allowed:
+    // the oldest goes, and that is enough.
+    assert_eq!(answer(&obj, INPUTS, &limit("2M")), reference);
+    let own: Vec<PathBuf> = [cache_files(&dir, "units"), cache_files(&dir, "symbols")].concat();
+    assert!(
+        !old.exists() && recent.exists() && other.exists(),
+        "{own:?}"
+    );
+    assert_eq!(own.len(), 3, "{own:?}");
+
+    // Read and valid: marked used, not rewritten.
+    let own: Vec<PathBuf> = own.into_iter().filter(|p| *p != recent).collect();
+    let bytes: Vec<Vec<u8>> = own.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for p in &own {
+        backdate(p, 2);
+    }
+    assert_eq!(answer(&obj, INPUTS, &limit("2M")), reference);
+    for (p, b) in own.iter().zip(&bytes) {
+        assert!(age(p) < 3600, "{} not marked used", p.display());
+        assert_eq!(&std::fs::read(p).unwrap(), b, "{} rewritten", p.display());
+    }
+
+    // A limit below the object's own files: everything else of ksym's goes, they stay.
+    let stale = own
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "units"))
+        .unwrap();
+    std::fs::write(stale, b"stale").unwrap();
+    assert_eq!(answer(&obj, INPUTS, &limit("1")), reference);
+    assert!(!recent.exists() && other.exists());
+    for p in &own {
+        assert!(p.exists(), "{}", p.display());
+    }
+    assert_eq!(
+        &std::fs::read(stale).unwrap(),
+        &bytes[own.iter().position(|p| p == stale).unwrap()]
+    );
+}

@@ -66,6 +66,8 @@ fn version() -> &'static str {
         crashed machine's root)\n  \
         KSYM_CACHE_DIR=DIR  where the DWARF unit index of large objects is cached \
         (default $XDG_CACHE_HOME/ksym or ~/.cache/ksym; empty: no cache)\n  \
+        KSYM_CACHE_MAX=BYTES  that directory's size limit, least recently used files \
+        removed first (K, M, G suffixes; default 1G)\n  \
         DEBUGINFOD_URLS, DEBUGINFOD_TIMEOUT, DEBUGINFOD_MAXSIZE, DEBUGINFOD_MAXTIME, \
         DEBUGINFOD_CACHE_PATH\n                      fetch files by build id from \
         debuginfod servers, as elfutils does (docs/debuginfod.md)"

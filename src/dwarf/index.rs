@@ -19,6 +19,19 @@
 //! [`MAX_CACHE_FILE`] bytes; it is written to a private temporary file (random name,
 //! `O_EXCL|O_NOFOLLOW`, mode 0600) renamed into place.
 //!
+//! # Cache size
+//!
+//! The directory's ksym files (`<16 hex digits>.units` and `.symbols`) are kept within
+//! `$KSYM_CACHE_MAX` bytes (a number, or one with a `K`, `M` or `G` suffix, powers of
+//! 1024; default [`DEFAULT_CACHE_MAX`], 1 GiB: the indexes of about 250 distribution
+//! kernels, 4.2 MB each for Debian's 6.1 vmlinux). After each file written, the least
+//! recently used are removed until the total fits, never the files of the object just
+//! written. A file read and found valid is marked used (its modification time moves to
+//! now, at most once an hour), so "least recently used" is "oldest modification time".
+//! Temporary files left by a process that died while writing (`.cache-*.tmp`) are removed
+//! when over an hour old. Nothing else in the directory is touched, symbolic links are
+//! never followed, and at most [`MAX_PRUNE_SCAN`] entries are looked at.
+//!
 //! # What identifies the object
 //!
 //! The file the DWARF is read from, as the descriptor that was mapped says (`fstat`, not a
@@ -90,6 +103,15 @@ const ID: usize = 64;
 
 /// The largest cache file read: 64 MiB (a vmlinux's is under 1 MiB).
 pub(crate) const MAX_CACHE_FILE: u64 = 64 << 20;
+
+/// The cache directory's size limit when `$KSYM_CACHE_MAX` does not say: 1 GiB.
+pub(crate) const DEFAULT_CACHE_MAX: u64 = 1 << 30;
+
+/// The most directory entries one pruning looks at.
+pub(crate) const MAX_PRUNE_SCAN: usize = 100_000;
+
+/// How often a valid cache file's modification time is moved when it is read.
+const USE_MARK: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// One unit's address range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -412,16 +434,20 @@ impl CacheFile {
         &self.id
     }
 
-    /// The file's bytes, mapped, when it exists and is a regular file of a sane size
-    /// (unchecked: the reader checks every field).
-    pub(crate) fn map(&self) -> Option<impl std::ops::Deref<Target = [u8]>> {
-        symtab::input::map_own_file(&self.path, MAX_CACHE_FILE).ok()
+    /// What `decode` makes of the file's bytes, when the file exists, is a regular file of
+    /// a sane size, and `decode` accepts it (it checks every field); the file is then
+    /// marked used (see "Cache size" above).
+    pub(crate) fn read<T>(&self, decode: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        let bytes = symtab::input::map_own_file(&self.path, MAX_CACHE_FILE).ok()?;
+        let value = decode(&bytes)?;
+        symtab::input::touch_own_file(&self.path, USE_MARK);
+        Some(value)
     }
 
     /// The cached index, when the file exists, is a regular file of a sane size, and
     /// every field checks.
     pub(crate) fn load(&self) -> Option<UnitIndex> {
-        decode(&self.map()?, &self.id, self.info_len)
+        self.read(|b| decode(b, &self.id, self.info_len))
     }
 
     /// Keep `index` for the next opening of the object; failures are ignored.
@@ -431,7 +457,8 @@ impl CacheFile {
         }
     }
 
-    /// Replace the file with `bytes`, atomically; failures are ignored.
+    /// Replace the file with `bytes`, atomically, then keep the directory within its size
+    /// limit ([`prune`]); failures are ignored.
     pub(crate) fn store_bytes(&self, bytes: &[u8]) {
         use std::io::Write as _;
         let Some(dir) = self.path.parent() else {
@@ -446,6 +473,94 @@ impl CacheFile {
         };
         if file.write_all(bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
             let _ = std::fs::remove_file(&tmp);
+            return;
+        }
+        prune(dir, &self.path, cache_limit());
+    }
+}
+
+/// The cache directory's size limit: `$KSYM_CACHE_MAX` when it is a number of bytes,
+/// optionally with a `K`, `M` or `G` suffix, else [`DEFAULT_CACHE_MAX`].
+pub(crate) fn cache_limit() -> u64 {
+    std::env::var("KSYM_CACHE_MAX")
+        .ok()
+        .and_then(|v| parse_size(v.trim()))
+        .unwrap_or(DEFAULT_CACHE_MAX)
+}
+
+fn parse_size(v: &str) -> Option<u64> {
+    let (digits, shift) = match v.as_bytes().last()? {
+        b'K' | b'k' => (&v[..v.len() - 1], 10),
+        b'M' | b'm' => (&v[..v.len() - 1], 20),
+        b'G' | b'g' => (&v[..v.len() - 1], 30),
+        _ => (v, 0),
+    };
+    digits.parse::<u64>().ok()?.checked_mul(1 << shift)
+}
+
+/// Is `name` one ksym gives a cache file: 16 lowercase hex digits, `.units` or `.symbols`?
+fn is_cache_name(name: &str) -> bool {
+    name.split_once('.').is_some_and(|(hash, ext)| {
+        hash.len() == 16
+            && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && matches!(ext, "units" | "symbols")
+    })
+}
+
+/// Keep `dir`'s cache files within `limit` bytes, least recently used removed first,
+/// never `keep` nor the other files of its object (same name, another extension); remove temporary files over an hour old (see "Cache size" above).
+/// Failures are ignored: another process may be pruning the same directory.
+pub(crate) fn prune(dir: &Path, keep: &Path, limit: u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    let age = |m: &std::fs::Metadata| {
+        m.modified()
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .unwrap_or_default()
+    };
+    let stem = |p: &Path| p.file_stem().map(|s| s.to_owned());
+    let kept = stem(keep);
+    let mut files = Vec::new();
+    let mut total = 0u64;
+    for entry in entries.take(MAX_PRUNE_SCAN).flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let temp = name.starts_with(".cache-") && name.ends_with(".tmp");
+        if !temp && !is_cache_name(name) {
+            continue;
+        }
+        // The entry's own metadata: a symbolic link is a link, never its target.
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let path = entry.path();
+        if temp {
+            if age(&meta) > USE_MARK {
+                let _ = std::fs::remove_file(&path);
+            }
+            continue;
+        }
+        total += meta.len();
+        if stem(&path) != kept {
+            files.push((age(&meta), meta.len(), path));
+        }
+    }
+    // Oldest first.
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, len, path) in files {
+        if total <= limit {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total -= len;
         }
     }
 }
@@ -615,5 +730,79 @@ mod tests {
             c[n] ^= 0x40;
             assert_eq!(decode(&c, &id, 0x1000), None, "byte {n} changed");
         }
+    }
+
+    #[test]
+    fn sizes_and_names() {
+        assert_eq!(parse_size("4096"), Some(4096));
+        assert_eq!(parse_size("64K"), Some(64 << 10));
+        assert_eq!(parse_size("3m"), Some(3 << 20));
+        assert_eq!(parse_size("2G"), Some(2 << 30));
+        for bad in ["", "G", "-1", "1T", "1.5G", "99999999999999999999G"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+        assert!(is_cache_name("0123456789abcdef.units"));
+        assert!(is_cache_name("0123456789abcdef.symbols"));
+        for bad in [
+            "0123456789ABCDEF.units",
+            "0123456789abcde.units",
+            "0123456789abcdef.txt",
+        ] {
+            assert!(!is_cache_name(bad), "{bad}");
+        }
+    }
+
+    /// Least recently used first, down to the limit; the object just written and
+    /// everything that is not a ksym cache file (other names, a symbolic link, a
+    /// directory, a fresh temporary file) stay.
+    #[test]
+    fn prune_removes_least_recently_used_first() {
+        use std::time::{Duration, SystemTime};
+        let dir = std::env::temp_dir().join(format!("ksym-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("eeeeeeeeeeeeeeee.units")).unwrap();
+        let file = |name: &str, len: usize, hours: u64| {
+            let path = dir.join(name);
+            std::fs::write(&path, vec![0u8; len]).unwrap();
+            let t = SystemTime::now() - Duration::from_secs(hours * 3600);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+            path
+        };
+        file("aaaaaaaaaaaaaaaa.units", 100, 72);
+        file("bbbbbbbbbbbbbbbb.symbols", 100, 48);
+        file("cccccccccccccccc.units", 100, 24);
+        let keep = file("0123456789abcdef.units", 100, 0);
+        file("0123456789abcdef.symbols", 100, 120);
+        file("README", 1000, 200);
+        file(".cache-0000000000000001.tmp", 10, 2);
+        file(".cache-0000000000000002.tmp", 10, 0);
+        let outside = file("outside", 100, 200);
+        std::os::unix::fs::symlink(&outside, dir.join("dddddddddddddddd.units")).unwrap();
+        // 500 bytes of cache files, 300 allowed: the two oldest not kept go.
+        prune(&dir, &keep, 300);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            left,
+            [
+                ".cache-0000000000000002.tmp",
+                "0123456789abcdef.symbols",
+                "0123456789abcdef.units",
+                "README",
+                "cccccccccccccccc.units",
+                "dddddddddddddddd.units",
+                "eeeeeeeeeeeeeeee.units",
+                "outside",
+            ]
+        );
     }
 }

@@ -520,10 +520,7 @@ impl Symbols {
         self.cached
             .get_or_init(|| {
                 let t = self.table.as_ref()?;
-                if let Some(both) = file
-                    .map()
-                    .and_then(|b| decode_cache(&b, file.id(), t.len()))
-                {
+                if let Some(both) = file.read(|b| decode_cache(b, file.id(), t.len())) {
                     return Some(both);
                 }
                 let both = (self.build_addrs(), StemIndex::build(t));

@@ -287,6 +287,31 @@ pub fn map_own_file(path: &Path, max: u64) -> io::Result<impl std::ops::Deref<Ta
     map(&file)
 }
 
+/// Mark a file ksym keeps for itself as used: its modification time set to now when it
+/// is older than `age` (so a file read often is written to once per `age`, not per read).
+/// Opened as [`map_own_file`] opens it; only a regular file is touched; failures (a
+/// read-only directory, another owner) are ignored.
+pub fn touch_own_file(path: &Path, age: std::time::Duration) {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+    else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    let old = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .and_then(|m| m.modified().ok())
+        .is_some_and(|t| now.duration_since(t).is_ok_and(|d| d > age));
+    if old {
+        // futimens with an explicit time: allowed to the owner on a read-only descriptor.
+        let _ = file.set_modified(now);
+    }
+}
+
 /// A new private temporary file: random name in `$TMPDIR`, `O_CREAT|O_EXCL|O_NOFOLLOW`,
 /// mode 0600, already unlinked.
 pub fn private_temp_file() -> io::Result<File> {
