@@ -100,6 +100,83 @@ fn huge_bss_is_refused() {
     refused(&["faddr2line", b, "lkdtm_do_action+0x1"], &bad);
 }
 
+/// A copy of `src` at `dst` with the value of symbol `name` (in `.symtab`) set.
+fn patch_symbol_value(src: &Path, dst: &Path, name: &str, value: u64) {
+    let mut b = std::fs::read(src).expect("read the object");
+    let (symtab, strtab) = (shdr(&b, ".symtab"), shdr(&b, ".strtab"));
+    let (syms, size) = (
+        rd(&b, symtab + 24, 8) as usize,
+        rd(&b, symtab + 32, 8) as usize,
+    );
+    let strs = rd(&b, strtab + 24, 8) as usize;
+    let sym = (syms..syms + size)
+        .step_by(24)
+        .find(|&e| {
+            let n = strs + rd(&b, e, 4) as usize;
+            b[n..].split(|&c| c == 0).next() == Some(name.as_bytes())
+        })
+        .unwrap_or_else(|| panic!("no symbol {name}"));
+    b[sym + 8..sym + 16].copy_from_slice(&value.to_le_bytes());
+    std::fs::write(dst, &b).expect("write the patched object");
+}
+
+/// A symbol value near 2^64 in a relocatable object (a section offset, added to the
+/// section's place in ksym's layout) once overflowed that addition: such a symbol has
+/// no address; the other symbols answer as before.
+#[test]
+fn symbol_value_past_the_address_space() {
+    crate::common::needs_full_env!();
+    let dir = TempDir::new("rel-symvalue");
+    let ko = lkdtm(dir.path());
+    let bad = dir.path().join("value.ko");
+    patch_symbol_value(&ko, &bad, "lkdtm_do_action", u64::MAX - 8);
+    // In-process: an overflow is a panic in the test build.
+    let s = common::symbolizer(&bad).expect("opens");
+    s.index_symbols();
+    let mut without = Vec::new();
+    for i in 0..s.symbol_count() {
+        let sym = s.symbol(i).expect("symbol");
+        let _ = s.kallsyms_size(i);
+        match s.symbol_address(&sym) {
+            Some(a) => drop(s.lookup(a)),
+            None => without.push(sym.name.to_string()),
+        }
+    }
+    assert!(
+        without.iter().any(|n| n == "lkdtm_do_action"),
+        "{without:?}"
+    );
+    assert!(!without.iter().any(|n| n == "lkdtm_BUG"), "{without:?}");
+    let b = bad.to_str().unwrap();
+    let out = ksym()
+        .args(["faddr2line", b, "lkdtm_do_action+0x1", "lkdtm_BUG+0x1"])
+        .output()
+        .expect("run ksym");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let good = ksym()
+        .args(["faddr2line", ko.to_str().unwrap(), "lkdtm_BUG+0x1"])
+        .output()
+        .expect("run ksym");
+    let good = String::from_utf8_lossy(&good.stdout).into_owned();
+    assert!(good.contains("lkdtm_BUG+0x1/"), "{good}");
+    assert!(stdout.contains(&*good), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("lkdtm_do_action+0x1/"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    for sub in [&["syms", b][..], &["sympos", b, "lkdtm_do_action"]] {
+        let out = ksym().args(sub).output().expect("run ksym");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{sub:?}: {stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{sub:?}: {stderr}"
+        );
+    }
+}
+
 /// Compress `src` into `dst` with `tool ARGS` (xz, zstd, gzip: the kernel's module
 /// compressors).
 fn compress(tool: &str, args: &[&str], src: &Path, dst: &Path) {

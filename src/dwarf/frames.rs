@@ -74,7 +74,7 @@ impl Symbolizer {
             } else {
                 info.addr
             };
-            Some(base + info.size)
+            base.checked_add(info.size)
         })
     }
 

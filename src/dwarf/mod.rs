@@ -248,7 +248,8 @@ impl Symbolizer {
     }
 
     /// The lookup address of a symbol (its value plus its section's synthetic base in
-    /// relocatable objects); `None` for undefined or absolute symbols of those.
+    /// relocatable objects); `None` for undefined or absolute symbols of those, and for a
+    /// value that would put the symbol past the end of the address space.
     pub fn symbol_address(&self, s: &Symbol) -> Option<u64> {
         if self.loader.kind != ObjectKind::Relocatable {
             return Some(s.addr);
@@ -258,7 +259,11 @@ impl Symbolizer {
             .sections
             .iter()
             .find(|x| Some(x.index) == s.section_index)?;
-        sec.alloc.then(|| sec.addr + s.addr)
+        if !sec.alloc {
+            return None;
+        }
+        // A forged value past the end of the address space is no address.
+        sec.addr.checked_add(s.addr)
     }
 
     /// The sections with their lookup addresses.
@@ -277,7 +282,7 @@ impl Symbolizer {
 
     /// `(section, offset)` → lookup address.
     pub fn section_address(&self, name: &str, offset: u64) -> Option<u64> {
-        self.section_base(name).map(|b| b + offset)
+        self.section_base(name)?.checked_add(offset)
     }
 
     /// The first section named `name`, with its lookup address.

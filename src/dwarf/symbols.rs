@@ -383,7 +383,10 @@ impl Symbols {
             None => Some(addr),
             Some(bases) => {
                 let base = *bases.get(section?)?;
-                (base != 0).then(|| base + addr)
+                if base == 0 {
+                    return None;
+                }
+                base.checked_add(addr)
             }
         }
     }

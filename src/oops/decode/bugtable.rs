@@ -259,7 +259,7 @@ fn pointer(
     let raw = uint(data, at, layout.ptr, le)?;
     if layout.relative {
         let disp = i64::from(raw as u32 as i32);
-        Some((base + at as u64).wrapping_add_signed(disp))
+        Some(base.wrapping_add(at as u64).wrapping_add_signed(disp))
     } else {
         Some(raw)
     }

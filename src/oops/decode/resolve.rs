@@ -318,7 +318,7 @@ impl Object {
                     .filter(|s| s.name.starts_with(".init") == sec.name.starts_with(".init"))
                     .max_by_key(|s| s.index);
                 match prev {
-                    Some(p) => p.addr + p.size - 1,
+                    Some(p) => p.addr.saturating_add(p.size - 1),
                     None => address.wrapping_sub(1),
                 }
             }
