@@ -817,3 +817,24 @@ fn every_fuzz_target_is_run_and_documented() {
     }
     assert_eq!(listed.len(), targets.len(), "{listed:?} vs {targets:?}");
 }
+
+/// The inputs the fuzzers found crashes with (testdata/fuzz/TARGET/, bytes after the ELF
+/// magic, as the targets take them) stay fixed: each is replayed through the target's
+/// library entry. An overflow is a panic in the test build.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = TempDir::new("rel-fuzz");
+    let found = common::root().join("testdata/fuzz/dwarf_object");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&found).expect("testdata/fuzz/dwarf_object") {
+        let input = entry.expect("entry").path();
+        let mut bytes = b"\x7fELF".to_vec();
+        bytes.extend(std::fs::read(&input).expect("read"));
+        let obj = dir.path().join("input.o");
+        std::fs::write(&obj, &bytes).expect("write");
+        eprintln!("replaying {}", input.display());
+        ksym::dwarf::fuzz_object(&obj);
+        n += 1;
+    }
+    assert!(n >= 2, "{n} inputs in {}", found.display());
+}

@@ -47,8 +47,12 @@ pub(crate) struct Inlined {
     pub call_column: u32,
 }
 
+/// The address ranges a DIE declares (`DW_AT_low_pc` with `DW_AT_high_pc` as an address
+/// or a length, or `DW_AT_ranges`): the one reader of them, for functions, inlined
+/// subroutines and units' root DIEs. A length running past the end of the address space
+/// gives no range (gimli's `die_ranges` adds it unchecked).
 #[derive(Default)]
-struct RangeAttrs {
+pub(crate) struct RangeAttrs {
     low_pc: Option<u64>,
     high_pc: Option<u64>,
     size: Option<u64>,
@@ -56,8 +60,24 @@ struct RangeAttrs {
 }
 
 impl RangeAttrs {
+    /// The range attributes of `entry`.
+    pub(crate) fn of(
+        unit: Unit<'_>,
+        entry: &gimli::DebuggingInformationEntry<Reader>,
+    ) -> Result<RangeAttrs, Error> {
+        let mut r = RangeAttrs::default();
+        for attr in entry.attrs() {
+            r.read(unit, attr)?;
+        }
+        Ok(r)
+    }
+
     /// Record a range attribute; false when `attr` is not one.
-    fn read(&mut self, unit: Unit<'_>, attr: &gimli::Attribute<Reader>) -> Result<bool, Error> {
+    pub(crate) fn read(
+        &mut self,
+        unit: Unit<'_>,
+        attr: &gimli::Attribute<Reader>,
+    ) -> Result<bool, Error> {
         match (attr.name(), attr.value()) {
             (gimli::DW_AT_low_pc, AttributeValue::Addr(v)) => self.low_pc = Some(v),
             (gimli::DW_AT_low_pc, AttributeValue::DebugAddrIndex(i)) => {
@@ -76,7 +96,7 @@ impl RangeAttrs {
     }
 
     /// Call `f` for each non-empty range; true when there was one.
-    fn each(&self, unit: Unit<'_>, mut f: impl FnMut(u64, u64)) -> Result<bool, Error> {
+    pub(crate) fn each(&self, unit: Unit<'_>, mut f: impl FnMut(u64, u64)) -> Result<bool, Error> {
         let mut any = false;
         let mut add = |b: u64, e: u64| {
             if b < e {

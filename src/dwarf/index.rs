@@ -90,6 +90,7 @@ use std::sync::Arc;
 use gimli::{AttributeValue, Reader as _, UnitOffset};
 
 use super::context::Reader;
+use super::funcs::RangeAttrs;
 use super::{fnv1a64, Error, ErrorKind, IndexCache};
 
 /// `.debug_info` size from which the unit index is cached (smaller objects are walked).
@@ -247,6 +248,8 @@ fn root_ranges(
         dwo_id: None,
     };
     let mut low_pc = None;
+    // The range attributes are read once the bases they may refer to are known.
+    let mut range_attrs = Vec::new();
     {
         let mut cursor = unit.header.entries(&unit.abbreviations);
         cursor.next_dfs()?;
@@ -254,6 +257,12 @@ fn root_ranges(
             .current()
             .ok_or_else(|| Error::new(ErrorKind::Malformed, "unit without a root DIE"))?;
         for attr in root.attrs() {
+            if matches!(
+                attr.name(),
+                gimli::DW_AT_low_pc | gimli::DW_AT_high_pc | gimli::DW_AT_ranges
+            ) {
+                range_attrs.push(attr.clone());
+            }
             match (attr.name(), attr.value()) {
                 (gimli::DW_AT_low_pc, v) => low_pc = Some(v),
                 (
@@ -276,15 +285,12 @@ fn root_ranges(
             unit.low_pc = a;
         }
     }
-    let mut any = false;
-    let mut list = dwarf.unit_ranges(&unit)?;
-    while let Some(r) = list.next()? {
-        if r.begin < r.end {
-            push(r.begin, r.end);
-            any = true;
-        }
+    let unit = gimli::UnitRef::new(dwarf, &unit);
+    let mut ranges = RangeAttrs::default();
+    for attr in &range_attrs {
+        ranges.read(unit, attr)?;
     }
-    Ok(any)
+    ranges.each(unit, push)
 }
 
 /// Root abbreviation tables by (`.debug_abbrev` offset, code).

@@ -45,6 +45,39 @@ pub use printed::{NameRule, Named};
 pub use symbols::fuzz_symbol_cache;
 pub use walk::{InlinedCopy, LineSpan};
 
+/// Fuzzing entry (and the replay of its findings in the tests): open the object at `path`
+/// with no cache (section loading and decompression, relocation of relocatable objects,
+/// the unit walker), then look it up at addresses of its code sections and symbols (line
+/// programs, function and inline trees). Every step gives a value or an error; a panic
+/// is a finding.
+#[doc(hidden)]
+pub fn fuzz_object(path: &Path) {
+    let Ok(s) = Symbolizer::open_with(path, &IndexCache::Off) else {
+        return;
+    };
+    let mut addrs: Vec<u64> = Vec::new();
+    for sec in s.sections().iter().filter(|x| x.exec).take(8) {
+        for k in [0, 1, 4, sec.size / 2, sec.size.saturating_sub(1)] {
+            addrs.push(sec.addr.wrapping_add(k));
+        }
+    }
+    for i in 0..s.symbol_count().min(64) {
+        if let Some(sym) = s.symbol(i) {
+            if let Some(a) = s.symbol_address(&sym) {
+                addrs.push(a);
+            }
+            let _ = s.kallsyms_size(i);
+        }
+    }
+    for a in addrs.into_iter().take(256) {
+        if let Ok(frames) = s.lookup(a) {
+            for f in &frames {
+                let _ = (f.name(), &f.file, f.line);
+            }
+        }
+    }
+}
+
 crate::error::error_type! {
     /// The class of a symbolizer error, for callers that react differently to each.
     kinds {}

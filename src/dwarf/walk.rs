@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use gimli::{AttributeValue, DebugInfoOffset, UnitOffset};
 
 use super::context::{Context, Reader};
+use super::funcs::RangeAttrs;
 use super::lines::LineTable;
 use super::{Error, Result, Symbolizer};
 
@@ -184,12 +185,7 @@ fn inlined_copies(ctx: &Context, want: &[u8]) -> std::result::Result<Vec<Inlined
             _ => None,
         };
         let mut ranges = Vec::new();
-        let mut rs = unit.die_ranges(&e)?;
-        while let Some(r) = rs.next()? {
-            if r.begin < r.end {
-                ranges.push((r.begin, r.end));
-            }
-        }
+        RangeAttrs::of(unit, &e)?.each(unit, |b, e| ranges.push((b, e)))?;
         out.push(InlinedCopy {
             entry: off
                 .to_debug_info_offset(&unit.header)
