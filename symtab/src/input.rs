@@ -292,6 +292,16 @@ pub fn map_own_file(path: &Path, max: u64) -> io::Result<impl std::ops::Deref<Ta
 /// Opened as [`map_own_file`] opens it; only a regular file is touched; failures (a
 /// read-only directory, another owner) are ignored.
 pub fn touch_own_file(path: &Path, age: std::time::Duration) {
+    let now = std::time::SystemTime::now();
+    let old = |m: std::fs::Metadata| {
+        m.is_file()
+            && m.modified()
+                .is_ok_and(|t| now.duration_since(t).is_ok_and(|d| d > age))
+    };
+    // One `lstat` when the file is recent (the common case); opened only to be touched.
+    if !std::fs::symlink_metadata(path).is_ok_and(old) {
+        return;
+    }
     let Ok(file) = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
@@ -299,14 +309,7 @@ pub fn touch_own_file(path: &Path, age: std::time::Duration) {
     else {
         return;
     };
-    let now = std::time::SystemTime::now();
-    let old = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .and_then(|m| m.modified().ok())
-        .is_some_and(|t| now.duration_since(t).is_ok_and(|d| d > age));
-    if old {
+    if file.metadata().is_ok_and(old) {
         // futimens with an explicit time: allowed to the owner on a read-only descriptor.
         let _ = file.set_modified(now);
     }
