@@ -15,6 +15,7 @@ packages=(
   linux-source-6.12                # the same scripts of Linux 6.12 (kallsyms.c, mksysmap, ...)
   elfutils xz-utils zstd perl gawk file git time  # git: the commit --version names; time: the maximum RSS of a run
   debuginfod                       # elfutils' server and debuginfod-find: the debuginfod client's peers
+  openssl ca-certificates          # openssl s_server: an HTTPS server on loopback; the system's trust store
 )
 
 missing=()

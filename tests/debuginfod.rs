@@ -19,6 +19,8 @@
 //!   from debuginfod.
 //! - `size_and_time_limits`: `DEBUGINFOD_MAXSIZE`, `DEBUGINFOD_MAXTIME`, a cache that
 //!   cannot be written.
+//! - `https_against_the_trusted_roots`: `openssl s_server` over HTTPS with a certificate
+//!   trusted through `SSL_CERT_FILE`, then not trusted.
 //!
 //! All traffic stays on 127.0.0.1; every wait is bounded.
 
@@ -816,4 +818,144 @@ fn size_and_time_limits() {
         )) && err.contains(file.to_str().unwrap()),
         "{err}"
     );
+}
+
+/// `openssl s_server -WWW` (a real TLS server, serving files under its working
+/// directory) on a free loopback port, killed when dropped.
+struct TlsServer {
+    child: Child,
+    port: u16,
+}
+
+impl TlsServer {
+    /// Serve `www` with `cert`/`key`; wait (at most 20 s) until it accepts connections.
+    fn start(www: &Path, cert: &Path, key: &Path) -> TlsServer {
+        let port = free_port();
+        let child = Command::new("openssl")
+            .args(["s_server", "-quiet", "-WWW", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(cert)
+            .arg("-key")
+            .arg(key)
+            .current_dir(www)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start openssl s_server");
+        let mut s = TlsServer { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(st)) = s.child.try_wait() {
+                panic!("openssl s_server exited ({st})");
+            }
+            assert!(Instant::now() < deadline, "openssl s_server did not listen");
+            thread::sleep(Duration::from_millis(50));
+        }
+        s
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// HTTPS: a server whose certificate a PEM file in `SSL_CERT_FILE` vouches for serves as
+/// a plain HTTP one does (the same `decode` and `faddr2line` answers as with local
+/// files); without it the certificate is refused with a message saying what is trusted;
+/// an `SSL_CERT_FILE` with no certificate is an error naming it. Nothing is cached from
+/// a refused server.
+#[test]
+fn https_against_the_trusted_roots() {
+    crate::common::needs_full_env!();
+    require_tool("openssl", "openssl");
+    let work = TempDir::new("debuginfod-tls");
+    let (cert, key) = (work.path().join("cert.pem"), work.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("run openssl req");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let www = work.path().join("www");
+    let dir = www.join("buildid").join(LKDTM_ID);
+    fs::create_dir_all(&dir).unwrap();
+    let ko = work.path().join("lkdtm.ko");
+    fs::write(&ko, lkdtm_bytes()).unwrap();
+    link_as(&ko, &dir.join("debuginfo"));
+    let server = TlsServer::start(&www, &cert, &key);
+    let url = format!("https://127.0.0.1:{}", server.port);
+    let trusted = [("SSL_CERT_FILE", cert.to_str().unwrap())];
+
+    let cache = TempDir::new("debuginfod-tls-cache");
+    let out = decode_module(&url, cache.path(), &trusted);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(MODULE_LINE),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(cache_files(cache.path()), [format!("{LKDTM_ID}/debuginfo")]);
+    let local = run({
+        let mut c = ksym();
+        c.args(["faddr2line", ko.to_str().unwrap(), "lkdtm_BUG+0x0"]);
+        c
+    });
+    let cache = TempDir::new("debuginfod-tls-cache2");
+    let mut c = ksym_with(
+        &url,
+        cache.path(),
+        &["faddr2line", "--build-id", LKDTM_ID, "lkdtm_BUG+0x0"],
+    );
+    c.env("SSL_CERT_FILE", &cert);
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), text(&local.stdout));
+
+    for (file, want) in [
+        (
+            None,
+            "the server's certificate is not signed by a trusted authority",
+        ),
+        (Some(ko.as_path()), "no PEM certificate in it"),
+    ] {
+        let cache = TempDir::new("debuginfod-tls-refused");
+        let mut c = ksym_with(
+            &url,
+            cache.path(),
+            &["faddr2line", "--build-id", LKDTM_ID, "lkdtm_BUG+0x0"],
+        );
+        match file {
+            Some(f) => c.env("SSL_CERT_FILE", f),
+            None => c.env_remove("SSL_CERT_FILE"),
+        };
+        let out = run(c);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(want) && err.contains(&url), "{err}");
+        if let Some(f) = file {
+            assert!(
+                err.contains(&format!("SSL_CERT_FILE={}", f.display())),
+                "{err}"
+            );
+        }
+        assert_nothing_cached(cache.path());
+    }
 }

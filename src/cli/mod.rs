@@ -70,7 +70,9 @@ fn version() -> &'static str {
         removed first (K, M, G suffixes; default 1G)\n  \
         DEBUGINFOD_URLS, DEBUGINFOD_TIMEOUT, DEBUGINFOD_MAXSIZE, DEBUGINFOD_MAXTIME, \
         DEBUGINFOD_CACHE_PATH\n                      fetch files by build id from \
-        debuginfod servers, as elfutils does (docs/debuginfod.md)"
+        debuginfod servers, as elfutils does (docs/debuginfod.md)\n  \
+        SSL_CERT_FILE=FILE  the certificate authorities HTTPS servers are checked against \
+        (default: the system's bundle)"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -2,14 +2,23 @@
 //!
 //! The HTTP client is ureq: blocking (ksym has no async runtime and wants none), small,
 //! HTTPS through rustls (no OpenSSL, so the release binary stays one self-contained
-//! file) with the Mozilla roots built in, gzip transfer decoding, redirects, and a limit
-//! for each phase (connect, headers, each read, the whole call), which is what
-//! `DEBUGINFOD_TIMEOUT` and `DEBUGINFOD_MAXTIME` need. Proxies come from the usual
-//! `http_proxy`/`https_proxy`/`no_proxy` variables, as with elfutils' libcurl.
+//! file), gzip transfer decoding, redirects, and a limit for each phase (connect,
+//! headers, each read, the whole call), which is what `DEBUGINFOD_TIMEOUT` and
+//! `DEBUGINFOD_MAXTIME` need. Proxies come from the usual `http_proxy`/`https_proxy`/
+//! `no_proxy` variables, as with elfutils' libcurl.
+//!
+//! Servers are checked against the roots elfutils' client (libcurl with OpenSSL) trusts
+//! ([`root_certs`]): `$SSL_CERT_FILE` when set, else the system's bundle, so a site's own
+//! certificate authority, added to the system store, is trusted by ksym as by gdb; the
+//! Mozilla roots built into ksym only where the system has no bundle.
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
+use std::path::Path;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -29,9 +38,87 @@ pub fn download(config: &Config, url: &str, entry: &Entry) -> Result<(), Answer>
     r
 }
 
-fn agent(config: &Config) -> ureq::Agent {
+/// The system's certificate bundles, first found used: Debian, Ubuntu, Arch, Alpine,
+/// Gentoo; Fedora, RHEL; openSUSE.
+const SYSTEM_BUNDLES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+];
+
+/// The largest certificate bundle read (Debian's is about 200 KiB).
+const MAX_BUNDLE: u64 = 16 << 20;
+
+/// The roots servers' certificates are checked against, read once: the PEM file
+/// `$SSL_CERT_FILE` names when set (one with no certificate is an error, not a quiet
+/// fallback), else the first of [`SYSTEM_BUNDLES`] holding certificates, else the Mozilla
+/// roots built into ksym.
+pub fn root_certs() -> Result<RootCerts, String> {
+    static ROOTS: OnceLock<Result<RootCerts, String>> = OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
+                let f = Path::new(&f);
+                return pem_certs(f).ok_or_else(|| {
+                    format!("SSL_CERT_FILE={}: no PEM certificate in it", f.display())
+                });
+            }
+            Ok(SYSTEM_BUNDLES
+                .iter()
+                .find_map(|p| pem_certs(Path::new(p)))
+                .unwrap_or(RootCerts::WebPki))
+        })
+        .clone()
+}
+
+/// Did TLS refuse the server's certificate for want of a trusted issuer (as opposed to an
+/// expired or misnamed certificate, or a broken handshake, which rustls names itself)?
+fn untrusted(e: &io::Error) -> bool {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .is_some_and(|r| {
+            matches!(
+                r,
+                rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
+            )
+        })
+}
+
+/// Where the trusted roots come from, for messages.
+fn trusted() -> String {
+    if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
+        return Path::new(&f).display().to_string();
+    }
+    SYSTEM_BUNDLES
+        .iter()
+        .find(|p| pem_certs(Path::new(p)).is_some())
+        .map_or_else(
+            || "the Mozilla roots built into ksym".into(),
+            |p| p.to_string(),
+        )
+}
+
+/// The certificates of a PEM file, when it can be read and holds at least one.
+fn pem_certs(path: &Path) -> Option<RootCerts> {
+    let mut pem = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(MAX_BUNDLE)
+        .read_to_end(&mut pem)
+        .ok()?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    (!certs.is_empty()).then(|| RootCerts::from(certs))
+}
+
+fn agent(config: &Config, roots: RootCerts) -> ureq::Agent {
     let t = Some(config.timeout);
     ureq::Agent::config_builder()
+        .tls_config(TlsConfig::builder().root_certs(roots).build())
         .timeout_connect(t)
         .timeout_recv_response(t)
         .timeout_per_read(t)
@@ -44,7 +131,13 @@ fn agent(config: &Config) -> ureq::Agent {
 }
 
 fn get(config: &Config, url: &str, entry: &Entry) -> Result<(), Answer> {
-    let mut req = agent(config).get(url);
+    // A bad `SSL_CERT_FILE` fails HTTPS only; a plain HTTP server is still asked.
+    let roots = match root_certs() {
+        Ok(r) => r,
+        Err(e) if url.starts_with("https:") => return Err(Answer::Other(e)),
+        Err(_) => RootCerts::WebPki,
+    };
+    let mut req = agent(config, roots).get(url);
     if let Some(m) = config.max_size {
         // elfutils' client says its limit, so a server may refuse at once.
         req = req.header("X-DEBUGINFOD-MAXSIZE", m.to_string());
@@ -140,6 +233,11 @@ fn answer(e: ureq::Error, config: &Config) -> Answer {
         ureq::Error::Io(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
             Answer::Other("the server closed the connection".into())
         }
+        ureq::Error::Io(io) if untrusted(&io) => Answer::Other(format!(
+            "{io}: the server's certificate is not signed by a trusted authority \
+             (trusted: {}; SSL_CERT_FILE names another PEM file)",
+            trusted()
+        )),
         other => Answer::Other(other.to_string()),
     }
 }
