@@ -51,8 +51,8 @@ const MAX_BUNDLE: u64 = 16 << 20;
 
 /// The roots servers' certificates are checked against, read once: the PEM file
 /// `$SSL_CERT_FILE` names when set (one with no certificate is an error, not a quiet
-/// fallback), else the first of [`SYSTEM_BUNDLES`] holding certificates, else the Mozilla
-/// roots built into ksym.
+/// fallback), else the first of the system bundles (Debian's, Fedora's and openSUSE's
+/// places) holding certificates, else the Mozilla roots built into ksym.
 pub fn root_certs() -> Result<RootCerts, String> {
     static ROOTS: OnceLock<Result<RootCerts, String>> = OnceLock::new();
     ROOTS
