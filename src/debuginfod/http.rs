@@ -54,21 +54,33 @@ const MAX_BUNDLE: u64 = 16 << 20;
 /// fallback), else the first of the system bundles (Debian's, Fedora's and openSUSE's
 /// places) holding certificates, else the Mozilla roots built into ksym.
 pub fn root_certs() -> Result<RootCerts, String> {
-    static ROOTS: OnceLock<Result<RootCerts, String>> = OnceLock::new();
-    ROOTS
-        .get_or_init(|| {
-            if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
-                let f = Path::new(&f);
-                return pem_certs(f).ok_or_else(|| {
-                    format!("SSL_CERT_FILE={}: no PEM certificate in it", f.display())
-                });
-            }
-            Ok(SYSTEM_BUNDLES
-                .iter()
-                .find_map(|p| pem_certs(Path::new(p)))
-                .unwrap_or(RootCerts::WebPki))
-        })
-        .clone()
+    trust().clone().map(|(roots, _)| roots)
+}
+
+/// The roots of [`root_certs`] with where they come from (for messages), chosen once.
+fn trust() -> &'static Result<(RootCerts, String), String> {
+    static ROOTS: OnceLock<Result<(RootCerts, String), String>> = OnceLock::new();
+    ROOTS.get_or_init(|| {
+        if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
+            let f = Path::new(&f);
+            return match pem_certs(f) {
+                Some(roots) => Ok((roots, f.display().to_string())),
+                None => Err(format!(
+                    "SSL_CERT_FILE={}: no PEM certificate in it",
+                    f.display()
+                )),
+            };
+        }
+        Ok(SYSTEM_BUNDLES
+            .iter()
+            .find_map(|p| Some((pem_certs(Path::new(p))?, p.to_string())))
+            .unwrap_or_else(|| {
+                (
+                    RootCerts::WebPki,
+                    "the Mozilla roots built into ksym".into(),
+                )
+            }))
+    })
 }
 
 /// Did TLS refuse the server's certificate for want of a trusted issuer (as opposed to an
@@ -82,20 +94,6 @@ fn untrusted(e: &io::Error) -> bool {
                 rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
             )
         })
-}
-
-/// Where the trusted roots come from, for messages.
-fn trusted() -> String {
-    if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
-        return Path::new(&f).display().to_string();
-    }
-    SYSTEM_BUNDLES
-        .iter()
-        .find(|p| pem_certs(Path::new(p)).is_some())
-        .map_or_else(
-            || "the Mozilla roots built into ksym".into(),
-            |p| p.to_string(),
-        )
 }
 
 /// The certificates of a PEM file, when it can be read and holds at least one.
@@ -236,7 +234,7 @@ fn answer(e: ureq::Error, config: &Config) -> Answer {
         ureq::Error::Io(io) if untrusted(&io) => Answer::Other(format!(
             "{io}: the server's certificate is not signed by a trusted authority \
              (trusted: {}; SSL_CERT_FILE names another PEM file)",
-            trusted()
+            trust().as_ref().map_or("none", |(_, from)| from.as_str())
         )),
         other => Answer::Other(other.to_string()),
     }

@@ -111,6 +111,15 @@ pub(crate) const DEFAULT_CACHE_MAX: u64 = 1 << 30;
 /// The most directory entries one pruning looks at.
 pub(crate) const MAX_PRUNE_SCAN: usize = 100_000;
 
+/// The extension of a unit index's cache file.
+pub(crate) const UNITS: &str = "units";
+/// The extension of a symbol indexes' cache file (`super::symbols`).
+pub(crate) const SYMBOLS: &str = "symbols";
+
+/// A cache file being written is named `.cache-<random>.tmp`.
+const TEMP_PREFIX: &str = ".cache-";
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// How often a valid cache file's modification time is moved when it is read.
 const USE_MARK: std::time::Duration = std::time::Duration::from_secs(3600);
 
@@ -409,7 +418,7 @@ impl CacheFile {
         if info.len() < MIN_CACHED_INFO {
             return None;
         }
-        CacheFile::named(dir, object, "units", source, info)
+        CacheFile::named(dir, object, UNITS, source, info)
     }
 
     /// The file in `dir` keeping other indexes of `object` (its symbols': see
@@ -474,7 +483,8 @@ impl CacheFile {
             return;
         }
         // Write aside in a private file, then rename: readers see a whole file or none.
-        let Ok((mut file, tmp)) = symtab::input::create_private(dir, ".cache-", ".tmp") else {
+        let Ok((mut file, tmp)) = symtab::input::create_private(dir, TEMP_PREFIX, TEMP_SUFFIX)
+        else {
             return;
         };
         if file.write_all(bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
@@ -509,7 +519,7 @@ fn is_cache_name(name: &str) -> bool {
     name.split_once('.').is_some_and(|(hash, ext)| {
         hash.len() == 16
             && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-            && matches!(ext, "units" | "symbols")
+            && (ext == UNITS || ext == SYMBOLS)
     })
 }
 
@@ -536,7 +546,7 @@ pub(crate) fn prune(dir: &Path, keep: &Path, limit: u64) {
         let Some(name) = name.to_str() else {
             continue;
         };
-        let temp = name.starts_with(".cache-") && name.ends_with(".tmp");
+        let temp = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
         if !temp && !is_cache_name(name) {
             continue;
         }

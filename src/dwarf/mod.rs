@@ -184,7 +184,7 @@ impl Symbolizer {
             }
             let dir = index::cache_dir(cache)?;
             let source = loader.main.source()?;
-            index::CacheFile::named(&dir, path, "symbols", &source, t.strtab())
+            index::CacheFile::named(&dir, path, index::SYMBOLS, &source, t.strtab())
         });
         if table.is_none() {
             // A fully stripped object: its separate debug file keeps the symbol table.

@@ -276,15 +276,21 @@ fn map(file: &File) -> io::Result<memmap2::Mmap> {
 /// (never through a symlink, never blocking on a FIFO), mapped only when it is a
 /// non-empty regular file of at most `max` bytes. The bytes are the caller's to check.
 pub fn map_own_file(path: &Path, max: u64) -> io::Result<impl std::ops::Deref<Target = [u8]>> {
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path)?;
+    let file = open_own_file(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() || meta.len() == 0 || meta.len() > max {
         return Err(io::Error::other("not a regular file of a sane size"));
     }
     map(&file)
+}
+
+/// Open a file ksym keeps for itself, for reading: `O_NOFOLLOW|O_NONBLOCK` (never through
+/// a symlink, never blocking on a FIFO).
+fn open_own_file(path: &Path) -> io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
 }
 
 /// Mark a file ksym keeps for itself as used: its modification time set to now when it
@@ -302,11 +308,7 @@ pub fn touch_own_file(path: &Path, age: std::time::Duration) {
     if !std::fs::symlink_metadata(path).is_ok_and(old) {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path)
-    else {
+    let Ok(file) = open_own_file(path) else {
         return;
     };
     if file.metadata().is_ok_and(old) {
